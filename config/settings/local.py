@@ -1,0 +1,5 @@
+"""Local development and `make demo`: embedded SQLite, DEBUG on, console email."""
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = True

@@ -1,0 +1,16 @@
+"""Top-level URL configuration. Every view must declare its permission (see accounts.declare)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("familyhelp.frontend.urls")),
+    path("accounts/", include("familyhelp.accounts.urls")),
+    path("organisation/", include("familyhelp.organisation.urls")),
+    path("people/", include("familyhelp.people.urls")),
+    path("audit/", include("familyhelp.audit.urls")),
+    path("api/", include("familyhelp.api.urls")),
+]
+
+handler403 = "familyhelp.frontend.views.permission_denied"
+handler404 = "familyhelp.frontend.views.page_not_found"
+handler500 = "familyhelp.frontend.views.server_error"

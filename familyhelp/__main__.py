@@ -1,0 +1,3 @@
+from familyhelp.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""Roles as data: what each role may do (verbs) and how far its record scope reaches.
+
+A verb is `<app>.<action>_<entity>`. A role grants verbs; the record scope decides which children's
+records the verbs apply to. Restricted records additionally need a grant or a logged break-glass reason.
+See docs/adr/0003-permission-model.md.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    FRONT_DOOR = "front_door", "Front door (MASH) practitioner"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    FAMILY_SUPPORT_WORKER = "family_support_worker", "Family support worker"
+    FAMILY_HELP_PRACTITIONER = "family_help_practitioner", "Family help practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SPECIALIST_COORDINATOR = "specialist_coordinator", "Specialist coordinator"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    ANALYST = "analyst", "Performance analyst"
+    ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Auditor (information governance)"
+    PARTNER = "partner", "Partner agency user"
+
+
+class Scope(models.TextChoices):
+    """How far a role's verbs on children's records reach."""
+
+    NONE = "none", "No children's records"
+    REFERRED = "referred", "Only children they referred"
+    OWN = "own", "Own caseload"
+    TEAM = "team", "Team"
+    SERVICE = "service", "Service"
+    ALL = "all", "All children"
+
+
+SCOPE_ORDER = [Scope.NONE, Scope.REFERRED, Scope.OWN, Scope.TEAM, Scope.SERVICE, Scope.ALL]
+
+# Verbs -------------------------------------------------------------------------------------------
+VIEW_PERSON = "people.view_person"
+SEARCH_PERSON = "people.search_person"
+ADD_PERSON = "people.add_person"
+CHANGE_PERSON = "people.change_person"
+RESTRICT_PERSON = "people.restrict_person"
+GRANT_ACCESS = "people.grant_access"
+BREAK_GLASS = "people.break_glass"
+ADD_CHRONOLOGY = "chronology.add_entry"
+VIEW_ORGANISATION = "organisation.view_organisation"
+MANAGE_ORGANISATION = "organisation.manage_organisation"
+MANAGE_USERS = "accounts.manage_users"
+VIEW_ACCESS_LOG = "audit.view_accesslog"
+USE_API_TOKEN = "accounts.use_api_token"
+
+ALL_VERBS = [
+    VIEW_PERSON,
+    SEARCH_PERSON,
+    ADD_PERSON,
+    CHANGE_PERSON,
+    RESTRICT_PERSON,
+    GRANT_ACCESS,
+    BREAK_GLASS,
+    ADD_CHRONOLOGY,
+    VIEW_ORGANISATION,
+    MANAGE_ORGANISATION,
+    MANAGE_USERS,
+    VIEW_ACCESS_LOG,
+    USE_API_TOKEN,
+]
+
+_PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
+
+ROLE_VERBS: dict[str, frozenset[str]] = {
+    Role.FRONT_DOOR: frozenset(_PRACTITIONER),
+    Role.SOCIAL_WORKER: frozenset(_PRACTITIONER),
+    Role.FAMILY_SUPPORT_WORKER: frozenset(_PRACTITIONER),
+    Role.FAMILY_HELP_PRACTITIONER: frozenset(_PRACTITIONER),
+    Role.TEAM_MANAGER: frozenset(_PRACTITIONER | {RESTRICT_PERSON, GRANT_ACCESS}),
+    Role.SPECIALIST_COORDINATOR: frozenset({VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}),
+    Role.SENIOR_LEADER: frozenset({VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, RESTRICT_PERSON, GRANT_ACCESS, VIEW_ORGANISATION}),
+    Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN}),
+    Role.ADMINISTRATOR: frozenset({VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, USE_API_TOKEN}),
+    Role.AUDITOR: frozenset({VIEW_ACCESS_LOG, VIEW_ORGANISATION}),
+    Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN}),
+}
+
+ROLE_SCOPE: dict[str, str] = {
+    Role.FRONT_DOOR: Scope.ALL,
+    Role.SOCIAL_WORKER: Scope.TEAM,
+    Role.FAMILY_SUPPORT_WORKER: Scope.TEAM,
+    Role.FAMILY_HELP_PRACTITIONER: Scope.TEAM,
+    Role.TEAM_MANAGER: Scope.SERVICE,
+    Role.SPECIALIST_COORDINATOR: Scope.OWN,
+    Role.SENIOR_LEADER: Scope.ALL,
+    Role.ANALYST: Scope.NONE,
+    Role.ADMINISTRATOR: Scope.NONE,
+    Role.AUDITOR: Scope.NONE,
+    Role.PARTNER: Scope.REFERRED,
+}
+
+# Which job roles may take which roles (a guard on user administration).
+STAFF_ROLES = [r for r in Role if r != Role.PARTNER]

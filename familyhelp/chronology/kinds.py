@@ -1,0 +1,45 @@
+"""The kinds of chronology event, with the labels practitioners see. Later apps add theirs here."""
+
+from __future__ import annotations
+
+KINDS: dict[str, str] = {
+    "person.created": "Record created",
+    "person.updated": "Details changed",
+    "person.restricted": "Record restricted",
+    "person.unrestricted": "Restriction removed",
+    "person.name_added": "Other name recorded",
+    "person.address_added": "Moved address",
+    "person.address_ended": "Moved out",
+    "person.relationship_added": "Relationship recorded",
+    "person.relationship_ended": "Relationship ended",
+    "person.professional_added": "Professional involved",
+    "person.professional_ended": "Professional no longer involved",
+    "person.access_granted": "Access granted to a restricted record",
+    "person.access_revoked": "Access to a restricted record removed",
+    "family.created": "Family recorded",
+    "family.member_added": "Joined family",
+    "family.member_ended": "Left family",
+    "note.significant_event": "Significant event",
+}
+
+# Kinds grouped for the timeline filter.
+GROUPS: dict[str, list[str]] = {
+    "Record": ["person.created", "person.updated", "person.restricted", "person.unrestricted", "person.name_added"],
+    "Address and family": [
+        "person.address_added",
+        "person.address_ended",
+        "person.relationship_added",
+        "person.relationship_ended",
+        "family.created",
+        "family.member_added",
+        "family.member_ended",
+    ],
+    "Professionals": ["person.professional_added", "person.professional_ended"],
+    "Access": ["person.access_granted", "person.access_revoked"],
+    "Significant events": ["note.significant_event"],
+}
+
+
+def label(kind: str) -> str:
+    """The practitioner-facing label of a kind."""
+    return KINDS.get(kind, kind)

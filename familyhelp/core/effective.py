@@ -1,0 +1,97 @@
+"""Effective dates: when something happened, kept apart from when (and by whom) it was recorded.
+
+Rules applied to every effective date a practitioner enters:
+- it is not in the future;
+- it is not before the child's birth (or, for an unborn child, more than 42 weeks before the expected date);
+- it is not before what it depends on (for example an address end date before its start);
+- recording it more than FAMILYHELP_LATE_RECORDING_DAYS after the event needs a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from familyhelp.core import clock
+from familyhelp.core.errors import DomainError
+
+UNBORN_WINDOW = timedelta(weeks=42)
+
+
+def _as_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def late_recording_days() -> int:
+    """The number of days after an event beyond which recording it asks for a reason."""
+    from familyhelp.organisation.models import LocalAuthority
+
+    la = LocalAuthority.objects.first()
+    if la is not None and la.late_recording_days is not None:
+        return int(la.late_recording_days)
+    return int(settings.FAMILYHELP_LATE_RECORDING_DAYS)
+
+
+def earliest_date_for(person: Any) -> date | None:
+    """The earliest date an event about this person can carry, or None if not known."""
+    if person is None:
+        return None
+    if getattr(person, "date_of_birth", None) and getattr(person, "dob_is_estimated", False) is False:
+        return person.date_of_birth
+    if getattr(person, "date_of_birth", None):
+        # An estimated date of birth only bounds events loosely: allow the year before.
+        return date(person.date_of_birth.year - 1, 1, 1)
+    if getattr(person, "expected_date_of_birth", None):
+        return person.expected_date_of_birth - UNBORN_WINDOW
+    return None
+
+
+def check_effective_date(
+    value: date | datetime | None,
+    *,
+    field: str,
+    label: str,
+    person: Any = None,
+    not_before: date | datetime | None = None,
+    not_before_label: str = "",
+    late_reason: str = "",
+    late_reason_field: str = "late_reason",
+    required: bool = True,
+) -> dict[str, list[str]]:
+    """Return field errors for an effective date (empty when valid). Services raise them together."""
+    errors: dict[str, list[str]] = {}
+    if value is None:
+        if required:
+            errors[field] = [f"Enter the {label}"]
+        return errors
+    day = _as_date(value)
+    today = clock.today()
+    if day > today or (isinstance(value, datetime) and timezone.is_aware(value) and value > clock.now()):
+        errors[field] = [f"The {label} must be today or in the past"]
+        return errors
+    earliest = earliest_date_for(person)
+    if earliest is not None and day < earliest:
+        if getattr(person, "date_of_birth", None):
+            errors[field] = [f"The {label} must be on or after the date of birth"]
+        else:
+            errors[field] = [f"The {label} is too long before the expected date of birth"]
+        return errors
+    if not_before is not None and day < _as_date(not_before):
+        errors[field] = [f"The {label} must be on or after the {not_before_label}"]
+        return errors
+    if (today - day).days > late_recording_days() and not (late_reason or "").strip():
+        errors[late_reason_field] = [
+            f"Explain why this is being recorded more than {late_recording_days()} days after the {label}"
+        ]
+    return errors
+
+
+def raise_if(errors: dict[str, list[str]]) -> None:
+    """Raise a DomainError carrying these field errors, if there are any."""
+    if errors:
+        raise DomainError(errors=errors)

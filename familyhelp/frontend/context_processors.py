@@ -1,0 +1,37 @@
+"""Values every page needs: council name, navigation for the user's role, session timeout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from familyhelp.accounts import roles
+from familyhelp.accounts.permissions import has_verb
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """Council branding, navigation and session-timeout settings for the base template."""
+    from familyhelp.organisation.models import LocalAuthority
+
+    user = getattr(request, "user", None)
+    council = getattr(request, "_fh_council", None)
+    if council is None:
+        council = LocalAuthority.objects.only("name").first()
+        request._fh_council = council  # type: ignore[attr-defined]
+    nav: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        nav.append(("frontend:home", "Work tray"))
+        if has_verb(user, roles.SEARCH_PERSON):
+            nav.append(("people:search", "Find a person"))
+        if has_verb(user, roles.VIEW_ORGANISATION):
+            nav.append(("organisation:overview", "Organisation"))
+        if has_verb(user, roles.VIEW_ACCESS_LOG):
+            nav.append(("audit:access_log", "Access log"))
+    return {
+        "council_name": council.name if council else "Family Help",
+        "nav_items": nav,
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.FAMILYHELP_SESSION_WARNING_SECONDS,
+    }

@@ -1,0 +1,190 @@
+"""Record scope for people: which records a user may see, on what basis, and restricted records.
+
+A user sees a child's record when their role grants `people.view_person` and the child falls inside
+their record scope (own caseload, team, service, all, or — for partner users — children they referred).
+An adult's record is visible when the adult is related to a child the user can see.
+A restricted record additionally needs a named grant or an unexpired break-glass access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from familyhelp.accounts import roles
+from familyhelp.accounts.permissions import has_verb
+from familyhelp.accounts.roles import SCOPE_ORDER, Scope
+from familyhelp.core import clock
+from familyhelp.people.models import Person, ProfessionalInvolvement, Relationship
+
+Basis = str  # one of audit.AccessLog.Basis values
+
+# Later apps add relationships (for example "referred this contact") as providers: (user) -> Q on Person.
+RELATIONSHIP_PROVIDERS: dict[str, list[Callable[[Any], Q]]] = {"own": [], "referred": []}
+
+
+def _active_involvements() -> QuerySet[ProfessionalInvolvement]:
+    today = clock.today()
+    return ProfessionalInvolvement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def _caseload_involvements() -> QuerySet[ProfessionalInvolvement]:
+    return _active_involvements().filter(role__in=ProfessionalInvolvement.CASELOAD_ROLES, worker__isnull=False)
+
+
+def _basis_q(user: Any, basis: str) -> Q | None:
+    """The Q selecting children related to the user on this basis (None = nobody)."""
+    if basis == Scope.ALL:
+        return Q()
+    if basis == Scope.REFERRED:
+        q = Q(pk__in=ProfessionalInvolvement.objects.filter(worker=user, role="referrer").values("person_id"))
+        for provider in RELATIONSHIP_PROVIDERS["referred"]:
+            q |= provider(user)
+        return q
+    if basis == Scope.OWN:
+        q = Q(pk__in=_caseload_involvements().filter(worker=user).values("person_id"))
+        for provider in RELATIONSHIP_PROVIDERS["own"]:
+            q |= provider(user)
+        return q
+    team = getattr(user, "team", None)
+    if team is None:
+        return None
+    if basis == Scope.TEAM:
+        return Q(pk__in=_caseload_involvements().filter(worker__team=team).values("person_id"))
+    if basis == Scope.SERVICE:
+        return Q(pk__in=_caseload_involvements().filter(worker__team__service=team.service).values("person_id"))
+    return None
+
+
+def _bases_within(scope: str) -> list[str]:
+    """The bases a scope includes, narrowest first. Partner users only ever have 'referred'."""
+    if scope == Scope.NONE:
+        return []
+    if scope == Scope.REFERRED:
+        return [Scope.REFERRED]
+    upto = SCOPE_ORDER.index(Scope(scope))
+    return [Scope.REFERRED] + [s for s in SCOPE_ORDER[2 : upto + 1]]
+
+
+def children_q(user: Any) -> Q | None:
+    """A Q selecting the children (and other people directly related to the user) inside the user's scope."""
+    if not has_verb(user, roles.VIEW_PERSON):
+        return None
+    combined: Q | None = None
+    for basis in _bases_within(user.scope):
+        q = _basis_q(user, basis)
+        if q is None:
+            continue
+        if basis == Scope.ALL:
+            return Q()
+        combined = q if combined is None else combined | q
+    return combined
+
+
+def scope_people(user: Any, qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Limit a queryset of people to those inside the user's record scope (restricted ones included)."""
+    q = children_q(user)
+    if q is None:
+        return qs.none()
+    if q == Q():
+        return qs
+    in_scope = Person.objects.filter(q).values("pk")
+    related_adults = Relationship.objects.filter(related_person__in=in_scope).values("person_id")
+    return qs.filter(Q(pk__in=in_scope) | Q(kind=Person.Kind.ADULT, pk__in=related_adults))
+
+
+def scope_basis(user: Any, person: Person) -> Basis | None:
+    """The narrowest basis on which the person is inside the user's scope, or None if outside it."""
+    if not has_verb(user, roles.VIEW_PERSON):
+        return None
+    for basis in _bases_within(user.scope):
+        q = _basis_q(user, basis)
+        if q is None:
+            continue
+        if basis == Scope.ALL:
+            return str(basis)
+        if Person.objects.filter(q, pk=person.pk).exists():
+            return str(basis)
+        if person.kind == Person.Kind.ADULT and Relationship.objects.filter(
+            person=person, related_person__in=Person.objects.filter(q).values("pk")
+        ).exists():
+            return str(basis)
+    return None
+
+
+def has_active_grant(user: Any, person: Person) -> bool:
+    """True when the user holds an unrevoked named grant to this restricted record."""
+    return person.access_grants.filter(user=user, revoked_at__isnull=True).exists()
+
+
+def has_active_break_glass(user: Any, person: Person) -> bool:
+    """True when the user broke glass on this record and that access has not expired."""
+    return person.break_glass_accesses.filter(user=user, expires_at__gt=clock.now()).exists()
+
+
+@dataclass(frozen=True)
+class Access:
+    """The decision about one user reading one person's record."""
+
+    allowed: bool
+    basis: Basis | None = None
+    needs_break_glass: bool = False
+
+    @property
+    def denied(self) -> bool:
+        return not self.allowed and not self.needs_break_glass
+
+
+def person_access(user: Any, person: Person) -> Access:
+    """Decide whether the user may read this person's record, and on what basis."""
+    basis = scope_basis(user, person)
+    if basis is None:
+        return Access(allowed=False)
+    if not person.is_restricted:
+        return Access(allowed=True, basis=basis)
+    if has_active_grant(user, person):
+        return Access(allowed=True, basis="grant")
+    if has_active_break_glass(user, person):
+        return Access(allowed=True, basis="break_glass")
+    if has_verb(user, roles.BREAK_GLASS):
+        return Access(allowed=False, basis=basis, needs_break_glass=True)
+    return Access(allowed=False, basis=basis)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    """True when the user may read the person's record now (restricted records need a grant or break glass)."""
+    return person_access(user, person).allowed
+
+
+def can_break_glass(user: Any, person: Person) -> bool:
+    """True when the user may open this restricted record by giving a reason."""
+    return person_access(user, person).needs_break_glass
+
+
+def can_change_person(user: Any, person: Person) -> bool:
+    """Practitioners may change the records they can see; partner users never."""
+    return has_verb(user, roles.CHANGE_PERSON) and can_view_person(user, person)
+
+
+def can_add_chronology(user: Any, person: Person) -> bool:
+    """Practitioners may add significant events to records they can see."""
+    return has_verb(user, roles.ADD_CHRONOLOGY) and can_view_person(user, person)
+
+
+def can_restrict_person(user: Any, person: Person) -> bool:
+    """Managers and leaders may restrict or unrestrict records inside their scope."""
+    return has_verb(user, roles.RESTRICT_PERSON) and scope_basis(user, person) is not None
+
+
+def can_grant_access(user: Any, person: Person) -> bool:
+    """Managers and leaders may name who can see a restricted record they can see themselves."""
+    return has_verb(user, roles.GRANT_ACCESS) and can_view_person(user, person)
+
+
+def can_see_full_record(user: Any) -> bool:
+    """Partner users see only what they referred and its outcome, not the full record."""
+    return not getattr(user, "is_partner", False)
+
