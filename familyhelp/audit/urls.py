@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from familyhelp.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("access-log/", views.AccessLogView.as_view(), name="access_log"),
+]

@@ -14,8 +14,8 @@ the start day counts as day 1 when it is a working day; it exists for comparison
 Implementation: every function reduces to ``_count_before(o)``, the number of working days
 with proleptic Gregorian ordinal ``< o`` (counted from 0001-01-01), and its inverse
 ``_kth_working_day(k)``.  For the years the ``holidays`` package covers (1872-2100 at the
-time of writing) these are two flat lookup tables built lazily on first use (about 35 ms once
-the ``holidays`` package is loaded; importing it, also deferred to first use, takes longer);
+time of writing) these are two flat lookup tables built lazily on first use (30-40 ms, plus
+0.5-0.7 s to import and initialise ``holidays``, which is also deferred to first use);
 outside those years the package knows no bank holidays, so only weekends are excluded and
 both functions are closed-form weekday arithmetic.  Every call is O(1), correct for every
 date from ``date.min`` to ``date.max``, and never needs the range to be extended.
@@ -64,7 +64,7 @@ def _build_tables() -> None:
     with _LOCK:
         if _BUILT:
             return
-        import holidays  # imported here: it costs ~0.2 s, which only the first caller should pay
+        import holidays  # deferred: importing and initialising it takes ~0.5 s, paid by the first caller
 
         probe = holidays.country_holidays("GB", subdiv="ENG")
         start_year = int(getattr(probe, "start_year", _FALLBACK_START_YEAR))

@@ -1,0 +1,75 @@
+# Family Help. Quick start: `make demo` (set up, build a synthetic council, serve on 127.0.0.1:8000)
+# and `make test` (the whole suite: lint, SQLite, PostgreSQL, browser journeys).
+# Works on a machine with only Python 3.11 and apt: it installs uv, PostgreSQL and Chromium if missing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
+PYTHON := $(UV_PYTHON)
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV := .venv
+FH := $(VENV)/bin/familyhelp
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: help demo serve test lint test-sqlite test-postgres test-e2e bootstrap ensure-uv ensure-postgres \
+        ensure-chromium assets bench-generate clean
+
+help:
+	@echo "make demo   - install, migrate, build the synthetic council (small), print logins, serve on 127.0.0.1:8000"
+	@echo "make test   - ruff, mypy, tests on SQLite and PostgreSQL, browser journeys in Chromium"
+	@echo "make assets - rebuild the GOV.UK/MOJ front-end assets (needs Node; the built files are committed)"
+
+ensure-uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		(echo "Installing uv" && $(PYTHON) -m pip install --quiet --disable-pip-version-check uv)
+
+bootstrap: ensure-uv
+	@$(UV) sync --frozen --quiet
+
+demo: bootstrap
+	@mkdir -p var
+	@$(FH) migrate --noinput -v 0
+	@$(FH) demo_setup
+	@$(FH) runserver 127.0.0.1:8000
+
+serve: bootstrap
+	@$(FH) runserver 127.0.0.1:8000
+
+test: bootstrap lint test-sqlite test-postgres test-e2e
+	@echo "All checks passed."
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy familyhelp config
+	$(FH) makemigrations --check --dry-run -v 0
+	DJANGO_SECRET_KEY=$$(printf 'x%.0s' $$(seq 1 60)) DJANGO_ALLOWED_HOSTS=familyhelp.example.org \
+		$(FH) check --deploy --fail-level WARNING --settings=config.settings.production
+
+test-sqlite: bootstrap
+	$(PY) -m pytest -m "not e2e" -n 2 -q $(PYTEST_ARGS)
+
+ensure-postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+test-postgres: bootstrap ensure-postgres
+	bash scripts/with-postgres.sh $(PY) -m pytest -m "not e2e" -n 2 -q $(PYTEST_ARGS)
+
+ensure-chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2)
+
+test-e2e: bootstrap ensure-chromium
+	$(PY) -m pytest -m e2e tests/e2e -q -p no:xdist $(PYTEST_ARGS)
+
+assets:
+	bash frontend/build.sh
+
+bench-generate: bootstrap
+	$(FH) bench generate --preset large --seed 1
+
+clean:
+	rm -rf var/static .pytest_cache
