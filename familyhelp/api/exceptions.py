@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,7 +13,10 @@ from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenEr
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DomainError -> 400 {field: [messages]}; ConcurrentEditError -> 409; ForbiddenError -> 403."""
+    """DomainError -> 400 {field: [messages]}; ConcurrentEditError -> 409; ForbiddenError -> 403.
+
+    Also: a missing object looked up by a selector -> 404; Django's PermissionDenied -> 403.
+    """
     from familyhelp.people.selectors import BreakGlassRequired
 
     if isinstance(exc, BreakGlassRequired):
@@ -31,6 +34,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if not body:
             body = {"non_field_errors": [exc.message]}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ObjectDoesNotExist):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         return Response({"detail": "You do not have permission to do that."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import transaction
 
 from familyhelp.core import clock
 from familyhelp.core.errors import ConcurrentEditError
 
 
 def save_versioned(obj: Any, *, actor: Any, expected_version: int | None, fields: list[str]) -> None:
-    """Write `fields` of obj only if its stored version still equals expected_version, then bump it."""
-    model = type(obj)
+    """Save `fields` of obj only if its stored version still equals expected_version, then bump it.
+
+    The row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions take the write lock
+    immediately), so two editors cannot both pass the check. obj.save() keeps field history.
+    """
     if expected_version is None:
         raise ConcurrentEditError("The form did not say which version of the record it edits. Reload and try again.")
-    values: dict[str, Any] = {f: getattr(obj, f) for f in fields}
-    values["version"] = models.F("version") + 1
-    values["modified_at"] = clock.now()
-    values["modified_by"] = actor
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(**values)
-    if updated != 1:
-        raise ConcurrentEditError()
-    obj.refresh_from_db()
+    model = type(obj)
+    with transaction.atomic():
+        stored = model.objects.select_for_update().only("version").get(pk=obj.pk)
+        if stored.version != expected_version:
+            raise ConcurrentEditError()
+        obj.version = expected_version + 1
+        obj.modified_at = clock.now()
+        obj.modified_by = actor
+        obj.save(update_fields=list(dict.fromkeys([*fields, "version", "modified_at", "modified_by"])))

@@ -29,7 +29,7 @@ def _require_manage_users(user: Any) -> None:
 
 
 def caseload_filter(prefix: str = "involvements") -> Q:
-    """Q (on User, via `prefix`) selecting the involvements that put a child on the worker's caseload today."""
+    """Q on User (via `prefix`) for involvements that put a child on the worker's caseload today."""
     from familyhelp.people.models import ProfessionalInvolvement
 
     today = clock.today()
@@ -155,13 +155,10 @@ def user_account_list_for_user(user: Any, *, include_inactive: bool = True) -> Q
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from rest_framework.authtoken.models import Token
 
-    qs = (
-        User.objects.select_related("team", "partner_agency")
-        .annotate(
-            caseload=Count("involvements__person", filter=caseload_filter(), distinct=True),
-            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            has_api_token=Exists(Token.objects.filter(user=OuterRef("pk"))),
-        )
+    qs = User.objects.select_related("team", "partner_agency").annotate(
+        caseload=Count("involvements__person", filter=caseload_filter(), distinct=True),
+        has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        has_api_token=Exists(Token.objects.filter(user=OuterRef("pk"))),
     )
     if not include_inactive:
         qs = qs.filter(is_active=True)

@@ -22,11 +22,25 @@ from familyhelp.people import identifiers
 
 REFUSED = "Your role cannot manage the organisation."
 
-LOCAL_AUTHORITY_FIELDS = ("name", "la_code", "child_population", "child_population_year", "late_recording_days")
+LOCAL_AUTHORITY_FIELDS = (
+    "name",
+    "la_code",
+    "child_population",
+    "child_population_year",
+    "late_recording_days",
+)
 LOCALITY_FIELDS = ("name", "postcode_districts")
 TEAM_FIELDS = ("name", "kind", "locality", "is_active")
 SCHOOL_FIELDS = (
-    "urn", "name", "phase", "locality", "postcode", "dsl_name", "dsl_email", "named_contact", "partner_agency",
+    "urn",
+    "name",
+    "phase",
+    "locality",
+    "postcode",
+    "dsl_name",
+    "dsl_email",
+    "named_contact",
+    "partner_agency",
 )
 PARTNER_AGENCY_FIELDS = ("name", "kind", "email", "phone", "is_active")
 
@@ -101,10 +115,16 @@ def local_authority_update(
         fields["la_code"] = str(fields["la_code"] or "").strip()
         if (
             fields["la_code"]
-            and LocalAuthority.objects.filter(la_code=fields["la_code"]).exclude(pk=local_authority.pk).exists()
+            and LocalAuthority.objects.filter(la_code=fields["la_code"])
+            .exclude(pk=local_authority.pk)
+            .exists()
         ):
             errors["la_code"] = [f"LA code {fields['la_code']} is already used by another local authority"]
-    if "child_population" in fields and fields["child_population"] is not None and fields["child_population"] < 1:
+    if (
+        "child_population" in fields
+        and fields["child_population"] is not None
+        and fields["child_population"] < 1
+    ):
         errors["child_population"] = ["Enter the number of children living in the area"]
     year = fields.get("child_population_year")
     if year is not None and not (1990 <= year <= clock.today().year + 1):
@@ -119,27 +139,38 @@ def local_authority_update(
 # --- localities -----------------------------------------------------------------------------------
 
 
-def _clean_districts(value: str, *, local_authority: LocalAuthority, exclude_pk: Any = None) -> tuple[str, list[str]]:
+def _clean_districts(
+    value: str, *, local_authority: LocalAuthority, exclude_pk: Any = None
+) -> tuple[str, list[str]]:
     """Normalise a list of postcode districts; return it and any error messages."""
     tokens = [t for t in re.split(r"[\s,;]+", (value or "").upper()) if t]
     tokens = list(dict.fromkeys(tokens))
-    errors = [f"{t} is not a postcode district: enter outward codes like B90 B91" for t in tokens
-              if not DISTRICT_RE.match(t)]
+    errors = [
+        f"{t} is not a postcode district: enter outward codes like B90 B91"
+        for t in tokens
+        if not DISTRICT_RE.match(t)
+    ]
     if errors:
         return " ".join(tokens), errors
     others = Locality.objects.filter(local_authority=local_authority).exclude(pk=exclude_pk)
     for other in others.only("name", "postcode_districts"):
         clash = sorted(set(tokens) & set(other.postcode_districts.split()))
         if clash:
-            errors.append(f"{', '.join(clash)} {'is' if len(clash) == 1 else 'are'} already in the "
-                          f"{other.name} locality")
+            errors.append(
+                f"{', '.join(clash)} {'is' if len(clash) == 1 else 'are'} already in the "
+                f"{other.name} locality"
+            )
     return " ".join(tokens), errors
 
 
 def _check_locality_name(name: str, *, local_authority: LocalAuthority, exclude_pk: Any = None) -> list[str]:
     if not name:
         return ["Enter the name of the locality"]
-    if Locality.objects.filter(local_authority=local_authority, name__iexact=name).exclude(pk=exclude_pk).exists():
+    if (
+        Locality.objects.filter(local_authority=local_authority, name__iexact=name)
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
         return [f"There is already a locality called {name}"]
     return []
 
@@ -165,7 +196,9 @@ def locality_create(*, actor: Any, name: str, postcode_districts: str = "") -> L
 
 
 @transaction.atomic
-def locality_update(*, actor: Any, locality: Locality, expected_version: int | None, **fields: Any) -> Locality:
+def locality_update(
+    *, actor: Any, locality: Locality, expected_version: int | None, **fields: Any
+) -> Locality:
     """Rename a locality or change the postcode districts it covers."""
     require(can_manage_organisation(actor), REFUSED)
     _check_fields(fields, LOCALITY_FIELDS)
@@ -191,13 +224,23 @@ def locality_update(*, actor: Any, locality: Locality, expected_version: int | N
 # --- teams ----------------------------------------------------------------------------------------
 
 
-def _check_team(name: str | None, kind: str | None, locality: Locality | None, *, local_authority: LocalAuthority,
-                exclude_pk: Any = None) -> dict[str, list[str]]:
+def _check_team(
+    name: str | None,
+    kind: str | None,
+    locality: Locality | None,
+    *,
+    local_authority: LocalAuthority,
+    exclude_pk: Any = None,
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if name is not None:
         if not name:
             errors["name"] = ["Enter the name of the team"]
-        elif Team.objects.filter(local_authority=local_authority, name__iexact=name).exclude(pk=exclude_pk).exists():
+        elif (
+            Team.objects.filter(local_authority=local_authority, name__iexact=name)
+            .exclude(pk=exclude_pk)
+            .exists()
+        ):
             errors["name"] = [f"There is already a team called {name}"]
     if kind is not None and kind not in Team.Kind.values:
         errors["kind"] = ["Choose the kind of team"]
@@ -213,8 +256,13 @@ def team_create(*, actor: Any, name: str, kind: str, locality: Locality | None =
     la = the_local_authority()
     name = _squash(name)
     raise_if(_check_team(name, kind or "", locality, local_authority=la))
-    team = Team(local_authority=la, name=name, kind=kind, locality=locality,
-                service=Team.SERVICE_OF_KIND[Team.Kind(kind)])
+    team = Team(
+        local_authority=la,
+        name=name,
+        kind=kind,
+        locality=locality,
+        service=Team.SERVICE_OF_KIND[Team.Kind(kind)],
+    )
     _stamp_new(team, actor)
     full_clean_or_raise(team)
     team.save()
@@ -228,8 +276,13 @@ def team_update(*, actor: Any, team: Team, expected_version: int | None, **field
     _check_fields(fields, TEAM_FIELDS)
     if "name" in fields:
         fields["name"] = _squash(fields["name"])
-    errors = _check_team(fields.get("name"), fields.get("kind"), fields.get("locality"),
-                         local_authority=team.local_authority, exclude_pk=team.pk)
+    errors = _check_team(
+        fields.get("name"),
+        fields.get("kind"),
+        fields.get("locality"),
+        local_authority=team.local_authority,
+        exclude_pk=team.pk,
+    )
     if fields.get("is_active") is False and team.is_active:
         members = team.members.filter(is_active=True).count()
         if members:
@@ -309,8 +362,14 @@ def school_create(
     """Add a school, with its designated safeguarding lead and the council's named contact."""
     require(can_manage_organisation(actor), REFUSED)
     values: dict[str, Any] = {
-        "urn": urn, "name": name, "phase": phase, "locality": locality, "postcode": postcode,
-        "dsl_name": dsl_name, "dsl_email": dsl_email, "named_contact": named_contact,
+        "urn": urn,
+        "name": name,
+        "phase": phase,
+        "locality": locality,
+        "postcode": postcode,
+        "dsl_name": dsl_name,
+        "dsl_email": dsl_email,
+        "named_contact": named_contact,
     }
     raise_if(_check_school(values))
     school = School(**values)
@@ -353,7 +412,9 @@ def _check_agency(values: dict[str, Any], *, exclude_pk: Any = None) -> dict[str
 
 
 @transaction.atomic
-def partner_agency_create(*, actor: Any, name: str, kind: str, email: str = "", phone: str = "") -> PartnerAgency:
+def partner_agency_create(
+    *, actor: Any, name: str, kind: str, email: str = "", phone: str = ""
+) -> PartnerAgency:
     """Add a partner agency (police, health, a school, a voluntary organisation…)."""
     require(can_manage_organisation(actor), REFUSED)
     values: dict[str, Any] = {"name": name, "kind": kind, "email": email, "phone": phone}
@@ -377,7 +438,8 @@ def partner_agency_update(
         users = partner_agency.users.filter(is_active=True).count()
         if users:
             errors["is_active"] = [
-                f"Deactivate the agency's {users} active user account{'s' if users != 1 else ''} before closing it"
+                f"Deactivate the agency's {users} active user account{'s' if users != 1 else ''} "
+                "before closing it"
             ]
     raise_if(errors)
     changed = _apply(partner_agency, fields)

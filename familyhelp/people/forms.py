@@ -63,7 +63,7 @@ class PersonForm(forms.Form):
     first_language = forms.CharField(label="First language", required=False, max_length=100)
     needs_interpreter = forms.BooleanField(label="Needs an interpreter", required=False)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
-                                 help_text="10 digits, like 485 777 3456")
+                                 help_text="10 digits, like 485 777 3457")
     upn = forms.CharField(label="UPN", required=False, max_length=15, help_text="Unique pupil number, 13 characters")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

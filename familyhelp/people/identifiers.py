@@ -17,7 +17,7 @@ def clean_nhs_number(value: str) -> str:
         return ""
     compact = nhs.compact(value)
     if not compact.isdigit() or len(compact) != 10:
-        raise ValueError("Enter an NHS number with 10 digits, like 485 777 3456")
+        raise ValueError("Enter an NHS number with 10 digits, like 485 777 3457")
     try:
         return str(nhs.validate(compact))
     except StdnumError as exc:

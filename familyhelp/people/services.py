@@ -486,11 +486,12 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
         raise DomainError("This record is already restricted", field="reason")
     if not (reason or "").strip():
         raise DomainError("Enter why this record needs to be restricted", field="reason")
-    Person.objects.filter(pk=person.pk).update(
-        is_restricted=True, restricted_reason=reason.strip(), restricted_at=clock.now(), restricted_by=actor,
-        modified_at=clock.now(), modified_by=actor,
-    )
-    person.refresh_from_db()
+    person.is_restricted = True
+    person.restricted_reason = reason.strip()
+    person.restricted_at = person.modified_at = clock.now()
+    person.restricted_by = person.modified_by = actor
+    person.save(update_fields=["is_restricted", "restricted_reason", "restricted_at", "restricted_by",
+                               "modified_at", "modified_by"])
     # The person restricting a record keeps access to it.
     if not person.access_grants.filter(user=actor, revoked_at__isnull=True).exists():
         RestrictedAccessGrant.objects.create(
@@ -509,8 +510,11 @@ def person_unrestrict(*, actor: Any, person: Person, reason: str) -> Person:
         raise DomainError("This record is not restricted", field="reason")
     if not (reason or "").strip():
         raise DomainError("Enter why the restriction is no longer needed", field="reason")
-    Person.objects.filter(pk=person.pk).update(is_restricted=False, modified_at=clock.now(), modified_by=actor)
-    person.refresh_from_db()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.is_restricted = False
+    person.modified_at = clock.now()
+    person.modified_by = actor
+    person.save(update_fields=["is_restricted", "modified_at", "modified_by"])
     chronology_record(actor=actor, kind="person.unrestricted", summary=f"Restriction removed: {reason.strip()}",
                       occurred_on=clock.today(), person=person, subject=person)
     return person
@@ -578,6 +582,7 @@ def record_managers(person: Person) -> list[User]:
 @transaction.atomic
 def break_glass(*, actor: Any, person: Person, reason: str) -> BreakGlassAccess:
     """Open a restricted record without a grant: the reason is logged and the record's managers alerted."""
+    person = Person.objects.get(pk=person.pk)  # decide on the stored state, not the caller's copy
     require(can_break_glass(actor, person), "You cannot open this record.")
     reason = (reason or "").strip()
     if len(reason) < 10:
