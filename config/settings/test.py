@@ -13,3 +13,4 @@ AXES_ENABLED = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": None}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+FAMILYHELP_AUDIT_MAINTENANCE = True  # Django empties tables between transactional tests

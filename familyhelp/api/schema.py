@@ -22,12 +22,24 @@ class ApiSessionScheme(OpenApiAuthenticationExtension):
 
 
 class FamilyHelpAutoSchema(AutoSchema):
-    """Adds the permission each operation needs to its description."""
+    """Tags by resource, operation ids without the version, and the permission each operation needs."""
 
-    def get_description(self) -> str:  # type: ignore[override]
+    def _resource(self) -> str:
+        parts = [p for p in self.path.split("/") if p and p not in ("api", "v1")]
+        return parts[0] if parts else "api"
+
+    def get_tags(self) -> list[str]:
+        return [self._resource()]
+
+    def get_operation_id(self) -> str:
+        return str(super().get_operation_id()).removeprefix("v1_")
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
         from familyhelp.api.permissions import declared_verb
 
-        description = super().get_description() or ""
         verb = declared_verb(self.view, getattr(self.view, "action", None), self.method)
         if verb == AUTHENTICATED:
             needs = "Needs: any signed-in user."
@@ -35,4 +47,5 @@ class FamilyHelpAutoSchema(AutoSchema):
             needs = f"Needs the permission `{verb}`."
         else:
             needs = "Not available."
-        return f"{description}\n\n{needs}".strip()
+        operation["description"] = f"{operation.get('description', '')}\n\n{needs}".strip()
+        return operation

@@ -1,14 +1,48 @@
-from django.urls import path
+"""The REST API: /api/v1/ (resources), /api/schema/ (OpenAPI), /api/docs/ and /api/redoc/.
+
+Every view declares `required_permissions`; see familyhelp.api.base and familyhelp.api.permissions.
+"""
+
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from familyhelp.accounts.declare import AUTHENTICATED
+from familyhelp.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication
+from familyhelp.api.views.audit import AccessLogViewSet
+from familyhelp.api.views.me import MeView
+from familyhelp.api.views.organisation import (
+    LocalAuthorityViewSet,
+    LocalityViewSet,
+    PartnerAgencyViewSet,
+    SchoolViewSet,
+    TeamViewSet,
+    UserAccountViewSet,
+    WorkerViewSet,
+)
+from familyhelp.api.views.people import FamilyViewSet, PersonViewSet
 
 for _view in (SpectacularAPIView, SpectacularSwaggerView, SpectacularRedocView):
-    _view.required_permission = AUTHENTICATED  # type: ignore[attr-defined]
+    _view.required_permission = AUTHENTICATED
+    _view.authentication_classes = [ApiTokenAuthentication, ApiSessionAuthentication]
+
+router = SimpleRouter(use_regex_path=False)
+router.register("people", PersonViewSet, basename="person")
+router.register("families", FamilyViewSet, basename="family")
+router.register("local-authorities", LocalAuthorityViewSet, basename="local-authority")
+router.register("localities", LocalityViewSet, basename="locality")
+router.register("teams", TeamViewSet, basename="team")
+router.register("workers", WorkerViewSet, basename="worker")
+router.register("schools", SchoolViewSet, basename="school")
+router.register("partner-agencies", PartnerAgencyViewSet, basename="partner-agency")
+router.register("users", UserAccountViewSet, basename="user")
+router.register("audit/access-log", AccessLogViewSet, basename="access-log")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
 ]

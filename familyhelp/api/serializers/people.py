@@ -168,10 +168,6 @@ class FamilyMemberCreateSerializer(FamilyMemberInputSerializer):
     start_date = serializers.DateField(required=False, allow_null=True)
 
 
-class PersonSearchRequestDoc(PersonSearchSerializer):
-    """(schema only)"""
-
-
 # --- representations ------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Database triggers that refuse UPDATE and DELETE on the access log and the chronology.
 
 The application already refuses to change these rows; the triggers make sure nothing else can,
-including a stray raw SQL statement or a bulk .update() that bypasses the model.
+including a stray raw SQL statement or a bulk .update() that bypasses the model. Maintenance mode
+(familyhelp.audit.append_only) is the only way round them; the application never turns it on.
 """
 
 from django.db import migrations
@@ -16,12 +17,16 @@ def forwards(apps, schema_editor):
             for op in ("UPDATE", "DELETE"):
                 schema_editor.execute(
                     f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"WHEN familyhelp_audit_locked() "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
                 )
         elif vendor == "postgresql":
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION familyhelp_refuse_change() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"
+                "BEGIN "
+                "IF coalesce(current_setting('familyhelp.audit_maintenance', true), '') = 'on' THEN "
+                "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END IF; "
+                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -251,5 +251,12 @@ def test_chronology_and_access_log_are_append_only(world):
     with pytest.raises(PermissionError):
         AccessLog.objects.all().delete()
     # Even raw SQL is refused by the database triggers.
-    with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_accesslog SET reason = 'x'")
+    from django.db import transaction
+
+    from familyhelp.audit.append_only import enforced
+
+    for sql in ("UPDATE audit_accesslog SET reason = 'x'", "DELETE FROM chronology_chronologyevent"):
+        with enforced(), pytest.raises(Exception, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AccessLog.objects.filter(reason="x").count() == 0
