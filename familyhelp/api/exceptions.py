@@ -21,8 +21,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, BreakGlassRequired):
         return Response(
-            {"detail": "This record is restricted. POST a reason to its break-glass endpoint to open it.",
-             "code": "break_glass_required"},
+            {
+                "detail": "This record is restricted. POST a reason to its break-glass endpoint to open it.",
+                "code": "break_glass_required",
+            },
             status=status.HTTP_403_FORBIDDEN,
         )
     if isinstance(exc, ConcurrentEditError):
@@ -37,5 +39,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ObjectDoesNotExist):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"detail": "You do not have permission to do that."}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": "You do not have permission to do that."}, status=status.HTTP_403_FORBIDDEN
+        )
     return drf_exception_handler(exc, context)

@@ -1,4 +1,4 @@
-"""drf-spectacular customisations: the session scheme for our session class, and the verb in each operation."""
+"""drf-spectacular customisations: our session scheme, tags, and the permission each operation needs."""
 
 from __future__ import annotations
 

@@ -47,6 +47,12 @@ def access_log_search_for_user(
         qs = qs.filter(at__date__lte=date_to)
         criteria["date_to"] = date_to.isoformat()
     qs = qs.order_by("-at", "-id")
-    access_log_record(actor=user, action=AccessLog.Action.AUDIT_SEARCH, person=None, criteria=criteria,
-                      result_count=qs.count(), reason="access log search")
+    access_log_record(
+        actor=user,
+        action=str(AccessLog.Action.AUDIT_SEARCH),
+        person=None,
+        criteria=criteria,
+        result_count=qs.count(),
+        reason="access log search",
+    )
     return qs

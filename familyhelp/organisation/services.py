@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from django.db import models, transaction
-from simple_history.utils import get_history_manager_for_model
 
 from familyhelp.accounts.permissions import can_manage_organisation
 from familyhelp.core import clock
@@ -72,14 +71,9 @@ def _apply(obj: models.Model, fields: dict[str, Any]) -> list[str]:
 
 
 def _save_update(obj: Any, *, actor: Any, expected_version: int | None, changed: list[str]) -> None:
-    """Write the changed fields if the version still matches, then record field history.
-
-    save_versioned writes with a queryset update, which django-simple-history does not see, so the
-    historical row is written here.
-    """
+    """Write the changed fields if the stored version still matches (save_versioned keeps field history)."""
+    obj._history_user = actor
     save_versioned(obj, actor=actor, expected_version=expected_version, fields=changed)
-    if changed:
-        get_history_manager_for_model(type(obj)).bulk_history_create([obj], update=True, default_user=actor)
 
 
 def _stamp_new(obj: Any, actor: Any) -> None:

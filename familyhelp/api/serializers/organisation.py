@@ -66,7 +66,10 @@ class LocalitySerializer(serializers.Serializer):
 class LocalityCreateSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=100)
     postcode_districts = serializers.CharField(
-        required=False, allow_blank=True, max_length=300, help_text="Outward codes separated by spaces: B90 B91"
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Outward codes separated by spaces: B90 B91",
     )
 
 
@@ -163,7 +166,9 @@ class SchoolUpdateSerializer(serializers.Serializer):
     dsl_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     dsl_email = serializers.EmailField(required=False, allow_blank=True)
     named_contact = _ref(User, "Choose a council worker from the list", required=False, allow_null=True)
-    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
+    partner_agency = _ref(
+        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
+    )
     version = _version()
 
 
@@ -219,12 +224,18 @@ class UserCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     job_role = serializers.ChoiceField(choices=User.JobRole.choices)
     team = _ref(Team, "Choose a team from the list", required=False, allow_null=True)
-    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
+    partner_agency = _ref(
+        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
+    )
     swe_number = serializers.CharField(required=False, allow_blank=True, max_length=12)
     employment = serializers.ChoiceField(choices=User.Employment.choices, required=False)
     fte = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
     password = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, write_only=True, trim_whitespace=False,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
         style={"input_type": "password"},
         help_text="Leave out to create an account that cannot sign in until a password is set.",
     )
@@ -238,7 +249,9 @@ class UserUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     job_role = serializers.ChoiceField(choices=User.JobRole.choices, required=False)
     team = _ref(Team, "Choose a team from the list", required=False, allow_null=True)
-    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
+    partner_agency = _ref(
+        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
+    )
     swe_number = serializers.CharField(required=False, allow_blank=True, max_length=12)
     employment = serializers.ChoiceField(choices=User.Employment.choices, required=False)
     fte = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
@@ -263,5 +276,3 @@ class MeSerializer(serializers.Serializer):
     verbs = serializers.ListField(child=serializers.CharField(), read_only=True)
     team = TeamSummarySerializer(read_only=True, allow_null=True)
     partner_agency = PartnerAgencySummarySerializer(read_only=True, allow_null=True)
-
-

@@ -46,7 +46,8 @@ class PersonWriteSerializer(serializers.Serializer):
     former_upn = _text(20)
     upn_unknown_reason = serializers.ChoiceField(choices=UPNUnknown.choices, required=False, allow_blank=True)
     disabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Disability.choices), required=False,
+        child=serializers.ChoiceField(choices=Disability.choices),
+        required=False,
         help_text="CIN census disability codes; NONE for no disability.",
     )
 
@@ -57,8 +58,10 @@ class PersonCreateSerializer(PersonWriteSerializer):
 
 class PersonUpdateSerializer(PersonWriteSerializer):
     version = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1,
-        help_text="The version of the record you read. Required: a missing or stale version is refused with 409.",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The version of the record you read. Required: a missing or stale version gets 409.",
     )
 
 
@@ -72,7 +75,9 @@ class PersonSearchSerializer(serializers.Serializer):
     nhs_number = _text(20)
     upn = _text(20)
     purpose = serializers.CharField(
-        required=False, allow_blank=True, max_length=500,
+        required=False,
+        allow_blank=True,
+        max_length=500,
         help_text="Why you are searching (recorded in the access log).",
     )
 
@@ -118,8 +123,10 @@ class AddressCreateSerializer(serializers.Serializer):
 
 class RelationshipCreateSerializer(serializers.Serializer):
     related_person = serializers.UUIDField()
-    type = serializers.ChoiceField(choices=Relationship.Type.choices, help_text="How this person is related to "
-                                   "the related person (the inverse is recorded too).")
+    type = serializers.ChoiceField(
+        choices=Relationship.Type.choices,
+        help_text="How this person is related to the related person (the inverse is recorded too).",
+    )
     has_parental_responsibility = serializers.BooleanField(required=False, default=False)
     start_date = serializers.DateField(required=False, allow_null=True)
 
@@ -159,7 +166,8 @@ class FamilyMemberInputSerializer(serializers.Serializer):
 class FamilyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=200)
     members = serializers.ListField(
-        child=FamilyMemberInputSerializer(), min_length=1,
+        child=FamilyMemberInputSerializer(),
+        min_length=1,
         error_messages={"min_length": "Add at least one member of the family"},
     )
 
@@ -250,9 +258,15 @@ class PersonDetailSerializer(PersonSummarySerializer):
     version = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     modified_at = serializers.DateTimeField(read_only=True)
-    access_basis = serializers.CharField(source="fh_access_basis", read_only=True, allow_null=True,
-                                         help_text="Why you can see this record (team, grant, break_glass…).")
-    disabilities = serializers.ListField(child=serializers.CharField(), source="fh_disabilities", read_only=True)
+    access_basis = serializers.CharField(
+        source="fh_access_basis",
+        read_only=True,
+        allow_null=True,
+        help_text="Why you can see this record (team, grant, break_glass…).",
+    )
+    disabilities = serializers.ListField(
+        child=serializers.CharField(), source="fh_disabilities", read_only=True
+    )
     other_names = PersonNameSerializer(many=True, source="fh_other_names", read_only=True)
     addresses = PersonAddressSerializer(many=True, source="fh_addresses", read_only=True)
     relationships = RelationshipSerializer(many=True, source="fh_relationships", read_only=True)
@@ -291,7 +305,8 @@ class SearchResultSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     reference = serializers.CharField(read_only=True)
     restricted = serializers.BooleanField(
-        read_only=True, help_text="The record is restricted and you have no access: only its reference is shown."
+        read_only=True,
+        help_text="The record is restricted and you have no access: only its reference is shown.",
     )
     score = serializers.FloatField(read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)

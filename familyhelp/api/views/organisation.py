@@ -43,16 +43,21 @@ def org_schema(
 ) -> Callable[[Any], Any]:
     """The OpenAPI description of a list/retrieve(/create/update) resource."""
     views: dict[str, Any] = {
-        "list": extend_schema(summary=f"List {noun}", responses=read(many=True),
-                              parameters=[filters] if filters else None),
+        "list": extend_schema(
+            summary=f"List {noun}", responses=read(many=True), parameters=[filters] if filters else None
+        ),
         "retrieve": extend_schema(summary=f"Read one of the {noun}", responses=read),
     }
     if create is not None:
-        views["create"] = extend_schema(summary=f"Add to the {noun}", request=create,
-                                        responses={201: read, 400: BAD_REQUEST})
+        views["create"] = extend_schema(
+            summary=f"Add to the {noun}", request=create, responses={201: read, 400: BAD_REQUEST}
+        )
     if update is not None:
-        views["partial_update"] = extend_schema(summary=f"Change one of the {noun}", request=update,
-                                                responses={200: read, 400: BAD_REQUEST, 409: CONFLICT})
+        views["partial_update"] = extend_schema(
+            summary=f"Change one of the {noun}",
+            request=update,
+            responses={200: read, 400: BAD_REQUEST, 409: CONFLICT},
+        )
     return extend_schema_view(**views)
 
 
@@ -95,7 +100,9 @@ class _UpdateMixin:
         obj = type(self).get_selector(request.user, pk)  # type: ignore[attr-defined]
         data = _valid(self.update_serializer, request.data)
         version = data.pop("version", None)
-        type(self).update_service(actor=request.user, expected_version=version, **{self.instance_kwarg: obj}, **data)
+        type(self).update_service(
+            actor=request.user, expected_version=version, **{self.instance_kwarg: obj}, **data
+        )
         obj = type(self).get_selector(request.user, pk)  # type: ignore[attr-defined]
         return Response(self.read_serializer(obj).data)  # type: ignore[attr-defined]
 
@@ -129,7 +136,9 @@ class LocalAuthorityViewSet(_ReadMixin, _UpdateMixin, ApiViewSet):
     instance_kwarg = "local_authority"
 
 
-@org_schema("localities", s.LocalitySerializer, create=s.LocalityCreateSerializer, update=s.LocalityUpdateSerializer)
+@org_schema(
+    "localities", s.LocalitySerializer, create=s.LocalityCreateSerializer, update=s.LocalityUpdateSerializer
+)
 class LocalityViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     """Areas of the council, each with the postcode districts it covers."""
 
@@ -144,8 +153,13 @@ class LocalityViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     instance_kwarg = "locality"
 
 
-@org_schema("teams", s.TeamSerializer, create=s.TeamCreateSerializer, update=s.TeamUpdateSerializer,
-            filters=IncludeInactiveFilter)
+@org_schema(
+    "teams",
+    s.TeamSerializer,
+    create=s.TeamCreateSerializer,
+    update=s.TeamUpdateSerializer,
+    filters=IncludeInactiveFilter,
+)
 class TeamViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     """Teams, with their service (from their kind) and number of active members."""
 
@@ -161,8 +175,13 @@ class TeamViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     instance_kwarg = "team"
 
 
-@org_schema("schools", s.SchoolSerializer, create=s.SchoolCreateSerializer, update=s.SchoolUpdateSerializer,
-            filters=SchoolFilter)
+@org_schema(
+    "schools",
+    s.SchoolSerializer,
+    create=s.SchoolCreateSerializer,
+    update=s.SchoolUpdateSerializer,
+    filters=SchoolFilter,
+)
 class SchoolViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     """Schools in the area, with their designated safeguarding lead and the council's named contact."""
 
@@ -178,8 +197,13 @@ class SchoolViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     instance_kwarg = "school"
 
 
-@org_schema("partner agencies", s.PartnerAgencySerializer, create=s.PartnerAgencyCreateSerializer,
-            update=s.PartnerAgencyUpdateSerializer, filters=IncludeInactiveFilter)
+@org_schema(
+    "partner agencies",
+    s.PartnerAgencySerializer,
+    create=s.PartnerAgencyCreateSerializer,
+    update=s.PartnerAgencyUpdateSerializer,
+    filters=IncludeInactiveFilter,
+)
 class PartnerAgencyViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     """Organisations outside the council that refer children and share information."""
 
@@ -206,8 +230,10 @@ class WorkerViewSet(_ReadMixin, ApiViewSet):
     get_selector = selectors.worker_get_for_user
 
 
-USERS = {a: roles.MANAGE_USERS for a in ("list", "retrieve", "create", "partial_update", "deactivate", "token",
-                                          "reset_second_factor")}
+USERS = dict.fromkeys(
+    ("list", "retrieve", "create", "partial_update", "deactivate", "token", "reset_second_factor"),
+    roles.MANAGE_USERS,
+)
 
 
 @org_schema("user accounts", s.UserAccountSerializer, update=s.UserUpdateSerializer)
@@ -222,32 +248,46 @@ class UserAccountViewSet(_ReadMixin, _UpdateMixin, ApiViewSet):
     update_service = accounts.user_update
     instance_kwarg = "user"
 
-    @extend_schema(summary="Create a user account", request=s.UserCreateSerializer,
-                   responses={201: s.UserAccountSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Create a user account",
+        request=s.UserCreateSerializer,
+        responses={201: s.UserAccountSerializer, 400: BAD_REQUEST},
+    )
     def create(self, request: Request) -> Response:
         data = _valid(s.UserCreateSerializer, request.data)
         user = accounts.user_create(actor=request.user, **data)
-        return Response(s.UserAccountSerializer(selectors.user_account_get_for_user(request.user, user.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.UserAccountSerializer(selectors.user_account_get_for_user(request.user, user.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(summary="Deactivate a user account (they can no longer sign in)", request=None,
-                   responses={200: s.UserAccountSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Deactivate a user account (they can no longer sign in)",
+        request=None,
+        responses={200: s.UserAccountSerializer, 400: BAD_REQUEST},
+    )
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: UUID) -> Response:
         user = selectors.user_account_get_for_user(request.user, pk)
         accounts.user_deactivate(actor=request.user, user=user)
         return Response(s.UserAccountSerializer(selectors.user_account_get_for_user(request.user, pk)).data)
 
-    @extend_schema(summary="Issue an API token (replaces any earlier token; shown once)", request=None,
-                   responses={201: s.ApiTokenSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Issue an API token (replaces any earlier token; shown once)",
+        request=None,
+        responses={201: s.ApiTokenSerializer, 400: BAD_REQUEST},
+    )
     @action(detail=True, methods=["post"])
     def token(self, request: Request, pk: UUID) -> Response:
         user = selectors.user_account_get_for_user(request.user, pk)
         key = accounts.api_token_issue(actor=request.user, user=user)
         return Response(s.ApiTokenSerializer({"token": key}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Reset two-factor authentication (they set it up again at next sign-in)",
-                   request=None, responses={200: s.UserAccountSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Reset two-factor authentication (they set it up again at next sign-in)",
+        request=None,
+        responses={200: s.UserAccountSerializer, 400: BAD_REQUEST},
+    )
     @action(detail=True, methods=["post"], url_path="reset-second-factor")
     def reset_second_factor(self, request: Request, pk: UUID) -> Response:
         user = selectors.user_account_get_for_user(request.user, pk)

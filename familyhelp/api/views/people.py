@@ -45,7 +45,9 @@ PERSON_RECORD = PolymorphicProxySerializer(
     serializers=[s.PersonDetailSerializer, s.PartnerPersonSerializer],
     resource_type_field_name=None,
 )
-FORBIDDEN = OpenApiResponse(description="Outside your record scope, or restricted (code `break_glass_required`).")
+FORBIDDEN = OpenApiResponse(
+    description="Outside your record scope, or restricted (code `break_glass_required`)."
+)
 CONFLICT = OpenApiResponse(description="The version is missing or stale: someone else saved the record.")
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 
@@ -67,13 +69,13 @@ def _other_person(user: Any, pk: UUID, *, field: str, purpose: str) -> Person:
 def _with_details(person: Person, access: Access) -> Person:
     """Attach what the full record shows (fetched in a fixed number of queries)."""
     details = person_details(person)
-    person.fh_access_basis = access.basis  # type: ignore[attr-defined]
-    person.fh_disabilities = [d.code for d in details["disabilities"]]  # type: ignore[attr-defined]
-    person.fh_other_names = details["other_names"]  # type: ignore[attr-defined]
-    person.fh_addresses = details["addresses"]  # type: ignore[attr-defined]
-    person.fh_relationships = details["relationships"]  # type: ignore[attr-defined]
-    person.fh_families = details["families"]  # type: ignore[attr-defined]
-    person.fh_involvements = details["involvements"]  # type: ignore[attr-defined]
+    person.fh_access_basis = access.basis
+    person.fh_disabilities = [d.code for d in details["disabilities"]]
+    person.fh_other_names = details["other_names"]
+    person.fh_addresses = details["addresses"]
+    person.fh_relationships = details["relationships"]
+    person.fh_families = details["families"]
+    person.fh_involvements = details["involvements"]
     return person
 
 
@@ -102,7 +104,7 @@ class PersonViewSet(ApiViewSet):
 
     def _record(self, request: Request, person: Person, access: Access) -> dict[str, Any]:
         if not can_see_full_record(request.user):
-            person.fh_referrals = referred_involvements(request.user, person)  # type: ignore[attr-defined]
+            person.fh_referrals = referred_involvements(request.user, person)
             return dict(s.PartnerPersonSerializer(person).data)
         return dict(s.PersonDetailSerializer(_with_details(person, access)).data)
 
@@ -156,7 +158,14 @@ class PersonViewSet(ApiViewSet):
     def search(self, request: Request) -> Response:
         data = _valid(s.PersonSearchSerializer, request.data)
         purpose = data.pop("purpose", "")
-        criteria = SearchCriteria(**{k: v or ("" if k != "date_of_birth" else None) for k, v in data.items()})
+        criteria = SearchCriteria(
+            given_names=data.get("given_names", ""),
+            family_name=data.get("family_name", ""),
+            date_of_birth=data.get("date_of_birth"),
+            postcode=data.get("postcode", ""),
+            nhs_number=data.get("nhs_number", ""),
+            upn=data.get("upn", ""),
+        )
         results = person_search_for_user(request.user, criteria, purpose=purpose)
         rows = [
             {
@@ -175,8 +184,13 @@ class PersonViewSet(ApiViewSet):
         summary="A person's chronology",
         description="Newest first. Not available to partner agency users.",
         parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, many=True, enum=sorted(KINDS),
-                             description="Only events of these kinds (repeat the parameter for several)."),
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                many=True,
+                enum=sorted(KINDS),
+                description="Only events of these kinds (repeat the parameter for several).",
+            ),
         ],
         responses={200: s.ChronologyEventSerializer(many=True), 403: FORBIDDEN},
     )
@@ -185,9 +199,12 @@ class PersonViewSet(ApiViewSet):
         if not can_see_full_record(request.user):
             raise PermissionDenied("Partner agency users cannot see a child's chronology.")
         person, _ = self._person("chronology")
-        kinds = _valid(s.ChronologyFilterSerializer, {"kind": request.query_params.getlist("kind")}).get("kind")
-        return self.paginate(request, chronology_list_for_person(person, kinds=kinds or None),
-                             s.ChronologyEventSerializer)
+        kinds = _valid(s.ChronologyFilterSerializer, {"kind": request.query_params.getlist("kind")}).get(
+            "kind"
+        )
+        return self.paginate(
+            request, chronology_list_for_person(person, kinds=kinds or None), s.ChronologyEventSerializer
+        )
 
     @extend_schema(
         summary="Add a significant event to a person's chronology",
@@ -206,8 +223,11 @@ class PersonViewSet(ApiViewSet):
         description="For a restricted record inside your scope that you hold no grant for. The reason is "
         "logged and the record's managers are alerted; access lasts a few hours.",
         request=ReasonSerializer,
-        responses={201: s.BreakGlassSerializer, 400: BAD_REQUEST, 403: OpenApiResponse(description="Not needed "
-                   "or not allowed for this record.")},
+        responses={
+            201: s.BreakGlassSerializer,
+            400: BAD_REQUEST,
+            403: OpenApiResponse(description="Not needed or not allowed for this record."),
+        },
     )
     @action(detail=True, methods=["post"], url_path="break-glass")
     def break_glass(self, request: Request, pk: UUID) -> Response:
@@ -238,8 +258,12 @@ class PersonViewSet(ApiViewSet):
         person, _ = self._person("add a name")
         data = _valid(s.NameCreateSerializer, request.data)
         name = services.person_add_name(
-            actor=request.user, person=person, kind=data["kind"], given_names=data.get("given_names", ""),
-            family_name=data.get("family_name", ""), start_date=data.get("start_date"),
+            actor=request.user,
+            person=person,
+            kind=data["kind"],
+            given_names=data.get("given_names", ""),
+            family_name=data.get("family_name", ""),
+            start_date=data.get("start_date"),
         )
         return Response(s.PersonNameSerializer(name).data, status=status.HTTP_201_CREATED)
 
@@ -252,9 +276,12 @@ class PersonViewSet(ApiViewSet):
     def relationships(self, request: Request, pk: UUID) -> Response:
         person, _ = self._person("add a relationship")
         data = _valid(s.RelationshipCreateSerializer, request.data)
-        related = _other_person(request.user, data.pop("related_person"), field="related_person",
-                                purpose="add a relationship")
-        relationship = services.relationship_add(actor=request.user, person=person, related_person=related, **data)
+        related = _other_person(
+            request.user, data.pop("related_person"), field="related_person", purpose="add a relationship"
+        )
+        relationship = services.relationship_add(
+            actor=request.user, person=person, related_person=related, **data
+        )
         return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -278,8 +305,9 @@ class PersonViewSet(ApiViewSet):
                 agency = org.partner_agency_get_for_user(request.user, agency_id)
         except ObjectDoesNotExist as exc:
             raise DomainError("Choose a partner agency from the list", field="agency") from exc
-        involvement = services.involvement_add(actor=request.user, person=person, worker=worker, agency=agency,
-                                               **data)
+        involvement = services.involvement_add(
+            actor=request.user, person=person, worker=worker, agency=agency, **data
+        )
         return Response(s.InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -334,7 +362,7 @@ class FamilyViewSet(ApiViewSet):
 
     def _family_response(self, request: Request, pk: Any, code: int = status.HTTP_200_OK) -> Response:
         family, shown = family_get_for_user(request.user, pk)
-        family.fh_members = shown  # type: ignore[attr-defined]
+        family.fh_members = shown
         return Response(s.FamilySerializer(family).data, status=code)
 
     @extend_schema(
@@ -365,6 +393,11 @@ class FamilyViewSet(ApiViewSet):
         family, _ = family_get_for_user(request.user, pk)
         data = _valid(s.FamilyMemberCreateSerializer, request.data)
         person = _other_person(request.user, data["person"], field="person", purpose="add to a family")
-        member = services.family_add_member(actor=request.user, family=family, person=person, role=data["role"],
-                                            start_date=data.get("start_date"))
+        member = services.family_add_member(
+            actor=request.user,
+            family=family,
+            person=person,
+            role=data["role"],
+            start_date=data.get("start_date"),
+        )
         return Response(s.FamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,276 @@
+"""Fast bulk insertion for the synthetic generator: plain tuples, `executemany`, a writer thread.
+
+The ORM's `bulk_create` costs tens of microseconds a row (a model instance, `get_db_prep_save` per
+field); at ten million rows that is minutes. Here the generator builds plain tuples in the column order
+of a `Table`, and a background thread runs `executemany` on the raw DB-API connection while the main
+thread goes on generating. SQLite releases the GIL while it steps a statement, so on a 2-core machine the
+B-tree work overlaps the Python work.
+
+Values must already be in the database's form: ids as produced by `SyntheticIds`, dates and
+datetimes from `DateFormat`. Columns that the generator does not pass are filled from the model field's
+default (a literal in the SQL, so they cost nothing per row); a field whose default is a callable must
+be passed explicitly, so a field added later fails loudly here rather than silently getting
+non-deterministic values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+SQLITE_LOAD_PRAGMAS = {
+    "synchronous": "OFF",
+    "journal_mode": "WAL",
+    "temp_store": "MEMORY",
+    "cache_size": "-1048576",  # 1 GiB of page cache (negative = KiB)
+    "foreign_keys": "OFF",
+}
+
+
+def _sql_literal(value: Any) -> str | None:
+    """A safe SQL literal for simple constant values, or None when it must be a parameter."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+class SyntheticIds:
+    """UUID primary keys drawn from a seeded random generator, in the database's stored form."""
+
+    def __init__(self, rng: Any, *, native: bool) -> None:
+        self._getrandbits = rng.getrandbits
+        self.native = native
+
+    def new(self) -> Any:
+        """A version-4 UUID from the seeded generator (hex text on SQLite, a UUID object elsewhere)."""
+        # Same bits as uuid.UUID(int=rng.getrandbits(128), version=4), without building the object.
+        n = self._getrandbits(128)
+        n = (n & ~(0xC000 << 48)) | (0x8000 << 48)
+        n = (n & ~(0xF000 << 64)) | (4 << 76)
+        if self.native:
+            return uuid.UUID(int=n)
+        return f"{n:032x}"
+
+    @staticmethod
+    def as_uuid(value: Any) -> uuid.UUID:
+        """The UUID object for an id produced by `new`."""
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+
+    @staticmethod
+    def dashed(value: Any) -> str:
+        """str(uuid) form (what services store in ChronologyEvent.subject_id)."""
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+
+
+class DateFormat:
+    """Dates (as proleptic ordinals) and datetimes in the database's stored form, cached."""
+
+    def __init__(self, *, text: bool) -> None:
+        self.text = text
+        self._dates: dict[int, Any] = {}
+
+    def date(self, ordinal: int | None) -> Any:
+        """A date column value for a day ordinal (None stays None)."""
+        if ordinal is None:
+            return None
+        value = self._dates.get(ordinal)
+        if value is None:
+            d = date.fromordinal(ordinal)
+            value = d.isoformat() if self.text else d
+            self._dates[ordinal] = value
+        return value
+
+    def datetime(self, ordinal: int, seconds: int) -> Any:
+        """A UTC datetime column value: the day ordinal plus seconds after midnight UTC."""
+        if self.text:
+            # What Django's SQLite backend stores for an aware datetime: naive UTC, str().
+            return f"{self.date(ordinal)} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(
+            seconds=seconds
+        )
+
+    def aware(self, ordinal: int, seconds: int) -> datetime:
+        """The same instant as an aware datetime (for ORM writes)."""
+        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(
+            seconds=seconds
+        )
+
+
+class Table:
+    """Rows for one model, buffered and handed to the writer in batches."""
+
+    def __init__(
+        self, loader: BulkLoader, model: type[Model], columns: Sequence[str], constants: dict[str, Any] | None
+    ) -> None:
+        self.loader = loader
+        self.model = model
+        self.name = model._meta.db_table
+        self.count = 0
+        constants = dict(constants or {})
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = [c for c in list(columns) + list(constants) if c not in fields]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no columns {unknown}")
+        param_columns = list(columns)
+        literal_columns: list[tuple[str, str]] = []
+        extra_params: list[Any] = []
+        extra_columns: list[str] = []
+        for attname, field in fields.items():
+            if attname in columns:
+                continue
+            if attname in constants:
+                value = constants[attname]
+            elif field.has_default() and callable(field.default):
+                raise ValueError(
+                    f"{model.__name__}.{attname} has a callable default: the synthetic generator must set it"
+                )
+            else:
+                value = field.get_db_prep_save(field.get_default(), connection)
+            literal = _sql_literal(value)
+            if literal is None:
+                extra_columns.append(field.column)
+                extra_params.append(value)
+            else:
+                literal_columns.append((field.column, literal))
+        quote = connection.ops.quote_name
+        column_names = [fields[c].column for c in param_columns] + extra_columns + [c for c, _ in literal_columns]
+        mark = loader.placeholder
+        values = [mark] * (len(param_columns) + len(extra_columns)) + [lit for _, lit in literal_columns]
+        self.sql = (
+            f"INSERT INTO {quote(self.name)} ({', '.join(quote(c) for c in column_names)}) "
+            f"VALUES ({', '.join(values)})"
+        )
+        self.extra = tuple(extra_params)
+        self.rows: list[tuple[Any, ...]] = []
+        self.width = len(param_columns)
+        self.append = self.rows.append
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        """Queue one row (a tuple in the column order given to `BulkLoader.table`)."""
+        self.append(row)
+        if len(self.rows) >= self.loader.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the buffered rows to the writer."""
+        if not self.rows:
+            return
+        rows = self.rows
+        if self.extra:
+            extra = self.extra
+            rows = [r + extra for r in rows]
+        self.count += len(rows)
+        self.loader.submit(self.sql, rows)
+        self.rows = []
+        self.append = self.rows.append
+
+
+class BulkLoader:
+    """Runs INSERTs for many tables on the current database connection, in a writer thread."""
+
+    def __init__(self, *, batch_size: int = 10_000, threaded: bool = True) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.placeholder = "?" if connection.vendor == "sqlite" else "%s"
+        self.batch_size = batch_size
+        self.tables: list[Table] = []
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=6)
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._thread = threading.Thread(target=self._run, name="synthetic-writer", daemon=True)
+            self._thread.start()
+
+    def table(self, model: type[Model], columns: Sequence[str], constants: dict[str, Any] | None = None) -> Table:
+        """Declare the columns (field attnames) the generator will pass, in order."""
+        table = Table(self, model, columns, constants)
+        self.tables.append(table)
+        return table
+
+    def submit(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self._error is not None:
+            raise RuntimeError("The synthetic data writer failed") from self._error
+        if self._thread is None:
+            self._execute(sql, rows)
+        else:
+            self._queue.put((sql, rows))
+
+    def _execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue  # drain so the producer never blocks
+            try:
+                self._execute(*item)
+            except BaseException as exc:  # handed to the main thread
+                self._error = exc
+
+    def finish(self) -> dict[str, int]:
+        """Flush every table, wait for the writer and return rows written per table."""
+        for table in self.tables:
+            table.flush()
+        self.stop()
+        if self._error is not None:
+            raise RuntimeError("The synthetic data writer failed") from self._error
+        counts: dict[str, int] = {}
+        for table in self.tables:
+            counts[table.name] = counts.get(table.name, 0) + table.count
+        return counts
+
+    def stop(self) -> None:
+        """Stop the writer thread (also on error paths)."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._thread = None
+
+
+@contextlib.contextmanager
+def fast_load() -> Iterator[None]:
+    """On SQLite outside a transaction, relax durability for the load and restore the settings after.
+
+    synchronous=OFF and a large page cache make the load several times faster; foreign keys are not
+    checked row by row (the generator builds consistent keys, and the test suite checks them with
+    `connection.check_constraints()`). Inside a transaction (tests) PRAGMAs cannot change, so nothing is done.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous: dict[str, Any] = {}
+    for name in SQLITE_LOAD_PRAGMAS:
+        previous[name] = raw.execute(f"PRAGMA {name}").fetchone()[0]
+    try:
+        for name, value in SQLITE_LOAD_PRAGMAS.items():
+            raw.execute(f"PRAGMA {name}={value}")
+        yield
+    finally:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for name, value in previous.items():
+            raw.execute(f"PRAGMA {name}={value}")
