@@ -21,7 +21,9 @@ class GovModelForm(forms.ModelForm):
             label = str(field.label or "").lower()
             verb = "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
             field.error_messages["required"] = f"{verb} {label}"
-        if self.instance and self.instance.pk and "version" in self.fields:
+        if self.instance._state.adding:
+            self.fields.pop("is_active", None)  # new records are open; the field is for closing one
+        if not self.instance._state.adding and "version" in self.fields:
             self.fields["version"].initial = getattr(self.instance, "version", None)
 
     def validate_unique(self) -> None:
@@ -76,7 +78,7 @@ class UserAccountForm(GovModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        if self.instance and self.instance.pk:
+        if not self.instance._state.adding:
             self.fields.pop("username")
             self.fields.pop("password")
         self.fields["email"].required = True

@@ -114,7 +114,8 @@ class Team(VersionedModel):
 
     def clean(self) -> None:
         """Derive the service from the kind of team."""
-        self.service = self.SERVICE_OF_KIND[self.Kind(self.kind)]
+        if self.kind in self.Kind.values:
+            self.service = self.SERVICE_OF_KIND[self.Kind(self.kind)]
 
 
 class PartnerAgency(VersionedModel):

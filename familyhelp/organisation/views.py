@@ -3,6 +3,7 @@ accounts for administrators. Reads through organisation.selectors, writes throug
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -95,6 +96,9 @@ class EditView(View):
             try:
                 if obj is None:
                     assert self.create_fn is not None
+                    accepted = inspect.signature(type(self).create_fn).parameters
+                    if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+                        data = {k: v for k, v in data.items() if k in accepted}
                     type(self).create_fn(actor=request.user, **data)  # type: ignore[misc]
                 else:
                     type(self).update_fn(actor=request.user, **{self.update_arg: obj},  # type: ignore[misc]
@@ -136,12 +140,6 @@ class TeamEditView(EditView):
     update_fn = staticmethod(org_services.team_update)
     update_arg = "team"
 
-    def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
-        if pk is None:  # a new team is open; is_active is only for closing one
-            request.POST = request.POST.copy()
-            request.POST["is_active"] = "on"
-        return super().post(request, pk)
-
 
 class SchoolEditView(EditView):
     form_class = of.SchoolForm
@@ -159,12 +157,6 @@ class PartnerAgencyEditView(EditView):
     create_fn = staticmethod(org_services.partner_agency_create)
     update_fn = staticmethod(org_services.partner_agency_update)
     update_arg = "partner_agency"
-
-    def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
-        if pk is None:
-            request.POST = request.POST.copy()
-            request.POST["is_active"] = "on"
-        return super().post(request, pk)
 
 
 def _create_user(*, actor: Any, scope_override: str = "", phone: str = "", **data: Any) -> Any:
