@@ -7,6 +7,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from familyhelp.accounts.roles import Role, Scope
 from familyhelp.accounts.tests.factories import (
@@ -25,6 +26,10 @@ from familyhelp.people.tests.factories import (
     ReferrerInvolvementFactory,
     RestrictedChildFactory,
 )
+
+# No timing assertions in tests (speed is measured by `familyhelp bench`): hypothesis deadlines off.
+hypothesis_settings.register_profile("familyhelp", deadline=None)
+hypothesis_settings.load_profile("familyhelp")
 
 
 @pytest.fixture

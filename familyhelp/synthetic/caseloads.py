@@ -244,7 +244,9 @@ class CaseloadBuilder:
                   and any(c.dob is not None and today - c.dob > 4 * YEAR for c in a.children)]
         partner_allocations = {id(a.household) for a in (at_school + others)[:wanted]}
         referred: set[int] = set()
-        historical = self.org.leavers + [s for t in self.org.teams for s in t.members if s.job_role in CASELOAD_RANGE]
+        historical: dict[str, list[WorkerInfo]] = {}
+        for w in self.org.leavers + [m for t in self.org.teams for m in t.members]:
+            historical.setdefault(w.job_role, []).append(w)
         for a in allocations:
             worker = a.slot.worker
             manager = self.managers.get(a.slot.team.id)
@@ -261,7 +263,7 @@ class CaseloadBuilder:
                 continue
             result.allocations += 1
             if a.start - a.household.created > 60 and rng.random() < 0.3:
-                previous = rng.choice([w for w in historical if w.job_role == worker.job_role] or [worker])
+                previous = rng.choice(historical.get(worker.job_role) or [worker])
                 if previous is not worker:
                     prev_start = max(a.household.created, a.start - rng.randint(30, 400))
                     for child in a.children:

@@ -140,7 +140,9 @@ class OrganisationBuilder:
 
     # --- helpers -------------------------------------------------------------------------------
     def _uuid(self) -> Any:
-        return self.ids.as_uuid(self.ids.new())
+        # Ids stay in the database's stored form (the ORM's UUIDField accepts hex text too), so the same
+        # values can go into raw rows as foreign keys.
+        return self.ids.new()
 
     def _stamp(self, days_ago_min: int, days_ago_max: int) -> Any:
         day = self.today - self.rng.randint(days_ago_min, days_ago_max)

@@ -1,0 +1,192 @@
+"""The synthetic local authority: generate a whole council's data from a preset, a seed and a date.
+
+`generate(preset="small", seed=1)` fills an empty database with a fictional council (organisation,
+workforce, schools, partner agencies, people, families, relationships, addresses, caseloads and the
+children's chronology) and the demonstration logins. The same seed and reference date give the same rows,
+ids included. Dates are relative to the reference date (`today`, by default the real today).
+
+The bulk baseline is written without django-simple-history rows: field history starts when the live
+system starts recording changes, as it would after migrating records from a council's previous system.
+See docs/domain/synthetic-council.md.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TextIO
+
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from familyhelp.accounts.models import RestrictedAccessGrant, User
+from familyhelp.chronology.models import ChronologyEvent
+from familyhelp.core import clock
+from familyhelp.core.sequences import set_at_least
+from familyhelp.organisation.models import LocalAuthority
+from familyhelp.people.models import Person
+from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, fast_load
+from familyhelp.synthetic.caseloads import CaseloadBuilder, CaseloadResult
+from familyhelp.synthetic.demo import DEMO_USERS, demo_logins
+from familyhelp.synthetic.population import COUPLE, UASC, PopulationBuilder
+from familyhelp.synthetic.presets import PRESETS, Preset
+from familyhelp.synthetic.workforce import Organisation, OrganisationBuilder
+
+__all__ = ["DataExistsError", "GenerationResult", "demo_logins", "generate"]
+
+RESTRICTED_REASON = (
+    "The child's mother has fled domestic abuse. Her new address must not be disclosed to the child's father "
+    "or his family."
+)
+
+# Households every preset contains, so the unusual names any council meets are always in the data.
+SHOWCASE: list[dict[str, Any]] = [
+    {"shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0), "created_days_ago": 700, "ethnicity": "WIRI",
+     "mother_culture": "irish", "father_culture": "irish", "locality": 0,
+     "mother": ("Aoife", "Ní Bhriain"), "father": ("Seán", "O'Brien"),
+     "children": [("Zoë", "O'Brien"), ("Ciarán", "O'Brien")]},
+    {"shape": (COUPLE, 2, 0, 1, 0, 0, 0, 0), "created_days_ago": 420, "ethnicity": "AOTH",
+     "mother_culture": "vietnamese", "father_culture": "vietnamese", "locality": 0,
+     "mother": ("Thị Lan", "Nguyễn"), "father": ("Văn Minh", "Nguyễn"),
+     "children": [("Bảo Ngọc", "Nguyễn"), ("Minh Khôi", "Nguyễn")]},
+    {"shape": (COUPLE, 1, 0, 0, 0, 0, 0, 0), "created_days_ago": 260, "ethnicity": "WOTH",
+     "mother_culture": "polish", "father_culture": "polish", "locality": 0,
+     "mother": ("Małgorzata", "Wójcik"), "father": ("Józef", "Wójcik"), "children": [("Zofia", "Wójcik")]},
+    {"shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0), "created_days_ago": 150, "ethnicity": "MOTH",
+     "mother_culture": "welsh", "father_culture": "french", "locality": 0,
+     "mother": ("Siân", "Pritchard"), "father": ("Loïc", "Dubois"),
+     "children": [("Chloé", "Pritchard-Dubois"), ("", "Pritchard-Dubois")], "unborn": True},
+    {"shape": (UASC, 1, 0, 0, 0, 0, 0, 0), "created_days_ago": 90, "ethnicity": "BAFR", "culture": "eritrean",
+     "locality": 0, "children": [("Yonas", "")]},
+]
+
+
+class DataExistsError(Exception):
+    """The database already holds a council: generate only fills an empty database."""
+
+
+@dataclass
+class GenerationResult:
+    preset: str
+    seed: int
+    today: date
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    caseloads: CaseloadResult | None = None
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def existing_data() -> str | None:
+    """Why the database is not empty (a message), or None when generate may run."""
+    if LocalAuthority.objects.exists():
+        return "The database already has a local authority."
+    if Person.objects.exists():
+        return "The database already has people in it."
+    taken = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]).values_list("username",
+                                                                                                  flat=True))
+    if taken:
+        return f"The database already has users with the demonstration usernames: {', '.join(sorted(taken))}."
+    return None
+
+
+def generate(
+    *,
+    preset: str | Preset = "small",
+    seed: int = 1,
+    today: date | None = None,
+    progress: bool = False,
+    progress_file: TextIO | None = None,
+    threaded: bool = True,
+) -> GenerationResult:
+    """Fill an empty database with a synthetic council; raise DataExistsError if it is not empty."""
+    if isinstance(preset, str):
+        try:
+            preset = PRESETS[preset]
+        except KeyError as exc:
+            raise ValueError(f"Unknown preset {preset!r}: choose from {', '.join(PRESETS)}") from exc
+    reason = existing_data()
+    if reason:
+        raise DataExistsError(reason)
+    started = time.perf_counter()
+    today = today or clock.today()
+    day = today.toordinal()
+    rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}")
+    ids = SyntheticIds(rng, native=bool(connection.features.has_native_uuid_field))
+    dates = DateFormat(text=connection.vendor == "sqlite")
+    bar = tqdm(total=preset.people, unit=" people", desc=f"Generating {preset.name}", file=progress_file or sys.stderr,
+               disable=not progress, unit_scale=True, smoothing=0.05)
+    try:
+        with fast_load(), transaction.atomic():
+            org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day).build()
+            loader = BulkLoader(batch_size=preset.batch_size, threaded=threaded)
+            try:
+                people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
+                                           loader=loader, progress=bar, showcase=SHOWCASE)
+                households = people.run()
+                bar.set_description("Caseloads and history")
+                caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
+                                            loader=loader).run(households)
+                bar.set_description("Writing")
+                counts = loader.finish()
+            finally:
+                loader.stop()
+            for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=day).items():
+                counts[table] = counts.get(table, 0) + added
+            counts.update(_organisation_counts())
+            set_at_least("person", people.person_n)
+            set_at_least("family", people.family_n)
+            bar.set_description("Committing")
+    finally:
+        bar.close()
+    return GenerationResult(preset=preset.name, seed=seed, today=today, seconds=time.perf_counter() - started,
+                            counts=counts, caseloads=caseloads)
+
+
+def _organisation_counts() -> dict[str, int]:
+    from familyhelp.organisation.models import Locality, PartnerAgency, School, Team
+
+    return {m._meta.db_table: m.objects.count() for m in (LocalAuthority, Locality, Team, PartnerAgency, School,
+                                                           User)}
+
+
+def _demo_records(*, org: Organisation, caseloads: CaseloadResult, ids: SyntheticIds, dates: DateFormat,
+                  today: int) -> dict[str, int]:
+    """Restrict one of the demo social worker's children so the break-glass journey can be shown."""
+    child = caseloads.restricted_child
+    manager = org.demo["manager"]
+    worker = org.demo["socialworker"]
+    if child is None:
+        return {}
+    when = today - 30
+    restricted_at = dates.aware(when, 10 * 3600)
+    Person.objects.filter(pk=ids.as_uuid(child)).update(
+        is_restricted=True, restricted_reason=RESTRICTED_REASON, restricted_at=restricted_at,
+        restricted_by_id=ids.as_uuid(manager.id),
+    )
+    grants = [
+        RestrictedAccessGrant(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), user_id=ids.as_uuid(m.id),
+                              reason=reason, granted_by_id=ids.as_uuid(manager.id), granted_at=restricted_at,
+                              created_at=restricted_at, modified_at=restricted_at,
+                              created_by_id=ids.as_uuid(manager.id), modified_by_id=ids.as_uuid(manager.id))
+        for m, reason in ((manager, "Restricted the record"), (worker, "Allocated social worker"))
+    ]
+    RestrictedAccessGrant.objects.bulk_create(grants)
+    events = [
+        ChronologyEvent(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), kind="person.restricted",
+                        summary="Record restricted", occurred_on=date.fromordinal(when), recorded_at=restricted_at,
+                        recorded_by_id=ids.as_uuid(manager.id), subject_type="people.person",
+                        subject_id=str(ids.as_uuid(child))),
+        ChronologyEvent(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), kind="person.access_granted",
+                        summary=f"Access granted to {worker.first_name} {worker.last_name}",
+                        occurred_on=date.fromordinal(when), recorded_at=restricted_at,
+                        recorded_by_id=ids.as_uuid(manager.id), subject_type="accounts.restrictedaccessgrant",
+                        subject_id=str(grants[1].id)),
+    ]
+    ChronologyEvent.objects.bulk_create(events)
+    return {RestrictedAccessGrant._meta.db_table: len(grants), ChronologyEvent._meta.db_table: len(events)}

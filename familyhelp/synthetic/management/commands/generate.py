@@ -1,0 +1,60 @@
+"""`familyhelp generate`: fill an empty database with a synthetic council."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from familyhelp.synthetic.generator import DataExistsError, generate
+from familyhelp.synthetic.presets import PRESETS
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        from argparse import ArgumentTypeError
+
+        raise ArgumentTypeError(f"{value!r} is not a date like 2025-03-31") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with a synthetic council: organisation, workers, schools, people, families, "
+        "caseloads and chronology, plus one demonstration login per role. Deterministic: the same --seed and "
+        "--today give the same data. See docs/domain/synthetic-council.md."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--preset", choices=list(PRESETS), default="small",
+                            help="tiny (tests), small (demos; default) or large (a big county, a million people).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+        parser.add_argument("--today", type=_iso_date, default=None,
+                            help="Reference date every generated date is relative to (YYYY-MM-DD; default: "
+                                 "today). Fix it to get identical data on another day.")
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = generate(preset=options["preset"], seed=options["seed"], today=options["today"],
+                              progress=not options["quiet"])
+        except DataExistsError as exc:
+            raise CommandError(
+                f"{exc} `familyhelp generate` only fills an empty database. Point DATABASE_URL at a new "
+                "database (or delete var/familyhelp.sqlite3) and run `familyhelp migrate` first."
+            ) from exc
+        rows = result.total_rows
+        self.stdout.write(
+            f"Generated the {result.preset} council (seed {result.seed}, reference date {result.today.isoformat()}) "
+            f"in {result.seconds:.1f} s: {rows:,} rows ({rows / max(result.seconds, 1e-9):,.0f} rows/s)."
+        )
+        if options["verbosity"] >= 1:
+            for table, count in sorted(result.counts.items()):
+                self.stdout.write(f"  {table:<40} {count:>12,}")
+            if result.caseloads:
+                c = result.caseloads
+                self.stdout.write(f"  children on a caseload now: {c.open_children:,} of {c.eligible_children:,} "
+                                  "current children")
+        self.stdout.write("Sign in with the demonstration logins: `familyhelp demo_setup` lists them.")
