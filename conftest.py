@@ -73,13 +73,26 @@ def world(db):  # type: ignore[no-untyped-def]
     Relationship.objects.create(person=w.parent, related_person=w.own, type=Relationship.Type.PARENT)
     Relationship.objects.create(person=w.own, related_person=w.parent, type=Relationship.Type.CHILD)
     w.users = {
-        "sw": w.sw, "manager": w.manager, "eh_worker": w.eh_worker, "cp_worker": w.cp_worker,
-        "frontdoor": w.frontdoor, "specialist": w.specialist, "leader": w.leader, "analyst": w.analyst,
-        "admin": w.admin, "auditor": w.auditor, "partner": w.partner,
+        "sw": w.sw,
+        "manager": w.manager,
+        "eh_worker": w.eh_worker,
+        "cp_worker": w.cp_worker,
+        "frontdoor": w.frontdoor,
+        "specialist": w.specialist,
+        "leader": w.leader,
+        "analyst": w.analyst,
+        "admin": w.admin,
+        "auditor": w.auditor,
+        "partner": w.partner,
     }
     w.children = {
-        "own": w.own, "team": w.team_child, "service": w.service_child, "other": w.other,
-        "referred": w.referred, "restricted": w.restricted, "parent_of_own": w.parent,
+        "own": w.own,
+        "team": w.team_child,
+        "service": w.service_child,
+        "other": w.other,
+        "referred": w.referred,
+        "restricted": w.restricted,
+        "parent_of_own": w.parent,
     }
     assert w.manager.scope == Scope.SERVICE
     return w

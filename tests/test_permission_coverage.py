@@ -80,8 +80,12 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "organisation:users": ("get", {}, None, MANAGE_ORG),
     "organisation:user_add": ("get", {}, None, MANAGE_ORG),
     "organisation:user_edit": ("get", {"pk": lambda w: w.sw.pk}, None, MANAGE_ORG),
-    "organisation:user_action": ("get", {"pk": lambda w: w.sw.pk, "action": lambda w: "deactivate"}, None,
-                                 "403 403 403 403 403 403 405 403 403 302"),
+    "organisation:user_action": (
+        "get",
+        {"pk": lambda w: w.sw.pk, "action": lambda w: "deactivate"},
+        None,
+        "403 403 403 403 403 403 405 403 403 302",
+    ),
     "people:search": ("get", {}, None, "200 200 200 200 200 403 403 403 403 302"),
     "people:create": ("get", {}, None, "200 200 200 403 403 403 403 403 403 302"),
     "people:detail": ("get", OWN, None, "200 200 200 403 200 403 403 403 403 302"),
@@ -91,13 +95,21 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "people:name_add": ("get", OWN, None, CHANGE_OWN),
     "people:relationship_add": ("get", OWN, None, CHANGE_OWN),
     "people:involvement_add": ("get", OWN, None, CHANGE_OWN),
-    "people:involvement_end": ("get", {"pk": lambda w: w.own.pk, "involvement_pk": lambda w: w.own_involvement.pk},
-                               None, CHANGE_OWN),
+    "people:involvement_end": (
+        "get",
+        {"pk": lambda w: w.own.pk, "involvement_pk": lambda w: w.own_involvement.pk},
+        None,
+        CHANGE_OWN,
+    ),
     "people:event_add": ("get", OWN, None, CHANGE_OWN),
     "people:restrict": ("get", OWN, None, "403 403 200 403 200 403 403 403 403 302"),
     "people:grant_add": ("get", RESTRICTED, None, "403 403 302 403 302 403 403 403 403 302"),
-    "people:grant_revoke": ("get", {"pk": lambda w: w.restricted.pk, "grant_pk": lambda w: uuid.uuid4()}, None,
-                            "403 403 405 403 405 403 403 403 403 302"),
+    "people:grant_revoke": (
+        "get",
+        {"pk": lambda w: w.restricted.pk, "grant_pk": lambda w: uuid.uuid4()},
+        None,
+        "403 403 405 403 405 403 403 403 403 302",
+    ),
     "people:family_create": ("get", OWN, None, CHANGE_OWN),
     "people:family": ("get", {"pk": lambda w: w.family.pk}, None, "200 200 200 403 200 403 403 403 403 302"),
     "audit:access_log": ("get", {}, None, "403 403 403 403 403 403 403 200 403 302"),
@@ -106,33 +118,71 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:docs": ("get", {}, None, API_ALL),
     "api:redoc": ("get", {}, None, API_ALL),
     "api:me": ("get", {}, None, API_ALL),
-    "api:person-list": ("post", {}, lambda w: {"given_names": "Nguyễn", "family_name": ""},
-                        API_CHANGE_OWN),
-    "api:person-search": ("post", {}, lambda w: {"family_name": "O'Brien", "purpose": "casework"},
-                          "200 200 200 200 200 403 403 403 403 401"),
+    "api:person-list": ("post", {}, lambda w: {"given_names": "Nguyễn", "family_name": ""}, API_CHANGE_OWN),
+    "api:person-search": (
+        "post",
+        {},
+        lambda w: {"family_name": "O'Brien", "purpose": "casework"},
+        "200 200 200 200 200 403 403 403 403 401",
+    ),
     "api:person-detail": ("get", OWN, None, API_VIEW_OWN),
     "api:person-chronology": ("get", OWN, None, API_VIEW_OWN),
-    "api:person-addresses": ("post", OWN, lambda w: {"line_1": "1 High St", "postcode": "B91 3QB",
-                                                    "moved_in_on": TODAY}, API_CHANGE_OWN),
+    "api:person-addresses": (
+        "post",
+        OWN,
+        lambda w: {"line_1": "1 High St", "postcode": "B91 3QB", "moved_in_on": TODAY},
+        API_CHANGE_OWN,
+    ),
     "api:person-names": ("post", OWN, lambda w: {"kind": "alias", "given_names": "Zo"}, API_CHANGE_OWN),
-    "api:person-relationships": ("post", OWN, lambda w: {"related_person": str(w.parent.pk), "type": "carer"},
-                                 API_CHANGE_OWN),
-    "api:person-involvements": ("post", OWN, lambda w: {"role": "gp", "professional_name": "Dr Amina Patel",
-                                                       "start_date": TODAY}, API_CHANGE_OWN),
-    "api:person-restrict": ("post", OWN, lambda w: {"reason": "Child of a member of staff"},
-                            "403 403 200 403 200 403 403 403 403 401"),
-    "api:person-unrestrict": ("post", OWN, lambda w: {"reason": "No longer needed"},
-                              "403 403 400 403 400 403 403 403 403 401"),
-    "api:person-grants": ("post", OWN, lambda w: {"user": str(w.sw.pk), "reason": "Allocated worker"},
-                          "403 403 201 403 201 403 403 403 403 401"),
-    "api:person-break-glass": ("post", RESTRICTED, lambda w: {"reason": "Police called with a new concern"},
-                               "201 201 201 403 201 403 403 403 403 401"),
-    "api:family-list": ("post", {}, lambda w: {"name": "O'Brien family",
-                                               "members": [{"person": str(w.own.pk), "role": "child"}]},
-                        API_CHANGE_OWN),
+    "api:person-relationships": (
+        "post",
+        OWN,
+        lambda w: {"related_person": str(w.parent.pk), "type": "carer"},
+        API_CHANGE_OWN,
+    ),
+    "api:person-involvements": (
+        "post",
+        OWN,
+        lambda w: {"role": "gp", "professional_name": "Dr Amina Patel", "start_date": TODAY},
+        API_CHANGE_OWN,
+    ),
+    "api:person-restrict": (
+        "post",
+        OWN,
+        lambda w: {"reason": "Child of a member of staff"},
+        "403 403 200 403 200 403 403 403 403 401",
+    ),
+    "api:person-unrestrict": (
+        "post",
+        OWN,
+        lambda w: {"reason": "No longer needed"},
+        "403 403 400 403 400 403 403 403 403 401",
+    ),
+    "api:person-grants": (
+        "post",
+        OWN,
+        lambda w: {"user": str(w.sw.pk), "reason": "Allocated worker"},
+        "403 403 201 403 201 403 403 403 403 401",
+    ),
+    "api:person-break-glass": (
+        "post",
+        RESTRICTED,
+        lambda w: {"reason": "Police called with a new concern"},
+        "201 201 201 403 201 403 403 403 403 401",
+    ),
+    "api:family-list": (
+        "post",
+        {},
+        lambda w: {"name": "O'Brien family", "members": [{"person": str(w.own.pk), "role": "child"}]},
+        API_CHANGE_OWN,
+    ),
     "api:family-detail": ("get", {"pk": lambda w: w.family.pk}, None, API_VIEW_OWN),
-    "api:family-members": ("post", {"pk": lambda w: w.family.pk},
-                           lambda w: {"person": str(w.parent.pk), "role": "parent"}, API_CHANGE_OWN),
+    "api:family-members": (
+        "post",
+        {"pk": lambda w: w.family.pk},
+        lambda w: {"person": str(w.parent.pk), "role": "parent"},
+        API_CHANGE_OWN,
+    ),
     "api:local-authority-list": ("get", {}, None, API_ORG),
     "api:local-authority-detail": ("get", {"pk": lambda w: w.la.pk}, None, API_ORG),
     "api:locality-list": ("get", {}, None, API_ORG),
@@ -147,17 +197,22 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:partner-agency-detail": ("get", {"pk": lambda w: w.partner.partner_agency.pk}, None, API_ORG),
     "api:user-list": ("get", {}, None, "403 403 403 403 403 403 200 403 403 401"),
     "api:user-detail": ("get", {"pk": lambda w: w.sw.pk}, None, "403 403 403 403 403 403 200 403 403 401"),
-    "api:user-deactivate": ("post", {"pk": lambda w: w.sw.pk}, lambda w: {},
-                            "403 403 403 403 403 403 200 403 403 401"),
-    "api:user-reset-second-factor": ("post", {"pk": lambda w: w.sw.pk}, lambda w: {},
-                                     "403 403 403 403 403 403 400 403 403 401"),
-    "api:user-token": ("post", {"pk": lambda w: w.analyst.pk}, lambda w: {},
-                       "403 403 403 403 403 403 201 403 403 401"),
+    "api:user-deactivate": ("post", {"pk": lambda w: w.sw.pk}, lambda w: {}, "403 403 403 403 403 403 200 403 403 401"),
+    "api:user-reset-second-factor": (
+        "post",
+        {"pk": lambda w: w.sw.pk},
+        lambda w: {},
+        "403 403 403 403 403 403 400 403 403 401",
+    ),
+    "api:user-token": ("post", {"pk": lambda w: w.analyst.pk}, lambda w: {}, "403 403 403 403 403 403 201 403 403 401"),
     "api:access-log-list": ("get", {}, None, "403 403 403 403 403 403 403 200 403 401"),
 }
 
-CASES = [(name, role, int(code)) for name, (_, _, _, row) in MATRIX.items()
-         for role, code in zip(ROLES, row.split(), strict=True)]
+CASES = [
+    (name, role, int(code))
+    for name, (_, _, _, row) in MATRIX.items()
+    for role, code in zip(ROLES, row.split(), strict=True)
+]
 
 
 def test_every_url_declares_a_permission():
@@ -202,6 +257,9 @@ def test_role_matrix(matrix_world, client_for, client, name, role, expected):
     if method == "get":
         response = c.get(url)
     else:
-        response = c.post(url, payload, content_type="application/json") if name.startswith("api:") \
+        response = (
+            c.post(url, payload, content_type="application/json")
+            if name.startswith("api:")
             else c.post(url, payload or {})
+        )
     assert response.status_code == expected, (name, role, response.status_code, response.content[:300])

@@ -149,9 +149,7 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Family Help"
 # Roles that must use two-factor authentication (others may opt in).
 FAMILYHELP_OTP_REQUIRED_ROLES = [
-    r.strip()
-    for r in os.environ.get("FAMILYHELP_OTP_REQUIRED_ROLES", "administrator").split(",")
-    if r.strip()
+    r.strip() for r in os.environ.get("FAMILYHELP_OTP_REQUIRED_ROLES", "administrator").split(",") if r.strip()
 ]
 
 # --- Security headers ----------------------------------------------------------------------------

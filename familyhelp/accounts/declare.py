@@ -31,12 +31,10 @@ def declared_permission(callback: Callable[..., Any]) -> str | dict[str, str] | 
     """The permission a resolved URL callback declares, or None if it declares none."""
     verb = getattr(callback, "fh_permission", None)
     if verb:
-        return verb  # type: ignore[no-any-return]
+        return verb
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is not None:
-        declared = getattr(view_class, "required_permissions", None) or getattr(
-            view_class, "required_permission", None
-        )
+        declared = getattr(view_class, "required_permissions", None) or getattr(view_class, "required_permission", None)
         if declared:
-            return declared  # type: ignore[no-any-return]
+            return declared
     return None

@@ -63,7 +63,7 @@ class SecondFactorMiddleware:
             return None
         if declared_permission(view_func) in (PUBLIC, OTP_SETUP):
             return None
-        if requires_second_factor(user) and not user.is_verified():  # type: ignore[union-attr]
+        if requires_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # django-otp
             from django_otp import user_has_device
 
             if user_has_device(user, confirmed=True):

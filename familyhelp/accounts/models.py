@@ -109,9 +109,7 @@ class RestrictedAccessGrant(BaseModel):
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grants_given")
     granted_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="grants_revoked"
-    )
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="grants_revoked")
     history = HistoricalRecords()
 
     class Meta:

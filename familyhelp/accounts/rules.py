@@ -17,7 +17,14 @@ def _verb_predicate(verb: str) -> rules.Predicate:
     return rules.predicate(check, name=verb)
 
 
-for _verb in (roles.MANAGE_USERS, roles.MANAGE_ORGANISATION, roles.VIEW_ORGANISATION, roles.VIEW_ACCESS_LOG,
-              roles.SEARCH_PERSON, roles.ADD_PERSON, roles.USE_API_TOKEN):
+for _verb in (
+    roles.MANAGE_USERS,
+    roles.MANAGE_ORGANISATION,
+    roles.VIEW_ORGANISATION,
+    roles.VIEW_ACCESS_LOG,
+    roles.SEARCH_PERSON,
+    roles.ADD_PERSON,
+    roles.USE_API_TOKEN,
+):
     if not rules.perm_exists(_verb):
         rules.add_perm(_verb, _verb_predicate(_verb))

@@ -22,9 +22,7 @@ from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_
 REFUSED = "Your role cannot manage user accounts."
 
 # Roles that need not belong to a team (they work across the council).
-TEAMLESS_ROLES = frozenset(
-    {roles.Role.ANALYST, roles.Role.AUDITOR, roles.Role.ADMINISTRATOR, roles.Role.SENIOR_LEADER}
-)
+TEAMLESS_ROLES = frozenset({roles.Role.ANALYST, roles.Role.AUDITOR, roles.Role.ADMINISTRATOR, roles.Role.SENIOR_LEADER})
 
 USER_UPDATE_FIELDS = (
     "first_name",
@@ -174,9 +172,7 @@ def user_update(*, actor: Any, user: User, expected_version: int | None, **field
     if unknown:
         raise TypeError(f"Unknown user fields: {sorted(unknown)}")
     if expected_version is None:
-        raise ConcurrentEditError(
-            "The form did not say which version of the record it edits. Reload and try again."
-        )
+        raise ConcurrentEditError("The form did not say which version of the record it edits. Reload and try again.")
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.version != expected_version:
         raise ConcurrentEditError()

@@ -68,10 +68,16 @@ class OtpSetupView(View):
         qr = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
         key = b32encode(device.bin_key).decode()
         grouped = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
-        return render(request, "accounts/otp_setup.html", {
-            "form": form, "qr_svg": mark_safe(qr), "secret": grouped,  # noqa: S308 - segno output, no user input
-            "required": requires_second_factor(request.user),
-        })
+        return render(
+            request,
+            "accounts/otp_setup.html",
+            {
+                "form": form,
+                "qr_svg": mark_safe(qr),  # noqa: S308 - segno's own SVG, no user input
+                "secret": grouped,
+                "required": requires_second_factor(request.user),
+            },
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
@@ -118,16 +124,20 @@ class ProfileView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user: Any = request.user
-        return render(request, "accounts/profile.html", {
-            "scope_label": Scope(user.scope).label,
-            "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-            "notifications": Notification.objects.filter(recipient=user).select_related("person")[:50],
-        })
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "scope_label": Scope(user.scope).label,
+                "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+                "notifications": Notification.objects.filter(recipient=user).select_related("person")[:50],
+            },
+        )
 
 
 @permission(AUTHENTICATED)
 @require_POST
 def notification_read(request: HttpRequest, pk: Any) -> HttpResponse:
     """Mark one of the user's own notifications as read."""
-    Notification.objects.filter(recipient=request.user, pk=pk, read_at__isnull=True).update(read_at=clock.now())
+    Notification.objects.filter(recipient_id=request.user.pk, pk=pk, read_at__isnull=True).update(read_at=clock.now())
     return redirect(safe_next(request, request.POST.get("next"), "frontend:home"))

@@ -39,7 +39,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ObjectDoesNotExist):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response(
-            {"detail": "You do not have permission to do that."}, status=status.HTTP_403_FORBIDDEN
-        )
+        return Response({"detail": "You do not have permission to do that."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

@@ -22,9 +22,27 @@ from familyhelp.api.views.organisation import (
 )
 from familyhelp.api.views.people import FamilyViewSet, PersonViewSet
 
-for _view in (SpectacularAPIView, SpectacularSwaggerView, SpectacularRedocView):
-    _view.required_permission = AUTHENTICATED
-    _view.authentication_classes = [ApiTokenAuthentication, ApiSessionAuthentication]
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (any signed-in user)."""
+
+    required_permission = AUTHENTICATED
+    authentication_classes = [ApiTokenAuthentication, ApiSessionAuthentication]
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Interactive API documentation."""
+
+    required_permission = AUTHENTICATED
+    authentication_classes = [ApiTokenAuthentication, ApiSessionAuthentication]
+
+
+class RedocView(SpectacularRedocView):
+    """Reference API documentation."""
+
+    required_permission = AUTHENTICATED
+    authentication_classes = [ApiTokenAuthentication, ApiSessionAuthentication]
+
 
 router = SimpleRouter(use_regex_path=False)
 router.register("people", PersonViewSet, basename="person")
@@ -40,9 +58,9 @@ router.register("audit/access-log", AccessLogViewSet, basename="access-log")
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
 ]

@@ -17,8 +17,9 @@ from familyhelp.frontend.forms import GovDateField
 class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label="Username", required=False, max_length=150)
     person_reference = forms.CharField(label="Person reference", required=False, max_length=20)
-    action = forms.ChoiceField(label="Action", required=False,
-                               choices=[("", "Any action")] + list(AccessLog.Action.choices))
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action")] + list(AccessLog.Action.choices)
+    )
     date_from = GovDateField(label="From", required=False)
     date_to = GovDateField(label="To", required=False)
 
@@ -31,11 +32,8 @@ class AccessLogView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = AccessLogFilterForm(request.GET or None)
         page = None
-        if form.is_bound and form.is_valid():
-            filters = AccessLogFilter(**form.cleaned_data)
-        else:
-            filters = AccessLogFilter()
-        if not form.is_bound or form.is_valid():
+        if not form.is_bound or form.is_valid():  # an invalid filter shows its errors, not the whole log
+            filters = AccessLogFilter(**form.cleaned_data) if form.is_bound else AccessLogFilter()
             qs = access_log_list_for_user(request.user, filters)
             page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()

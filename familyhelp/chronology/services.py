@@ -58,8 +58,9 @@ def chronology_add_significant_event(
     from familyhelp.people.permissions import can_add_chronology
 
     require(has_verb(actor, ADD_CHRONOLOGY) and can_add_chronology(actor, person))
-    errors = check_effective_date(occurred_on, field="occurred_on", label="date it happened", person=person,
-                                  late_reason=late_reason)
+    errors = check_effective_date(
+        occurred_on, field="occurred_on", label="date it happened", person=person, late_reason=late_reason
+    )
     if not (summary or "").strip():
         errors.setdefault("summary", []).append("Describe what happened")
     elif len(summary) > 5000:

@@ -145,8 +145,7 @@ def _reject_datetime(*values: date) -> None:
     for value in values:
         if isinstance(value, datetime):
             raise TypeError(
-                "working-day functions take a date, not a datetime: convert to the Europe/London "
-                "local date first"
+                "working-day functions take a date, not a datetime: convert to the Europe/London local date first"
             )
 
 

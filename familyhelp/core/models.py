@@ -41,3 +41,6 @@ class Counter(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

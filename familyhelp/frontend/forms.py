@@ -54,7 +54,7 @@ class GovDateField(forms.Field):
             raise forms.ValidationError(f"Enter the {str(self.label or 'date').lower()}")
 
 
-def apply_domain_errors(form: forms.Form, exc: Any) -> None:
+def apply_domain_errors(form: forms.BaseForm, exc: Any) -> None:
     """Put a DomainError's field messages on the form so the error summary shows them."""
     if not exc.errors:
         form.add_error(None, exc.message)

@@ -35,7 +35,9 @@ def _active(qs: Any) -> Any:
 def work_tray_for_user(user: Any) -> list[TraySection]:
     """The sections of the user's work tray, by role."""
     sections: list[TraySection] = []
-    notifications = list(Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("person")[:20])
+    notifications = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("person")[:20]
+    )
     sections.append(TraySection("notifications", "Notifications", "You have no new notifications.", notifications))
     if user.role == roles.Role.PARTNER:
         referred = list(
@@ -43,12 +45,15 @@ def work_tray_for_user(user: Any) -> list[TraySection]:
             .distinct()
             .order_by("family_name")[:50]
         )
-        sections.append(TraySection("referred", "Children you referred", "You have not referred any children yet.",
-                                    referred))
+        sections.append(
+            TraySection("referred", "Children you referred", "You have not referred any children yet.", referred)
+        )
         return sections
     if has_verb(user, roles.VIEW_PERSON):
         mine = list(
-            _active(ProfessionalInvolvement.objects.filter(worker=user, role__in=ProfessionalInvolvement.CASELOAD_ROLES))
+            _active(
+                ProfessionalInvolvement.objects.filter(worker=user, role__in=ProfessionalInvolvement.CASELOAD_ROLES)
+            )
             .select_related("person")
             .order_by("person__family_name", "person__given_names")[:200]
         )
@@ -71,28 +76,44 @@ def work_tray_for_user(user: Any) -> list[TraySection]:
     if user.role == roles.Role.AUDITOR:
         since = clock.now() - timedelta(days=30)
         events = list(
-            AccessLog.objects.filter(action__in=[AccessLog.Action.BREAK_GLASS, AccessLog.Action.DENIED], at__gte=since)
-            .order_by("-at")[:50]
+            AccessLog.objects.filter(
+                action__in=[AccessLog.Action.BREAK_GLASS, AccessLog.Action.DENIED], at__gte=since
+            ).order_by("-at")[:50]
         )
         users = {u.pk: u for u in User.objects.filter(pk__in={e.user_id for e in events if e.user_id})}
         for e in events:
-            e.user_display = str(users.get(e.user_id, "Unknown user"))
-        sections.append(TraySection("access", "Break-glass and refused access in the last 30 days",
-                                    "No one has broken glass or been refused access in the last 30 days.", events))
+            e.user_display = str(users.get(e.user_id, "Unknown user")) if e.user_id else "Unknown user"  # type: ignore[attr-defined]
+        sections.append(
+            TraySection(
+                "access",
+                "Break-glass and refused access in the last 30 days",
+                "No one has broken glass or been refused access in the last 30 days.",
+                events,
+            )
+        )
     if user.role == roles.Role.ADMINISTRATOR:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
-        need = list(
-            User.objects.filter(is_active=True, role__in=["administrator"]).exclude(pk__in=with_device)[:50]
+        need = list(User.objects.filter(is_active=True, role__in=["administrator"]).exclude(pk__in=with_device)[:50])
+        sections.append(
+            TraySection(
+                "otp",
+                "Administrators who have not set up two-factor authentication",
+                "Every administrator has set up two-factor authentication.",
+                need,
+            )
         )
-        sections.append(TraySection("otp", "Administrators who have not set up two-factor authentication",
-                                    "Every administrator has set up two-factor authentication.", need))
     if user.role == roles.Role.ANALYST:
         sections.append(
-            TraySection("figures", "The council at a glance", "There are no figures yet.", [
-                ("Children's records", Person.objects.filter(kind=Person.Kind.CHILD).count()),
-                ("Active workers", User.objects.filter(is_active=True).exclude(role=roles.Role.PARTNER).count()),
-            ])
+            TraySection(
+                "figures",
+                "The council at a glance",
+                "There are no figures yet.",
+                [
+                    ("Children's records", Person.objects.filter(kind=Person.Kind.CHILD).count()),
+                    ("Active workers", User.objects.filter(is_active=True).exclude(role=roles.Role.PARTNER).count()),
+                ],
+            )
         )
     return sections

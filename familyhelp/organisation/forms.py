@@ -51,12 +51,23 @@ class TeamForm(GovModelForm):
 class SchoolForm(GovModelForm):
     class Meta:
         model = School
-        fields = ["urn", "name", "phase", "locality", "postcode", "dsl_name", "dsl_email", "named_contact",
-                  "partner_agency"]
+        fields = [
+            "urn",
+            "name",
+            "phase",
+            "locality",
+            "postcode",
+            "dsl_name",
+            "dsl_email",
+            "named_contact",
+            "partner_agency",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["named_contact"].queryset = User.objects.filter(is_active=True).exclude(role="partner")
+        contact = self.fields["named_contact"]
+        assert isinstance(contact, forms.ModelChoiceField)
+        contact.queryset = User.objects.filter(is_active=True).exclude(role="partner")
 
 
 class PartnerAgencyForm(GovModelForm):
@@ -67,14 +78,29 @@ class PartnerAgencyForm(GovModelForm):
 
 class UserAccountForm(GovModelForm):
     password = forms.CharField(
-        label="Temporary password", required=False, widget=forms.PasswordInput,
+        label="Temporary password",
+        required=False,
+        widget=forms.PasswordInput,
         help_text="At least 12 characters. Leave blank to set one later.",
     )
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "phone", "role", "scope_override", "job_role",
-                  "team", "partner_agency", "swe_number", "employment", "fte"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "scope_override",
+            "job_role",
+            "team",
+            "partner_agency",
+            "swe_number",
+            "employment",
+            "fte",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

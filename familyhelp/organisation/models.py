@@ -99,9 +99,7 @@ class Team(VersionedModel):
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=40, choices=Kind.choices)
     service = models.CharField(max_length=20, choices=Service.choices, editable=False)
-    locality = models.ForeignKey(
-        Locality, null=True, blank=True, on_delete=models.PROTECT, related_name="teams"
-    )
+    locality = models.ForeignKey(Locality, null=True, blank=True, on_delete=models.PROTECT, related_name="teams")
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -189,4 +187,3 @@ class School(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"
-

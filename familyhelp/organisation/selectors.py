@@ -133,9 +133,7 @@ def school_get_for_user(user: Any, pk: Any) -> School:
 def partner_agency_list_for_user(user: Any, *, include_inactive: bool = False) -> QuerySet[PartnerAgency]:
     """Partner agencies with the number of active user accounts each has."""
     _require_view(user)
-    qs = PartnerAgency.objects.annotate(
-        user_count=Count("users", filter=Q(users__is_active=True), distinct=True)
-    )
+    qs = PartnerAgency.objects.annotate(user_count=Count("users", filter=Q(users__is_active=True), distinct=True))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.order_by("name")

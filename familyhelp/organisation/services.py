@@ -109,16 +109,10 @@ def local_authority_update(
         fields["la_code"] = str(fields["la_code"] or "").strip()
         if (
             fields["la_code"]
-            and LocalAuthority.objects.filter(la_code=fields["la_code"])
-            .exclude(pk=local_authority.pk)
-            .exists()
+            and LocalAuthority.objects.filter(la_code=fields["la_code"]).exclude(pk=local_authority.pk).exists()
         ):
             errors["la_code"] = [f"LA code {fields['la_code']} is already used by another local authority"]
-    if (
-        "child_population" in fields
-        and fields["child_population"] is not None
-        and fields["child_population"] < 1
-    ):
+    if "child_population" in fields and fields["child_population"] is not None and fields["child_population"] < 1:
         errors["child_population"] = ["Enter the number of children living in the area"]
     year = fields.get("child_population_year")
     if year is not None and not (1990 <= year <= clock.today().year + 1):
@@ -133,16 +127,12 @@ def local_authority_update(
 # --- localities -----------------------------------------------------------------------------------
 
 
-def _clean_districts(
-    value: str, *, local_authority: LocalAuthority, exclude_pk: Any = None
-) -> tuple[str, list[str]]:
+def _clean_districts(value: str, *, local_authority: LocalAuthority, exclude_pk: Any = None) -> tuple[str, list[str]]:
     """Normalise a list of postcode districts; return it and any error messages."""
     tokens = [t for t in re.split(r"[\s,;]+", (value or "").upper()) if t]
     tokens = list(dict.fromkeys(tokens))
     errors = [
-        f"{t} is not a postcode district: enter outward codes like B90 B91"
-        for t in tokens
-        if not DISTRICT_RE.match(t)
+        f"{t} is not a postcode district: enter outward codes like B90 B91" for t in tokens if not DISTRICT_RE.match(t)
     ]
     if errors:
         return " ".join(tokens), errors
@@ -151,8 +141,7 @@ def _clean_districts(
         clash = sorted(set(tokens) & set(other.postcode_districts.split()))
         if clash:
             errors.append(
-                f"{', '.join(clash)} {'is' if len(clash) == 1 else 'are'} already in the "
-                f"{other.name} locality"
+                f"{', '.join(clash)} {'is' if len(clash) == 1 else 'are'} already in the {other.name} locality"
             )
     return " ".join(tokens), errors
 
@@ -160,11 +149,7 @@ def _clean_districts(
 def _check_locality_name(name: str, *, local_authority: LocalAuthority, exclude_pk: Any = None) -> list[str]:
     if not name:
         return ["Enter the name of the locality"]
-    if (
-        Locality.objects.filter(local_authority=local_authority, name__iexact=name)
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
+    if Locality.objects.filter(local_authority=local_authority, name__iexact=name).exclude(pk=exclude_pk).exists():
         return [f"There is already a locality called {name}"]
     return []
 
@@ -190,9 +175,7 @@ def locality_create(*, actor: Any, name: str, postcode_districts: str = "") -> L
 
 
 @transaction.atomic
-def locality_update(
-    *, actor: Any, locality: Locality, expected_version: int | None, **fields: Any
-) -> Locality:
+def locality_update(*, actor: Any, locality: Locality, expected_version: int | None, **fields: Any) -> Locality:
     """Rename a locality or change the postcode districts it covers."""
     require(can_manage_organisation(actor), REFUSED)
     _check_fields(fields, LOCALITY_FIELDS)
@@ -230,11 +213,7 @@ def _check_team(
     if name is not None:
         if not name:
             errors["name"] = ["Enter the name of the team"]
-        elif (
-            Team.objects.filter(local_authority=local_authority, name__iexact=name)
-            .exclude(pk=exclude_pk)
-            .exists()
-        ):
+        elif Team.objects.filter(local_authority=local_authority, name__iexact=name).exclude(pk=exclude_pk).exists():
             errors["name"] = [f"There is already a team called {name}"]
     if kind is not None and kind not in Team.Kind.values:
         errors["kind"] = ["Choose the kind of team"]
@@ -406,9 +385,7 @@ def _check_agency(values: dict[str, Any], *, exclude_pk: Any = None) -> dict[str
 
 
 @transaction.atomic
-def partner_agency_create(
-    *, actor: Any, name: str, kind: str, email: str = "", phone: str = ""
-) -> PartnerAgency:
+def partner_agency_create(*, actor: Any, name: str, kind: str, email: str = "", phone: str = "") -> PartnerAgency:
     """Add a partner agency (police, health, a school, a voluntary organisation…)."""
     require(can_manage_organisation(actor), REFUSED)
     values: dict[str, Any] = {"name": name, "kind": kind, "email": email, "phone": phone}
@@ -432,8 +409,7 @@ def partner_agency_update(
         users = partner_agency.users.filter(is_active=True).count()
         if users:
             errors["is_active"] = [
-                f"Deactivate the agency's {users} active user account{'s' if users != 1 else ''} "
-                "before closing it"
+                f"Deactivate the agency's {users} active user account{'s' if users != 1 else ''} before closing it"
             ]
     raise_if(errors)
     changed = _apply(partner_agency, fields)

@@ -16,6 +16,7 @@ from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.accounts import services as account_services
+from familyhelp.accounts.permissions import has_verb
 from familyhelp.core.errors import DomainError
 from familyhelp.frontend.forms import apply_domain_errors
 from familyhelp.organisation import forms as of
@@ -30,15 +31,19 @@ class OverviewView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        return render(request, "organisation/overview.html", {
-            "council": selectors.local_authority_list_for_user(user).first(),
-            "localities": selectors.locality_list_for_user(user),
-            "teams": selectors.team_list_for_user(user, include_inactive=True),
-            "agencies": selectors.partner_agency_list_for_user(user, include_inactive=True),
-            "schools": selectors.school_list_for_user(user),
-            "can_manage": roles.MANAGE_ORGANISATION in user.verbs,
-            "can_manage_users": roles.MANAGE_USERS in user.verbs,
-        })
+        return render(
+            request,
+            "organisation/overview.html",
+            {
+                "council": selectors.local_authority_list_for_user(user).first(),
+                "localities": selectors.locality_list_for_user(user),
+                "teams": selectors.team_list_for_user(user, include_inactive=True),
+                "agencies": selectors.partner_agency_list_for_user(user, include_inactive=True),
+                "schools": selectors.school_list_for_user(user),
+                "can_manage": has_verb(user, roles.MANAGE_ORGANISATION),
+                "can_manage_users": has_verb(user, roles.MANAGE_USERS),
+            },
+        )
 
 
 class WorkerListView(View):
@@ -75,8 +80,11 @@ class EditView(View):
 
     def _render(self, request: HttpRequest, form: Any, obj: Any) -> HttpResponse:
         title = f"Change {self.noun}" if obj is not None else f"Add a {self.noun}"
-        return render(request, "organisation/edit.html", {"form": form, "title": title, "object": obj,
-                                                          "back_url": reverse(self.done_url)})
+        return render(
+            request,
+            "organisation/edit.html",
+            {"form": form, "title": title, "object": obj, "back_url": reverse(self.done_url)},
+        )
 
     def get(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         obj = self._object(request, pk)
@@ -95,14 +103,19 @@ class EditView(View):
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 if obj is None:
-                    assert self.create_fn is not None
-                    accepted = inspect.signature(type(self).create_fn).parameters
+                    create_fn = type(self).create_fn
+                    assert create_fn is not None
+                    accepted = inspect.signature(create_fn).parameters
                     if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
                         data = {k: v for k, v in data.items() if k in accepted}
-                    type(self).create_fn(actor=request.user, **data)  # type: ignore[misc]
+                    create_fn(actor=request.user, **data)
                 else:
-                    type(self).update_fn(actor=request.user, **{self.update_arg: obj},  # type: ignore[misc]
-                                         expected_version=form.cleaned_data.get("version"), **data)
+                    type(self).update_fn(
+                        actor=request.user,
+                        **{self.update_arg: obj},
+                        expected_version=form.cleaned_data.get("version"),
+                        **data,
+                    )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
@@ -114,19 +127,22 @@ class EditView(View):
 class LocalAuthorityEditView(EditView):
     form_class = of.LocalAuthorityForm
     noun = "council details"
-    get_fn = staticmethod(selectors.local_authority_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.local_authority_get_for_user)
     update_fn = staticmethod(org_services.local_authority_update)
     update_arg = "local_authority"
 
     def _render(self, request: HttpRequest, form: Any, obj: Any) -> HttpResponse:
-        return render(request, "organisation/edit.html", {"form": form, "title": "Change the council's details",
-                                                          "object": obj, "back_url": reverse(self.done_url)})
+        return render(
+            request,
+            "organisation/edit.html",
+            {"form": form, "title": "Change the council's details", "object": obj, "back_url": reverse(self.done_url)},
+        )
 
 
 class LocalityEditView(EditView):
     form_class = of.LocalityForm
     noun = "locality"
-    get_fn = staticmethod(selectors.locality_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.locality_get_for_user)
     create_fn = staticmethod(org_services.locality_create)
     update_fn = staticmethod(org_services.locality_update)
     update_arg = "locality"
@@ -135,7 +151,7 @@ class LocalityEditView(EditView):
 class TeamEditView(EditView):
     form_class = of.TeamForm
     noun = "team"
-    get_fn = staticmethod(selectors.team_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.team_get_for_user)
     create_fn = staticmethod(org_services.team_create)
     update_fn = staticmethod(org_services.team_update)
     update_arg = "team"
@@ -144,7 +160,7 @@ class TeamEditView(EditView):
 class SchoolEditView(EditView):
     form_class = of.SchoolForm
     noun = "school"
-    get_fn = staticmethod(selectors.school_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.school_get_for_user)
     create_fn = staticmethod(org_services.school_create)
     update_fn = staticmethod(org_services.school_update)
     update_arg = "school"
@@ -153,7 +169,7 @@ class SchoolEditView(EditView):
 class PartnerAgencyEditView(EditView):
     form_class = of.PartnerAgencyForm
     noun = "partner agency"
-    get_fn = staticmethod(selectors.partner_agency_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.partner_agency_get_for_user)
     create_fn = staticmethod(org_services.partner_agency_create)
     update_fn = staticmethod(org_services.partner_agency_update)
     update_arg = "partner_agency"
@@ -163,8 +179,9 @@ def _create_user(*, actor: Any, scope_override: str = "", phone: str = "", **dat
     """user_create does not take every field the form has: set the rest with an update."""
     user = account_services.user_create(actor=actor, **data)
     if scope_override or phone:
-        account_services.user_update(actor=actor, user=user, expected_version=user.version,
-                                     scope_override=scope_override, phone=phone)
+        account_services.user_update(
+            actor=actor, user=user, expected_version=user.version, scope_override=scope_override, phone=phone
+        )
     return user
 
 
@@ -172,7 +189,7 @@ class UserAccountEditView(EditView):
     required_permission = roles.MANAGE_USERS
     form_class = of.UserAccountForm
     noun = "user account"
-    get_fn = staticmethod(selectors.user_account_get_for_user)  # type: ignore[assignment]
+    get_fn = staticmethod(selectors.user_account_get_for_user)
     create_fn = staticmethod(_create_user)
     update_fn = staticmethod(account_services.user_update)
     update_arg = "user"
@@ -185,8 +202,9 @@ class UserAccountListView(View):
     required_permission = roles.MANAGE_USERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "organisation/users.html", {
-            "accounts": selectors.user_account_list_for_user(request.user)})
+        return render(
+            request, "organisation/users.html", {"accounts": selectors.user_account_list_for_user(request.user)}
+        )
 
 
 class UserAccountActionView(View):

@@ -27,14 +27,16 @@ class PersonSearchForm(forms.Form):
     date_of_birth = GovDateField(label="Date of birth", required=False)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
-    upn = forms.CharField(label="UPN", required=False, max_length=15,
-                          help_text="Unique pupil number")
-    purpose = forms.ChoiceField(label="Why are you searching?", choices=PURPOSES,
-                                error_messages={"required": "Choose why you are searching"},
-                                help_text="Every search is recorded with this reason.")
+    upn = forms.CharField(label="UPN", required=False, max_length=15, help_text="Unique pupil number")
+    purpose = forms.ChoiceField(
+        label="Why are you searching?",
+        choices=PURPOSES,
+        error_messages={"required": "Choose why you are searching"},
+        help_text="Every search is recorded with this reason.",
+    )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self):
+        data = super().clean() or {}
         keys = ("given_names", "family_name", "date_of_birth", "postcode", "nhs_number", "upn")
         if not any(data.get(k) for k in keys) and not self.errors:
             raise forms.ValidationError("Enter at least one thing to search for, like a family name")
@@ -44,33 +46,42 @@ class PersonSearchForm(forms.Form):
 class PersonForm(forms.Form):
     """A person's details."""
 
-    kind = forms.ChoiceField(label="Is this a child or an adult?", choices=Person.Kind.choices,
-                             widget=forms.RadioSelect, initial=Person.Kind.CHILD)
-    given_names = forms.CharField(label="Given names", required=False, max_length=200,
-                                  help_text="Leave blank if the person has only one name")
+    kind = forms.ChoiceField(
+        label="Is this a child or an adult?",
+        choices=Person.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Person.Kind.CHILD,
+    )
+    given_names = forms.CharField(
+        label="Given names", required=False, max_length=200, help_text="Leave blank if the person has only one name"
+    )
     family_name = forms.CharField(label="Family name", required=False, max_length=200)
     preferred_name = forms.CharField(label="Preferred name", required=False, max_length=200)
     is_unborn = forms.BooleanField(label="This child is not born yet", required=False)
     expected_date_of_birth = GovDateField(label="Expected date of birth", required=False)
-    date_of_birth = GovDateField(label="Date of birth", required=False,
-                                 help_text="Leave blank if not known. For example, 27 3 2014")
+    date_of_birth = GovDateField(
+        label="Date of birth", required=False, help_text="Leave blank if not known. For example, 27 3 2014"
+    )
     dob_is_estimated = forms.BooleanField(label="The date of birth is estimated", required=False)
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
     gender_identity = forms.CharField(label="Gender identity (if different)", required=False, max_length=100)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
-    disabilities = forms.MultipleChoiceField(label="Disabilities", choices=Disability.choices, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    disabilities = forms.MultipleChoiceField(
+        label="Disabilities", choices=Disability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     first_language = forms.CharField(label="First language", required=False, max_length=100)
     needs_interpreter = forms.BooleanField(label="Needs an interpreter", required=False)
-    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
-                                 help_text="10 digits, like 485 777 3457")
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=14, help_text="10 digits, like 485 777 3457"
+    )
     upn = forms.CharField(label="UPN", required=False, max_length=15, help_text="Unique pupil number, 13 characters")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RestrictForm(forms.Form):
-    reason = forms.CharField(label="Why?", widget=forms.Textarea, max_length=2000,
-                             error_messages={"required": "Enter the reason"})
+    reason = forms.CharField(
+        label="Why?", widget=forms.Textarea, max_length=2000, error_messages={"required": "Enter the reason"}
+    )
 
 
 class BreakGlassForm(forms.Form):
@@ -84,10 +95,15 @@ class BreakGlassForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    username = forms.CharField(label="Username of the worker", max_length=150,
-                               error_messages={"required": "Enter the worker's username"})
-    reason = forms.CharField(label="Why do they need access?", widget=forms.Textarea, max_length=2000,
-                             error_messages={"required": "Enter why they need access"})
+    username = forms.CharField(
+        label="Username of the worker", max_length=150, error_messages={"required": "Enter the worker's username"}
+    )
+    reason = forms.CharField(
+        label="Why do they need access?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter why they need access"},
+    )
 
 
 class AddressForm(forms.Form):
@@ -96,8 +112,12 @@ class AddressForm(forms.Form):
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     moved_in_on = GovDateField(label="Date they moved in", required=False)
-    late_reason = forms.CharField(label="Reason for recording this late (if more than a week ago)", required=False,
-                                  widget=forms.Textarea, max_length=2000)
+    late_reason = forms.CharField(
+        label="Reason for recording this late (if more than a week ago)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )
 
 
 class NameForm(forms.Form):
@@ -109,7 +129,8 @@ class NameForm(forms.Form):
 
 class RelationshipForm(forms.Form):
     related_reference = forms.CharField(
-        label="Reference of the related person", max_length=20,
+        label="Reference of the related person",
+        max_length=20,
         help_text="The person reference shown on their record, like P00001234",
         error_messages={"required": "Enter the related person's reference"},
     )
@@ -120,41 +141,62 @@ class RelationshipForm(forms.Form):
 
 class InvolvementForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=ProfessionalInvolvement.Role.choices)
-    worker_username = forms.CharField(label="Council worker's username", required=False, max_length=150,
-                                      help_text="For someone who works for the council")
+    worker_username = forms.CharField(
+        label="Council worker's username",
+        required=False,
+        max_length=150,
+        help_text="For someone who works for the council",
+    )
     professional_name = forms.CharField(label="Or the professional's name", required=False, max_length=200)
     agency_name = forms.CharField(label="Their organisation", required=False, max_length=200)
     contact_details = forms.CharField(label="Contact details", required=False, max_length=300)
     start_date = GovDateField(label="Involved since", required=False)
-    late_reason = forms.CharField(label="Reason for recording this late (if more than a week ago)", required=False,
-                                  widget=forms.Textarea, max_length=2000)
+    late_reason = forms.CharField(
+        label="Reason for recording this late (if more than a week ago)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )
 
 
 class EndInvolvementForm(forms.Form):
     end_date = GovDateField(label="Date they stopped being involved", required=False)
-    late_reason = forms.CharField(label="Reason for recording this late (if more than a week ago)", required=False,
-                                  widget=forms.Textarea, max_length=2000)
+    late_reason = forms.CharField(
+        label="Reason for recording this late (if more than a week ago)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )
 
 
 class SignificantEventForm(forms.Form):
     occurred_on = GovDateField(label="Date it happened", required=False)
-    occurred_time = forms.TimeField(label="Time it happened (optional)", required=False,
-                                    help_text="24-hour clock, like 14:30",
-                                    error_messages={"invalid": "Enter a time like 14:30"})
+    occurred_time = forms.TimeField(
+        label="Time it happened (optional)",
+        required=False,
+        help_text="24-hour clock, like 14:30",
+        error_messages={"invalid": "Enter a time like 14:30"},
+    )
     summary = forms.CharField(label="What happened", widget=forms.Textarea, max_length=5000, required=False)
-    late_reason = forms.CharField(label="Reason for recording this late (if more than a week ago)", required=False,
-                                  widget=forms.Textarea, max_length=2000)
+    late_reason = forms.CharField(
+        label="Reason for recording this late (if more than a week ago)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )
 
 
 class FamilyForm(forms.Form):
-    name = forms.CharField(label="Family name", max_length=200, required=False,
-                           help_text="How the family is known, like ‘Okafor family’")
+    name = forms.CharField(
+        label="Family name", max_length=200, required=False, help_text="How the family is known, like ‘Okafor family’"
+    )
     role = forms.ChoiceField(label="This person's role in the family", choices=FamilyMember.Role.choices)
 
 
 class FamilyMemberForm(forms.Form):
-    reference = forms.CharField(label="Person reference", max_length=20,
-                                error_messages={"required": "Enter the person's reference"})
+    reference = forms.CharField(
+        label="Person reference", max_length=20, error_messages={"required": "Enter the person's reference"}
+    )
     role = forms.ChoiceField(label="Role in the family", choices=FamilyMember.Role.choices)
 
 

@@ -297,9 +297,7 @@ class Relationship(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "related_person", "type"], name="relationship_unique"
-            ),
+            models.UniqueConstraint(fields=["person", "related_person", "type"], name="relationship_unique"),
             models.CheckConstraint(
                 condition=~models.Q(person=models.F("related_person")),
                 name="relationship_not_self",

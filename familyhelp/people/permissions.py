@@ -66,7 +66,7 @@ def _bases_within(scope: str) -> list[str]:
     if scope == Scope.REFERRED:
         return [Scope.REFERRED]
     upto = SCOPE_ORDER.index(Scope(scope))
-    return [Scope.REFERRED] + [s for s in SCOPE_ORDER[2 : upto + 1]]
+    return [Scope.REFERRED, *SCOPE_ORDER[2 : upto + 1]]
 
 
 def children_q(user: Any) -> Q | None:
@@ -108,9 +108,12 @@ def scope_basis(user: Any, person: Person) -> Basis | None:
             return str(basis)
         if Person.objects.filter(q, pk=person.pk).exists():
             return str(basis)
-        if person.kind == Person.Kind.ADULT and Relationship.objects.filter(
-            person=person, related_person__in=Person.objects.filter(q).values("pk")
-        ).exists():
+        if (
+            person.kind == Person.Kind.ADULT
+            and Relationship.objects.filter(
+                person=person, related_person__in=Person.objects.filter(q).values("pk")
+            ).exists()
+        ):
             return str(basis)
     return None
 
@@ -187,4 +190,3 @@ def can_grant_access(user: Any, person: Person) -> bool:
 def can_see_full_record(user: Any) -> bool:
     """Partner users see only what they referred and its outcome, not the full record."""
     return not getattr(user, "is_partner", False)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +17,6 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
 from familyhelp.chronology.models import ChronologyEvent
-from familyhelp.core import clock
 from familyhelp.people import identifiers, matching
 from familyhelp.people.models import (
     Family,
@@ -50,12 +50,24 @@ def person_get_for_user(user: Any, pk: Any, *, purpose: str = "") -> tuple[Perso
         raise Http404("No such record") from exc
     access = person_access(user, person)
     if access.allowed:
-        access_log_record(actor=user, action=AccessLog.Action.VIEW, person=person, obj=person,
-                          basis=access.basis or "", reason=purpose)
+        access_log_record(
+            actor=user,
+            action=AccessLog.Action.VIEW,
+            person=person,
+            obj=person,
+            basis=access.basis or "",
+            reason=purpose,
+        )
         return person, access
     reason = "restricted record: break glass offered" if access.needs_break_glass else "outside record scope"
-    access_log_record(actor=user, action=AccessLog.Action.DENIED, person=person, obj=person,
-                      basis=access.basis or "none", reason=reason)
+    access_log_record(
+        actor=user,
+        action=AccessLog.Action.DENIED,
+        person=person,
+        obj=person,
+        basis=access.basis or "none",
+        reason=reason,
+    )
     if access.needs_break_glass:
         raise BreakGlassRequired(person)
     raise PermissionDenied("You do not have access to this record.")
@@ -71,7 +83,6 @@ def person_peek_for_break_glass(user: Any, pk: Any) -> Person:
 
 def person_details(person: Person) -> dict[str, Any]:
     """Everything shown on a child's page, fetched with a fixed number of queries."""
-    today = clock.today()
     return {
         "other_names": list(person.other_names.all()),
         "disabilities": list(person.disabilities.all()),
@@ -82,21 +93,15 @@ def person_details(person: Person) -> dict[str, Any]:
             .order_by("type", "related_person__family_name")
         ),
         "families": list(
-            FamilyMember.objects.filter(person=person).select_related("family").prefetch_related(
-                Prefetch("family__members", queryset=FamilyMember.objects.select_related("person"))
-            )
+            FamilyMember.objects.filter(person=person)
+            .select_related("family")
+            .prefetch_related(Prefetch("family__members", queryset=FamilyMember.objects.select_related("person")))
         ),
         "involvements": list(
             ProfessionalInvolvement.objects.filter(person=person)
             .select_related("worker", "worker__team", "agency")
             .order_by("end_date", "-start_date")
         ),
-        "current_involvements": [
-            i
-            for i in ProfessionalInvolvement.objects.filter(person=person)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .select_related("worker", "worker__team", "agency")
-        ],
     }
 
 
@@ -117,15 +122,23 @@ def family_get_for_user(user: Any, pk: Any) -> tuple[Family, list[FamilyMember]]
     """A family and the members the user may see; refused when the user can see none of them."""
     family = Family.objects.get(pk=pk)
     members = list(FamilyMember.objects.filter(family=family).select_related("person"))
-    visible = set(scope_people(user, Person.objects.filter(pk__in=[m.person_id for m in members])).values_list(
-        "pk", flat=True))
+    visible = set(
+        scope_people(user, Person.objects.filter(pk__in=[m.person_id for m in members])).values_list("pk", flat=True)
+    )
     if not visible or not has_verb(user, roles.VIEW_PERSON) or getattr(user, "is_partner", False):
-        access_log_record(actor=user, action=AccessLog.Action.DENIED, obj=family, basis="none",
-                          reason="no member inside record scope")
+        access_log_record(
+            actor=user, action=AccessLog.Action.DENIED, obj=family, basis="none", reason="no member inside record scope"
+        )
         raise PermissionDenied("You do not have access to this family.")
     shown = [m for m in members if m.person_id in visible]
-    access_log_record(actor=user, action=AccessLog.Action.VIEW, obj=family, basis="",
-                      reason="family page", criteria={"members_shown": len(shown)})
+    access_log_record(
+        actor=user,
+        action=AccessLog.Action.VIEW,
+        obj=family,
+        basis="",
+        reason="family page",
+        criteria={"members_shown": len(shown)},
+    )
     return family, shown
 
 
@@ -144,8 +157,9 @@ class SearchCriteria:
     upn: str = ""
 
     def is_empty(self) -> bool:
-        return not any([self.given_names, self.family_name, self.date_of_birth, self.postcode, self.nhs_number,
-                        self.upn])
+        return not any(
+            [self.given_names, self.family_name, self.date_of_birth, self.postcode, self.nhs_number, self.upn]
+        )
 
     def as_log(self) -> dict[str, str]:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
@@ -162,15 +176,11 @@ class SearchResult:
 def _dob_candidates(dob: date) -> Q:
     q = Q(date_of_birth=dob)
     if dob.day <= 12 and dob.day != dob.month:
-        try:
+        with contextlib.suppress(ValueError):
             q |= Q(date_of_birth=dob.replace(month=dob.day, day=dob.month))
-        except ValueError:
-            pass
     for delta in (-1, 1):
-        try:
+        with contextlib.suppress(ValueError):  # 29 February
             q |= Q(date_of_birth=dob.replace(year=dob.year + delta))
-        except ValueError:
-            pass
     return q
 
 
@@ -200,8 +210,10 @@ def _name_score(person: Person, given: str, family: str, aliases: list[PersonNam
                     parts.append("family name sounds alike")
             if given:
                 first = gg.split(" ")[0] if gg else ""
-                s = max(JaroWinkler.similarity(given, gg) if gg else 0.0,
-                        fuzz.token_set_ratio(given, gg) / 100 if gg else 0.0)
+                s = max(
+                    JaroWinkler.similarity(given, gg) if gg else 0.0,
+                    fuzz.token_set_ratio(given, gg) / 100 if gg else 0.0,
+                )
                 if first and first in want_variants and first != given.split(" ")[0]:
                     s = max(s, 0.9)
                     parts.append("given name is a known short form")
@@ -221,9 +233,7 @@ def _name_score(person: Person, given: str, family: str, aliases: list[PersonNam
     return best, reasons
 
 
-def person_search_for_user(
-    user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50
-) -> list[SearchResult]:
+def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50) -> list[SearchResult]:
     """Typo-tolerant search over people the user may see; the search and its criteria are logged."""
     if not has_verb(user, roles.SEARCH_PERSON):
         raise PermissionDenied("Your role cannot search for people.")
@@ -234,8 +244,11 @@ def person_search_for_user(
     if family:
         key = matching.phonetic(family)
         fam_q = Q(phonetic_family=key) | Q(search_family__startswith=family[:3])
-        fam_q |= Q(pk__in=PersonName.objects.filter(Q(phonetic_family=key) | Q(search_family__startswith=family[:3]))
-                   .values("person_id"))
+        fam_q |= Q(
+            pk__in=PersonName.objects.filter(Q(phonetic_family=key) | Q(search_family__startswith=family[:3])).values(
+                "person_id"
+            )
+        )
         if given:  # given and family names entered the wrong way round
             fam_q |= Q(phonetic_family=matching.phonetic(given), phonetic_given=key)
         block |= fam_q
@@ -281,12 +294,18 @@ def person_search_for_user(
                 if dob == criteria.date_of_birth:
                     score += 1.0
                     reasons.append("date of birth matches")
-                elif dob and (dob.day, dob.month) == (criteria.date_of_birth.month, criteria.date_of_birth.day) \
-                        and dob.year == criteria.date_of_birth.year:
+                elif (
+                    dob
+                    and (dob.day, dob.month) == (criteria.date_of_birth.month, criteria.date_of_birth.day)
+                    and dob.year == criteria.date_of_birth.year
+                ):
                     score += 0.8
                     reasons.append("date of birth matches with day and month swapped")
-                elif dob and (dob.day, dob.month) == (criteria.date_of_birth.day, criteria.date_of_birth.month) \
-                        and abs(dob.year - criteria.date_of_birth.year) == 1:
+                elif (
+                    dob
+                    and (dob.day, dob.month) == (criteria.date_of_birth.day, criteria.date_of_birth.month)
+                    and abs(dob.year - criteria.date_of_birth.year) == 1
+                ):
                     score += 0.7
                     reasons.append("date of birth matches but for the year (±1)")
             if nhs:
@@ -307,13 +326,19 @@ def person_search_for_user(
                     reasons.append("lives or lived at this postcode")
             final = score / weight if weight else 0.0
             if final >= 0.45:
-                results.append(SearchResult(person=person, score=round(final, 3), reasons=reasons,
-                                            restricted=person.is_restricted))
+                results.append(
+                    SearchResult(person=person, score=round(final, 3), reasons=reasons, restricted=person.is_restricted)
+                )
         results.sort(key=lambda r: (-r.score, r.person.family_name, r.person.given_names))
         results = results[:limit]
     for result in results:
         if result.restricted and person_access(user, result.person).allowed:
             result.restricted = False
-    access_log_record(actor=user, action=AccessLog.Action.SEARCH, criteria=criteria.as_log(), reason=purpose,
-                      result_count=len(results))
+    access_log_record(
+        actor=user,
+        action=AccessLog.Action.SEARCH,
+        criteria=criteria.as_log(),
+        reason=purpose,
+        result_count=len(results),
+    )
     return results

@@ -82,8 +82,11 @@ def _clean_person_values(values: dict[str, Any], *, existing: Person | None = No
             values[key] = " ".join(str(values[key]).split())
     if not values.get("given_names") and not values.get("family_name"):
         errors["given_names"] = ["Enter a given name or a family name (a single name is fine)"]
-    for key, cleaner in (("nhs_number", identifiers.clean_nhs_number), ("upn", identifiers.clean_upn),
-                         ("former_upn", identifiers.clean_upn)):
+    for key, cleaner in (
+        ("nhs_number", identifiers.clean_nhs_number),
+        ("upn", identifiers.clean_upn),
+        ("former_upn", identifiers.clean_upn),
+    ):
         try:
             values[key] = cleaner(values.get(key) or "")
         except ValueError as exc:
@@ -132,9 +135,7 @@ def _set_disabilities(person: Person, codes: Iterable[str]) -> None:
         raise DomainError("Choose disabilities from the list", field="disabilities")
     PersonDisability.objects.filter(person=person).exclude(code__in=codes).delete()
     existing = set(PersonDisability.objects.filter(person=person).values_list("code", flat=True))
-    PersonDisability.objects.bulk_create(
-        [PersonDisability(person=person, code=c) for c in codes if c not in existing]
-    )
+    PersonDisability.objects.bulk_create([PersonDisability(person=person, code=c) for c in codes if c not in existing])
 
 
 @transaction.atomic
@@ -199,7 +200,8 @@ def person_update(
             changed.append("disabilities")
     if changed:
         labels = ", ".join(
-            str(Person._meta.get_field(f).verbose_name) if f != "disabilities" else "disabilities" for f in changed
+            str(getattr(Person._meta.get_field(f), "verbose_name", f)) if f != "disabilities" else "disabilities"
+            for f in changed
         )
         chronology_record(
             actor=actor,
@@ -230,8 +232,15 @@ def person_add_name(
     if not name.given_names and not name.family_name:
         raise DomainError("Enter a given name or a family name", field="given_names")
     if start_date is not None:
-        raise_if(check_effective_date(start_date, field="start_date", label="date they started using this name",
-                                      person=person, late_reason="not required for names"))
+        raise_if(
+            check_effective_date(
+                start_date,
+                field="start_date",
+                label="date they started using this name",
+                person=person,
+                late_reason="not required for names",
+            )
+        )
     for key, value in matching.search_keys(name.given_names, name.family_name).items():
         setattr(name, key, value)
     full_clean_or_raise(name)
@@ -286,12 +295,15 @@ def person_move_address(
     from familyhelp.organisation.models import Locality
 
     district = identifiers.postcode_district(postcode)
-    locality = next(
-        (loc for loc in Locality.objects.all() if district in loc.postcode_districts.split()), None
-    )
+    locality = next((loc for loc in Locality.objects.all() if district in loc.postcode_districts.split()), None)
     address = Address.objects.create(
-        line_1=line_1.strip(), line_2=line_2.strip(), town=town.strip(), postcode=postcode, locality=locality,
-        created_by=actor, modified_by=actor,
+        line_1=line_1.strip(),
+        line_2=line_2.strip(),
+        town=town.strip(),
+        postcode=postcode,
+        locality=locality,
+        created_by=actor,
+        modified_by=actor,
     )
     if current is not None:
         current.end_date = moved_in_on - timedelta(days=1)
@@ -334,16 +346,27 @@ def relationship_add(
     if Relationship.objects.filter(person=person, related_person=related_person, type=type).exists():
         raise DomainError("This relationship is already recorded", field="type")
     if start_date is not None:
-        raise_if(check_effective_date(start_date, field="start_date", label="start date", person=person,
-                                      late_reason="historical relationship"))
+        raise_if(
+            check_effective_date(
+                start_date, field="start_date", label="start date", person=person, late_reason="historical relationship"
+            )
+        )
     forward = Relationship.objects.create(
-        person=person, related_person=related_person, type=type,
-        has_parental_responsibility=has_parental_responsibility, start_date=start_date,
-        created_by=actor, modified_by=actor,
+        person=person,
+        related_person=related_person,
+        type=type,
+        has_parental_responsibility=has_parental_responsibility,
+        start_date=start_date,
+        created_by=actor,
+        modified_by=actor,
     )
     Relationship.objects.create(
-        person=related_person, related_person=person, type=inverse, start_date=start_date,
-        created_by=actor, modified_by=actor,
+        person=related_person,
+        related_person=person,
+        type=inverse,
+        start_date=start_date,
+        created_by=actor,
+        modified_by=actor,
     )
     for subject, other, rel in ((person, related_person, forward.get_type_display()),):
         chronology_record(
@@ -375,8 +398,14 @@ def family_create(*, actor: Any, name: str, members: Iterable[tuple[Person, str]
     family = Family.objects.create(
         name=name, reference=family_reference(next_value("family")), created_by=actor, modified_by=actor
     )
-    chronology_record(actor=actor, kind="family.created", summary=f"{family.name} recorded",
-                      occurred_on=clock.today(), family=family, subject=family)
+    chronology_record(
+        actor=actor,
+        kind="family.created",
+        summary=f"{family.name} recorded",
+        occurred_on=clock.today(),
+        family=family,
+        subject=family,
+    )
     for person, role in members:
         family_add_member(actor=actor, family=family, person=person, role=role)
     return family
@@ -423,8 +452,9 @@ def involvement_add(
 ) -> ProfessionalInvolvement:
     """Record a professional involved with a person (a council worker or someone from another agency)."""
     require(can_change_person(actor, person), "You cannot change this record.")
-    errors = check_effective_date(start_date, field="start_date", label="date they became involved",
-                                  person=person, late_reason=late_reason)
+    errors = check_effective_date(
+        start_date, field="start_date", label="date they became involved", person=person, late_reason=late_reason
+    )
     if role not in ProfessionalInvolvement.Role.values:
         errors.setdefault("role", []).append("Choose the professional's role")
     if worker is None and not (professional_name or "").strip():
@@ -432,10 +462,18 @@ def involvement_add(
     if worker is not None and not worker.is_active:
         errors.setdefault("worker", []).append("This worker's account is not active")
     raise_if(errors)
+    assert start_date is not None  # check_effective_date refused a missing date
     involvement = ProfessionalInvolvement(
-        person=person, role=role, worker=worker, professional_name=(professional_name or "").strip(),
-        agency=agency, agency_name=(agency_name or "").strip(), contact_details=(contact_details or "").strip(),
-        start_date=start_date, created_by=actor, modified_by=actor,
+        person=person,
+        role=role,
+        worker=worker,
+        professional_name=(professional_name or "").strip(),
+        agency=agency,
+        agency_name=(agency_name or "").strip(),
+        contact_details=(contact_details or "").strip(),
+        start_date=start_date,
+        created_by=actor,
+        modified_by=actor,
     )
     full_clean_or_raise(involvement)
     involvement.save()
@@ -444,7 +482,7 @@ def involvement_add(
         kind="person.professional_added",
         summary=f"{involvement.get_role_display()}: {involvement.name}"
         + (f" ({involvement.organisation_name})" if involvement.organisation_name else ""),
-        occurred_on=start_date,  # type: ignore[arg-type]
+        occurred_on=start_date,
         person=person,
         subject=involvement,
         late_reason=late_reason.strip(),
@@ -461,18 +499,29 @@ def involvement_end(
     require(can_change_person(actor, involvement.person), "You cannot change this record.")
     if involvement.end_date is not None:
         raise DomainError("This involvement has already ended", field="end_date")
-    raise_if(check_effective_date(end_date, field="end_date", label="end date", person=involvement.person,
-                                  not_before=involvement.start_date, not_before_label="start date",
-                                  late_reason=late_reason))
+    raise_if(
+        check_effective_date(
+            end_date,
+            field="end_date",
+            label="end date",
+            person=involvement.person,
+            not_before=involvement.start_date,
+            not_before_label="start date",
+            late_reason=late_reason,
+        )
+    )
     involvement.end_date = end_date
     involvement.modified_by = actor
     involvement.modified_at = clock.now()
     involvement.save(update_fields=["end_date", "modified_by", "modified_at"])
     chronology_record(
-        actor=actor, kind="person.professional_ended",
+        actor=actor,
+        kind="person.professional_ended",
         summary=f"{involvement.get_role_display()}: {involvement.name} no longer involved",
         occurred_on=end_date,  # type: ignore[arg-type]
-        person=involvement.person, subject=involvement, late_reason=late_reason.strip(),
+        person=involvement.person,
+        subject=involvement,
+        late_reason=late_reason.strip(),
     )
     return involvement
 
@@ -490,15 +539,29 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
     person.restricted_reason = reason.strip()
     person.restricted_at = person.modified_at = clock.now()
     person.restricted_by = person.modified_by = actor
-    person.save(update_fields=["is_restricted", "restricted_reason", "restricted_at", "restricted_by",
-                               "modified_at", "modified_by"])
+    person.save(
+        update_fields=[
+            "is_restricted",
+            "restricted_reason",
+            "restricted_at",
+            "restricted_by",
+            "modified_at",
+            "modified_by",
+        ]
+    )
     # The person restricting a record keeps access to it.
     if not person.access_grants.filter(user=actor, revoked_at__isnull=True).exists():
         RestrictedAccessGrant.objects.create(
             person=person, user=actor, granted_by=actor, reason="Restricted the record", created_by=actor
         )
-    chronology_record(actor=actor, kind="person.restricted", summary="Record restricted",
-                      occurred_on=clock.today(), person=person, subject=person)
+    chronology_record(
+        actor=actor,
+        kind="person.restricted",
+        summary="Record restricted",
+        occurred_on=clock.today(),
+        person=person,
+        subject=person,
+    )
     return person
 
 
@@ -515,8 +578,14 @@ def person_unrestrict(*, actor: Any, person: Person, reason: str) -> Person:
     person.modified_at = clock.now()
     person.modified_by = actor
     person.save(update_fields=["is_restricted", "modified_at", "modified_by"])
-    chronology_record(actor=actor, kind="person.unrestricted", summary=f"Restriction removed: {reason.strip()}",
-                      occurred_on=clock.today(), person=person, subject=person)
+    chronology_record(
+        actor=actor,
+        kind="person.unrestricted",
+        summary=f"Restriction removed: {reason.strip()}",
+        occurred_on=clock.today(),
+        person=person,
+        subject=person,
+    )
     return person
 
 
@@ -537,10 +606,21 @@ def access_grant(*, actor: Any, person: Person, user: User, reason: str) -> Rest
     grant = RestrictedAccessGrant.objects.create(
         person=person, user=user, granted_by=actor, reason=reason.strip(), created_by=actor
     )
-    access_log_record(actor=actor, action=AccessLog.Action.GRANT, person=person, obj=grant,
-                      reason=f"Granted access to user {user.pk}: {reason.strip()}")
-    chronology_record(actor=actor, kind="person.access_granted", summary=f"Access granted to {user}",
-                      occurred_on=clock.today(), person=person, subject=grant)
+    access_log_record(
+        actor=actor,
+        action=AccessLog.Action.GRANT,
+        person=person,
+        obj=grant,
+        reason=f"Granted access to user {user.pk}: {reason.strip()}",
+    )
+    chronology_record(
+        actor=actor,
+        kind="person.access_granted",
+        summary=f"Access granted to {user}",
+        occurred_on=clock.today(),
+        person=person,
+        subject=grant,
+    )
     return grant
 
 
@@ -554,10 +634,21 @@ def access_revoke(*, actor: Any, grant: RestrictedAccessGrant) -> RestrictedAcce
     grant.revoked_at = clock.now()
     grant.revoked_by = actor
     grant.save(update_fields=["revoked_at", "revoked_by"])
-    access_log_record(actor=actor, action=AccessLog.Action.GRANT, person=grant.person, obj=grant,
-                      reason=f"Removed access of user {grant.user_id}")
-    chronology_record(actor=actor, kind="person.access_revoked", summary=f"Access removed from {grant.user}",
-                      occurred_on=clock.today(), person=grant.person, subject=grant)
+    access_log_record(
+        actor=actor,
+        action=AccessLog.Action.GRANT,
+        person=grant.person,
+        obj=grant,
+        reason=f"Removed access of user {grant.user_id}",
+    )
+    chronology_record(
+        actor=actor,
+        kind="person.access_revoked",
+        summary=f"Access removed from {grant.user}",
+        occurred_on=clock.today(),
+        person=grant.person,
+        subject=grant,
+    )
     return grant
 
 
@@ -569,9 +660,7 @@ def record_managers(person: Person) -> list[User]:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .values_list("worker__team_id", flat=True)
     )
-    managers = list(
-        User.objects.filter(role=roles.Role.TEAM_MANAGER, team_id__in=list(team_ids), is_active=True)
-    )
+    managers = list(User.objects.filter(role=roles.Role.TEAM_MANAGER, team_id__in=list(team_ids), is_active=True))
     if person.restricted_by_id and all(m.pk != person.restricted_by_id for m in managers):
         managers.append(User.objects.get(pk=person.restricted_by_id))
     if not managers:
@@ -586,20 +675,33 @@ def break_glass(*, actor: Any, person: Person, reason: str) -> BreakGlassAccess:
     require(can_break_glass(actor, person), "You cannot open this record.")
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise DomainError("Explain why you need to open this restricted record (at least 10 characters)",
-                          field="reason")
+        raise DomainError(
+            "Explain why you need to open this restricted record (at least 10 characters)", field="reason"
+        )
     now = clock.now()
     access = BreakGlassAccess.objects.create(
-        person=person, user=actor, reason=reason, opened_at=now,
-        expires_at=now + timedelta(hours=settings.FAMILYHELP_BREAK_GLASS_HOURS), created_by=actor,
+        person=person,
+        user=actor,
+        reason=reason,
+        opened_at=now,
+        expires_at=now + timedelta(hours=settings.FAMILYHELP_BREAK_GLASS_HOURS),
+        created_by=actor,
     )
-    access_log_record(actor=actor, action=AccessLog.Action.BREAK_GLASS, person=person, obj=access,
-                      basis=scope_basis(actor, person) or "", reason=reason)
+    access_log_record(
+        actor=actor,
+        action=AccessLog.Action.BREAK_GLASS,
+        person=person,
+        obj=access,
+        basis=scope_basis(actor, person) or "",
+        reason=reason,
+    )
     managers = record_managers(person)
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient=m, kind=Notification.Kind.BREAK_GLASS, person=person,
+                recipient=m,
+                kind=Notification.Kind.BREAK_GLASS,
+                person=person,
                 message=f"{actor} opened the restricted record of {person.full_name} ({person.reference}). "
                 f"Reason given: {reason}",
             )

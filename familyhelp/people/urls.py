@@ -13,8 +13,9 @@ urlpatterns = [
     path("<uuid:pk>/names/new/", views.NameAddView.as_view(), name="name_add"),
     path("<uuid:pk>/relationships/new/", views.RelationshipAddView.as_view(), name="relationship_add"),
     path("<uuid:pk>/professionals/new/", views.InvolvementAddView.as_view(), name="involvement_add"),
-    path("<uuid:pk>/professionals/<uuid:involvement_pk>/end/", views.InvolvementEndView.as_view(),
-         name="involvement_end"),
+    path(
+        "<uuid:pk>/professionals/<uuid:involvement_pk>/end/", views.InvolvementEndView.as_view(), name="involvement_end"
+    ),
     path("<uuid:pk>/chronology/new/", views.SignificantEventAddView.as_view(), name="event_add"),
     path("<uuid:pk>/restriction/", views.RestrictView.as_view(), name="restrict"),
     path("<uuid:pk>/access/new/", views.GrantAccessView.as_view(), name="grant_add"),

@@ -15,6 +15,7 @@ from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.models import User
+from familyhelp.accounts.permissions import has_verb
 from familyhelp.chronology.kinds import GROUPS
 from familyhelp.chronology.services import chronology_add_significant_event
 from familyhelp.core.errors import DomainError
@@ -45,16 +46,22 @@ class PersonSearchView(View):
         if form.is_valid():
             data = form.cleaned_data
             criteria = selectors.SearchCriteria(
-                given_names=data["given_names"], family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"], postcode=data["postcode"],
-                nhs_number=data["nhs_number"], upn=data["upn"],
+                given_names=data["given_names"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                postcode=data["postcode"],
+                nhs_number=data["nhs_number"],
+                upn=data["upn"],
             )
             try:
                 results = selectors.person_search_for_user(request.user, criteria, purpose=data["purpose"])
             except ValueError as exc:  # a malformed identifier
                 form.add_error(None, str(exc))
-        return render(request, "people/search.html", {"form": form, "results": results,
-                                                      "can_add": roles.ADD_PERSON in request.user.verbs})
+        return render(
+            request,
+            "people/search.html",
+            {"form": form, "results": results, "can_add": has_verb(request.user, roles.ADD_PERSON)},
+        )
 
 
 def _person_or_break_glass(request: HttpRequest, pk: Any, purpose: str) -> tuple[Person | None, Any]:
@@ -74,10 +81,13 @@ class PersonDetailView(View):
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         person, access = _person_or_break_glass(request, pk, "opened the record")
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         if not can_see_full_record(request.user):
-            return render(request, "people/detail_partner.html", {
-                "person": person, "referred": selectors.referred_involvements(request.user, person)})
+            return render(
+                request,
+                "people/detail_partner.html",
+                {"person": person, "referred": selectors.referred_involvements(request.user, person)},
+            )
         group = request.GET.get("group", "")
         kinds = GROUPS.get(group)
         events = list(selectors.chronology_list_for_person(person, kinds=kinds)[:500])
@@ -92,7 +102,8 @@ class PersonDetailView(View):
             "can_restrict": can_restrict_person(request.user, person),
             "can_grant": can_grant_access(request.user, person) and person.is_restricted,
             "grants": list(person.access_grants.filter(revoked_at__isnull=True).select_related("user"))
-            if person.is_restricted and can_grant_access(request.user, person) else [],
+            if person.is_restricted and can_grant_access(request.user, person)
+            else [],
             **selectors.person_details(person),
         }
         if request.headers.get("HX-Request") and request.GET.get("partial") == "chronology":
@@ -139,24 +150,26 @@ class PersonEditView(View):
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         person, access = _person_or_break_glass(request, pk, "opened to change details")
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         if not can_change_person(request.user, person):
             raise PermissionDenied
-        return render(request, "people/person_form.html", {"form": pf.PersonForm(initial=self._initial(person)),
-                                                           "person": person})
+        return render(
+            request, "people/person_form.html", {"form": pf.PersonForm(initial=self._initial(person)), "person": person}
+        )
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         person, access = _person_or_break_glass(request, pk, "changed details")
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         form = pf.PersonForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
             disabilities = data.pop("disabilities")
             try:
-                services.person_update(actor=request.user, person=person, expected_version=version,
-                                       disabilities=disabilities, **data)
+                services.person_update(
+                    actor=request.user, person=person, expected_version=version, disabilities=disabilities, **data
+                )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
@@ -213,9 +226,17 @@ class PersonActionView(View):
         return {}
 
     def _render(self, form: forms.Form, person: Person) -> HttpResponse:
-        return render(self.request, "people/action_form.html", {
-            "form": form, "person": person, "title": self.title, "submit_label": self.submit_label,
-            "back_url": reverse("people:detail", args=[person.pk]) + self.anchor})
+        return render(
+            self.request,
+            "people/action_form.html",
+            {
+                "form": form,
+                "person": person,
+                "title": self.title,
+                "submit_label": self.submit_label,
+                "back_url": reverse("people:detail", args=[person.pk]) + self.anchor,
+            },
+        )
 
     def _load(self, request: HttpRequest, pk: Any) -> tuple[Person | None, Any]:
         person, access = _person_or_break_glass(request, pk, self.purpose)
@@ -226,13 +247,13 @@ class PersonActionView(View):
     def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         person, access = self._load(request, pk)
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         return self._render(self.form_class(initial=self.initial(person)), person)
 
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         person, access = self._load(request, pk)
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
@@ -254,9 +275,16 @@ class AddressAddView(PersonActionView):
 
     def perform(self, form: forms.Form, person: Person) -> None:
         d = form.cleaned_data
-        services.person_move_address(actor=self.request.user, person=person, line_1=d["line_1"], line_2=d["line_2"],
-                                     town=d["town"], postcode=d["postcode"], moved_in_on=d["moved_in_on"],
-                                     late_reason=d["late_reason"])
+        services.person_move_address(
+            actor=self.request.user,
+            person=person,
+            line_1=d["line_1"],
+            line_2=d["line_2"],
+            town=d["town"],
+            postcode=d["postcode"],
+            moved_in_on=d["moved_in_on"],
+            late_reason=d["late_reason"],
+        )
 
 
 class NameAddView(PersonActionView):
@@ -268,8 +296,14 @@ class NameAddView(PersonActionView):
 
     def perform(self, form: forms.Form, person: Person) -> None:
         d = form.cleaned_data
-        services.person_add_name(actor=self.request.user, person=person, kind=d["kind"], given_names=d["given_names"],
-                                 family_name=d["family_name"], start_date=d["start_date"])
+        services.person_add_name(
+            actor=self.request.user,
+            person=person,
+            kind=d["kind"],
+            given_names=d["given_names"],
+            family_name=d["family_name"],
+            start_date=d["start_date"],
+        )
 
 
 def _person_by_reference(user: Any, reference: str, field: str) -> Person:
@@ -294,9 +328,14 @@ class RelationshipAddView(PersonActionView):
     def perform(self, form: forms.Form, person: Person) -> None:
         d = form.cleaned_data
         other = _person_by_reference(self.request.user, d["related_reference"], "related_reference")
-        services.relationship_add(actor=self.request.user, person=person, related_person=other, type=d["type"],
-                                  has_parental_responsibility=d["has_parental_responsibility"],
-                                  start_date=d["start_date"])
+        services.relationship_add(
+            actor=self.request.user,
+            person=person,
+            related_person=other,
+            type=d["type"],
+            has_parental_responsibility=d["has_parental_responsibility"],
+            start_date=d["start_date"],
+        )
 
 
 class InvolvementAddView(PersonActionView):
@@ -313,10 +352,17 @@ class InvolvementAddView(PersonActionView):
             worker = User.objects.filter(username=d["worker_username"].strip()).exclude(role=roles.Role.PARTNER).first()
             if worker is None:
                 raise DomainError("No council worker has this username", field="worker_username")
-        services.involvement_add(actor=self.request.user, person=person, role=d["role"], worker=worker,
-                                 professional_name=d["professional_name"], agency_name=d["agency_name"],
-                                 contact_details=d["contact_details"], start_date=d["start_date"],
-                                 late_reason=d["late_reason"])
+        services.involvement_add(
+            actor=self.request.user,
+            person=person,
+            role=d["role"],
+            worker=worker,
+            professional_name=d["professional_name"],
+            agency_name=d["agency_name"],
+            contact_details=d["contact_details"],
+            start_date=d["start_date"],
+            late_reason=d["late_reason"],
+        )
 
 
 class InvolvementEndView(PersonActionView):
@@ -330,8 +376,12 @@ class InvolvementEndView(PersonActionView):
         involvement = ProfessionalInvolvement.objects.filter(person=person, pk=self.kwargs["involvement_pk"]).first()
         if involvement is None:
             raise Http404
-        services.involvement_end(actor=self.request.user, involvement=involvement,
-                                 end_date=form.cleaned_data["end_date"], late_reason=form.cleaned_data["late_reason"])
+        services.involvement_end(
+            actor=self.request.user,
+            involvement=involvement,
+            end_date=form.cleaned_data["end_date"],
+            late_reason=form.cleaned_data["late_reason"],
+        )
 
 
 class SignificantEventAddView(PersonActionView):
@@ -346,9 +396,14 @@ class SignificantEventAddView(PersonActionView):
 
     def perform(self, form: forms.Form, person: Person) -> None:
         d = form.cleaned_data
-        chronology_add_significant_event(actor=self.request.user, person=person, occurred_on=d["occurred_on"],
-                                         occurred_time=d["occurred_time"], summary=d["summary"],
-                                         late_reason=d["late_reason"])
+        chronology_add_significant_event(
+            actor=self.request.user,
+            person=person,
+            occurred_on=d["occurred_on"],
+            occurred_time=d["occurred_time"],
+            summary=d["summary"],
+            late_reason=d["late_reason"],
+        )
 
 
 class RestrictView(PersonActionView):
@@ -397,7 +452,7 @@ class GrantRevokeView(View):
     def post(self, request: HttpRequest, pk: Any, grant_pk: Any) -> HttpResponse:
         person, access = _person_or_break_glass(request, pk, "changed access")
         if person is None:
-            return access  # type: ignore[no-any-return]
+            return access
         grant = person.access_grants.filter(pk=grant_pk).first()
         if grant is None:
             raise Http404
@@ -418,12 +473,15 @@ class FamilyCreateView(PersonActionView):
     anchor = "#family"
 
     def initial(self, person: Person) -> dict[str, Any]:
-        return {"name": f"{person.family_name} family" if person.family_name else "",
-                "role": "child" if person.kind == Person.Kind.CHILD else "parent"}
+        return {
+            "name": f"{person.family_name} family" if person.family_name else "",
+            "role": "child" if person.kind == Person.Kind.CHILD else "parent",
+        }
 
     def perform(self, form: forms.Form, person: Person) -> None:
-        services.family_create(actor=self.request.user, name=form.cleaned_data["name"],
-                               members=[(person, form.cleaned_data["role"])])
+        services.family_create(
+            actor=self.request.user, name=form.cleaned_data["name"], members=[(person, form.cleaned_data["role"])]
+        )
 
 
 class FamilyDetailView(View):
@@ -437,27 +495,32 @@ class FamilyDetailView(View):
         except Family.DoesNotExist as exc:
             raise Http404 from exc
         events = family.chronology.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")[:200]
-        return render(request, "people/family.html", {"family": family, "members": members, "events": events,
-                                                      "form": pf.FamilyMemberForm()})
+        return render(
+            request,
+            "people/family.html",
+            {"family": family, "members": members, "events": events, "form": pf.FamilyMemberForm()},
+        )
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             family, members = selectors.family_get_for_user(request.user, pk)
         except Family.DoesNotExist as exc:
             raise Http404 from exc
-        if roles.CHANGE_PERSON not in request.user.verbs:
+        if not has_verb(request.user, roles.CHANGE_PERSON):
             raise PermissionDenied
         form = pf.FamilyMemberForm(request.POST)
         if form.is_valid():
             try:
                 person = _person_by_reference(request.user, form.cleaned_data["reference"], "reference")
-                services.family_add_member(actor=request.user, family=family, person=person,
-                                           role=form.cleaned_data["role"])
+                services.family_add_member(
+                    actor=request.user, family=family, person=person, role=form.cleaned_data["role"]
+                )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
                 messages.success(request, "Added to the family")
                 return redirect("people:family", pk=family.pk)
         events = family.chronology.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")[:200]
-        return render(request, "people/family.html", {"family": family, "members": members, "events": events,
-                                                      "form": form})
+        return render(
+            request, "people/family.html", {"family": family, "members": members, "events": events, "form": form}
+        )

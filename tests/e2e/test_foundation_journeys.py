@@ -10,13 +10,23 @@ from playwright.sync_api import expect
 
 from familyhelp.audit.models import AccessLog
 
-ROLE_USERS = ["frontdoor", "sw", "manager", "eh_worker", "cp_worker", "specialist", "leader", "analyst", "admin",
-              "auditor", "partner"]
+ROLE_USERS = [
+    "frontdoor",
+    "sw",
+    "manager",
+    "eh_worker",
+    "cp_worker",
+    "specialist",
+    "leader",
+    "analyst",
+    "admin",
+    "auditor",
+    "partner",
+]
 
 
 @pytest.mark.parametrize("user_key", ROLE_USERS)
-def test_sign_in_as_each_role_sees_work_tray(world, transactional_db, live_server, page, sign_in, axe_check,
-                                             user_key):
+def test_sign_in_as_each_role_sees_work_tray(world, transactional_db, live_server, page, sign_in, axe_check, user_key):
     user = world.users[user_key]
     sign_in(page, user.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work tray")
@@ -52,8 +62,7 @@ def test_search_open_child_and_chronology(world, transactional_db, live_server, 
     assert AccessLog.objects.filter(user=world.frontdoor, action="view", person=world.own).count() >= 1
 
 
-def test_partner_cannot_open_child_they_did_not_refer(world, transactional_db, live_server, page, sign_in,
-                                                      axe_check):
+def test_partner_cannot_open_child_they_did_not_refer(world, transactional_db, live_server, page, sign_in, axe_check):
     sign_in(page, "partner")
     response = page.goto(f"{live_server.url}/people/{world.own.pk}/")
     assert response is not None and response.status == 403

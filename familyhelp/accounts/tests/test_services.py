@@ -53,9 +53,7 @@ def test_user_create_without_password_makes_an_account_that_cannot_sign_in(world
 def test_user_create_with_a_password_validates_it(world):
     with pytest.raises(DomainError) as excinfo:
         new_user(world, password="short")
-    assert (
-        "This password is too short. It must contain at least 12 characters." in errors(excinfo)["password"]
-    )
+    assert "This password is too short. It must contain at least 12 characters." in errors(excinfo)["password"]
     assert not User.objects.filter(username="jbloggs").exists()
     user = new_user(world, password="a-long-enough-passphrase-7")
     assert user.check_password("a-long-enough-passphrase-7")
@@ -113,9 +111,7 @@ def test_other_staff_roles_need_a_team(world, role):
 def test_a_social_worker_needs_a_unique_swe_number(world):
     with pytest.raises(DomainError) as excinfo:
         new_user(world, role=Role.SOCIAL_WORKER, job_role=User.JobRole.SOCIAL_WORKER)
-    assert errors(excinfo) == {
-        "swe_number": ["Enter the social worker's Social Work England number, like SW123456"]
-    }
+    assert errors(excinfo) == {"swe_number": ["Enter the social worker's Social Work England number, like SW123456"]}
     with pytest.raises(DomainError) as excinfo:
         new_user(world, role=Role.SOCIAL_WORKER, job_role=User.JobRole.SOCIAL_WORKER, swe_number="sw 123456")
     assert errors(excinfo) == {
@@ -124,9 +120,7 @@ def test_a_social_worker_needs_a_unique_swe_number(world):
     with pytest.raises(DomainError) as excinfo:
         new_user(world, role=Role.SOCIAL_WORKER, job_role=User.JobRole.SOCIAL_WORKER, swe_number="123")
     assert errors(excinfo) == {"swe_number": ["Enter the Social Work England number, like SW123456"]}
-    user = new_user(
-        world, role=Role.SOCIAL_WORKER, job_role=User.JobRole.SOCIAL_WORKER, swe_number="sw 654321"
-    )
+    user = new_user(world, role=Role.SOCIAL_WORKER, job_role=User.JobRole.SOCIAL_WORKER, swe_number="sw 654321")
     assert user.swe_number == "SW654321"
 
 
@@ -176,9 +170,7 @@ def test_user_update_changes_fields_bumps_version_and_records_who(world):
 def test_user_update_with_a_stale_or_missing_version_changes_nothing(world):
     services.user_update(actor=world.admin, user=world.colleague, expected_version=1, phone="0121 496 0000")
     with pytest.raises(ConcurrentEditError):
-        services.user_update(
-            actor=world.admin, user=world.colleague, expected_version=1, phone="0121 496 0999"
-        )
+        services.user_update(actor=world.admin, user=world.colleague, expected_version=1, phone="0121 496 0999")
     with pytest.raises(ConcurrentEditError):
         services.user_update(actor=world.admin, user=world.colleague, expected_version=None, phone="0")
     assert User.objects.get(pk=world.colleague.pk).phone == "0121 496 0000"

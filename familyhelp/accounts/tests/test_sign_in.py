@@ -60,7 +60,9 @@ def test_administrator_must_set_up_two_factor(db, client):
     page = client.get(reverse("accounts:otp_setup"))
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user__username="boss", confirmed=False)
-    response = client.post(reverse("accounts:otp_setup"), {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
+    response = client.post(
+        reverse("accounts:otp_setup"), {"token": "000000" if totp(device.bin_key) != 0 else "111111"}
+    )
     assert "The code does not match" in response.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # django-otp slows down repeated wrong codes

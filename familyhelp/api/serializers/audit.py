@@ -19,9 +19,7 @@ class AccessLogFilterSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and end < start:
-            raise serializers.ValidationError(
-                {"date_to": ["The end date must be on or after the start date"]}
-            )
+            raise serializers.ValidationError({"date_to": ["The end date must be on or after the start date"]})
         return attrs
 
 

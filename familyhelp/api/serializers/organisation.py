@@ -166,9 +166,7 @@ class SchoolUpdateSerializer(serializers.Serializer):
     dsl_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     dsl_email = serializers.EmailField(required=False, allow_blank=True)
     named_contact = _ref(User, "Choose a council worker from the list", required=False, allow_null=True)
-    partner_agency = _ref(
-        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
-    )
+    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
     version = _version()
 
 
@@ -224,9 +222,7 @@ class UserCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     job_role = serializers.ChoiceField(choices=User.JobRole.choices)
     team = _ref(Team, "Choose a team from the list", required=False, allow_null=True)
-    partner_agency = _ref(
-        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
-    )
+    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
     swe_number = serializers.CharField(required=False, allow_blank=True, max_length=12)
     employment = serializers.ChoiceField(choices=User.Employment.choices, required=False)
     fte = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
@@ -249,9 +245,7 @@ class UserUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     job_role = serializers.ChoiceField(choices=User.JobRole.choices, required=False)
     team = _ref(Team, "Choose a team from the list", required=False, allow_null=True)
-    partner_agency = _ref(
-        PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True
-    )
+    partner_agency = _ref(PartnerAgency, "Choose a partner agency from the list", required=False, allow_null=True)
     swe_number = serializers.CharField(required=False, allow_blank=True, max_length=12)
     employment = serializers.ChoiceField(choices=User.Employment.choices, required=False)
     fte = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)

@@ -264,9 +264,7 @@ class PersonDetailSerializer(PersonSummarySerializer):
         allow_null=True,
         help_text="Why you can see this record (team, grant, break_glass…).",
     )
-    disabilities = serializers.ListField(
-        child=serializers.CharField(), source="fh_disabilities", read_only=True
-    )
+    disabilities = serializers.ListField(child=serializers.CharField(), source="fh_disabilities", read_only=True)
     other_names = PersonNameSerializer(many=True, source="fh_other_names", read_only=True)
     addresses = PersonAddressSerializer(many=True, source="fh_addresses", read_only=True)
     relationships = RelationshipSerializer(many=True, source="fh_relationships", read_only=True)

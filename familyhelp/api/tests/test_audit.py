@@ -23,9 +23,7 @@ def test_filters_apply_and_the_search_is_logged_with_them(api_as, world):
     api_as(world.partner).get(f"/api/v1/people/{world.own.pk}/")
     today = clock.today().isoformat()
     client = api_as(world.auditor)
-    response = client.get(
-        LOG, {"person": str(world.own.pk), "action": "view", "date_from": today, "date_to": today}
-    )
+    response = client.get(LOG, {"person": str(world.own.pk), "action": "view", "date_from": today, "date_to": today})
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [(r["user"], r["action"], r["channel"]) for r in rows] == [(str(world.sw.pk), "view", "api")]

@@ -39,9 +39,7 @@ def test_create_needs_members_inside_scope(api_as, world):
     response = create(client, world, [{"person": str(world.other.pk), "role": "child"}])
     assert response.status_code == 403
     assert not Family.objects.exists()
-    assert (
-        api_as(world.partner).post(FAMILIES, {"name": "X", "members": []}, format="json").status_code == 403
-    )
+    assert api_as(world.partner).post(FAMILIES, {"name": "X", "members": []}, format="json").status_code == 403
 
 
 def test_family_read_and_members_refused_outside_scope(api_as, world):

@@ -13,9 +13,7 @@ LISTS = ["local-authorities", "localities", "teams", "workers", "schools", "part
 
 
 @pytest.mark.parametrize("resource", LISTS)
-@pytest.mark.parametrize(
-    "user_key", ["sw", "frontdoor", "specialist", "analyst", "admin", "auditor", "leader"]
-)
+@pytest.mark.parametrize("user_key", ["sw", "frontdoor", "specialist", "analyst", "admin", "auditor", "leader"])
 def test_council_roles_read_the_organisation(api_as, world, resource, user_key):
     response = api_as(world.users[user_key]).get(f"{V1}{resource}/")
     assert response.status_code == 200
@@ -78,19 +76,14 @@ def test_administrator_creates_and_updates_a_team(api_as, world):
 def test_only_administrators_change_the_organisation(api_as, world, user_key):
     client = api_as(world.users[user_key])
     assert client.post(f"{V1}teams/", {"name": "X", "kind": "fgc"}, format="json").status_code == 403
-    assert (
-        client.patch(f"{V1}teams/{world.team_a.pk}/", {"name": "X", "version": 1}, format="json").status_code
-        == 403
-    )
+    assert client.patch(f"{V1}teams/{world.team_a.pk}/", {"name": "X", "version": 1}, format="json").status_code == 403
     assert client.post(f"{V1}localities/", {"name": "X"}, format="json").status_code == 403
     assert not Team.objects.filter(name="X").exists()
 
 
 def test_localities(api_as, world):
     client = api_as(world.admin)
-    response = client.post(
-        f"{V1}localities/", {"name": "South", "postcode_districts": "b92 b93"}, format="json"
-    )
+    response = client.post(f"{V1}localities/", {"name": "South", "postcode_districts": "b92 b93"}, format="json")
     assert response.status_code == 201 and response.json()["postcode_districts"] == "B92 B93"
     response = client.post(f"{V1}localities/", {"name": "East", "postcode_districts": "B91"}, format="json")
     assert response.json() == {"postcode_districts": ["B91 is already in the North locality"]}
@@ -108,13 +101,9 @@ def test_local_authority(api_as, world):
         f"{V1}local-authorities/{la['id']}/", {"late_recording_days": 10, "version": 1}, format="json"
     )
     assert response.status_code == 200 and response.json()["late_recording_days"] == 10
-    response = client.patch(
-        f"{V1}local-authorities/{la['id']}/", {"la_code": "12", "version": 2}, format="json"
-    )
+    response = client.patch(f"{V1}local-authorities/{la['id']}/", {"la_code": "12", "version": 2}, format="json")
     assert response.json() == {"la_code": ["Enter the 3-digit DfE local authority code, like 334"]}
-    response = client.patch(
-        f"{V1}local-authorities/{la['id']}/", {"la_code": "874", "version": 1}, format="json"
-    )
+    response = client.patch(f"{V1}local-authorities/{la['id']}/", {"la_code": "874", "version": 1}, format="json")
     assert response.status_code == 409
 
 
@@ -137,9 +126,7 @@ def test_schools(api_as, world):
         "urn": ["URN 123456 is already used by Oak Primary"],
         "named_contact": ["The named contact must be an active council worker"],
     }
-    response = client.patch(
-        f"{V1}schools/{school['id']}/", {"dsl_name": "Ms Ade", "version": 1}, format="json"
-    )
+    response = client.patch(f"{V1}schools/{school['id']}/", {"dsl_name": "Ms Ade", "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["dsl_name"] == "Ms Ade"
     listed = api_as(world.sw).get(f"{V1}schools/", {"locality": str(world.locality.pk)}).json()
     assert [s["name"] for s in listed["results"]] == ["Oak Primary"]
@@ -154,19 +141,13 @@ def test_partner_agencies(api_as, world):
     )
     assert response.status_code == 201
     agency = response.json()
-    response = client.post(
-        f"{V1}partner-agencies/", {"name": "west midlands police", "kind": "police"}, format="json"
-    )
+    response = client.post(f"{V1}partner-agencies/", {"name": "west midlands police", "kind": "police"}, format="json")
     assert response.json() == {"name": ["There is already a partner agency called west midlands police"]}
     response = client.patch(
         f"{V1}partner-agencies/{world.partner.partner_agency_id}/",
         {"is_active": False, "version": 1},
         format="json",
     )
-    assert response.json() == {
-        "is_active": ["Deactivate the agency's 1 active user account before closing it"]
-    }
-    response = client.patch(
-        f"{V1}partner-agencies/{agency['id']}/", {"phone": "101", "version": 1}, format="json"
-    )
+    assert response.json() == {"is_active": ["Deactivate the agency's 1 active user account before closing it"]}
+    response = client.patch(f"{V1}partner-agencies/{agency['id']}/", {"phone": "101", "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["phone"] == "101"

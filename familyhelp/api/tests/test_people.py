@@ -99,9 +99,7 @@ def test_create_gives_field_level_messages(api_as, world, payload, field, messag
 
 
 def test_a_valid_nhs_number_is_stored_compact(api_as, world):
-    response = api_as(world.frontdoor).post(
-        PEOPLE, {"given_names": "Ann", "nhs_number": "485 777 3457"}, format="json"
-    )
+    response = api_as(world.frontdoor).post(PEOPLE, {"given_names": "Ann", "nhs_number": "485 777 3457"}, format="json")
     assert response.status_code == 201
     assert response.json()["nhs_number"] == "4857773457"
 
@@ -185,9 +183,7 @@ def test_search_needs_something_to_search_for_and_valid_identifiers(api_as, worl
     client = api_as(world.sw)
     response = client.post(f"{PEOPLE}search/", {"purpose": "x"}, format="json")
     assert response.status_code == 400 and "non_field_errors" in response.json()
-    response = client.post(
-        f"{PEOPLE}search/", {"nhs_number": "485 777 3456", "postcode": "nope"}, format="json"
-    )
+    response = client.post(f"{PEOPLE}search/", {"nhs_number": "485 777 3456", "postcode": "nope"}, format="json")
     assert response.json() == {
         "nhs_number": ["Enter a valid NHS number: the check digit does not match"],
         "postcode": ["Enter a real postcode, like B91 3QB"],
@@ -196,13 +192,9 @@ def test_search_needs_something_to_search_for_and_valid_identifiers(api_as, worl
 
 
 def test_search_shows_only_the_reference_of_a_restricted_record(api_as, world):
-    body = (
-        api_as(world.frontdoor).post(f"{PEOPLE}search/", {"family_name": "Staffchild"}, format="json").json()
-    )
+    body = api_as(world.frontdoor).post(f"{PEOPLE}search/", {"family_name": "Staffchild"}, format="json").json()
     (hit,) = [r for r in body["results"] if r["id"] == str(world.restricted.pk)]
-    assert (
-        hit["restricted"] is True and hit["person"] is None and hit["reference"] == world.restricted.reference
-    )
+    assert hit["restricted"] is True and hit["person"] is None and hit["reference"] == world.restricted.reference
 
 
 @pytest.mark.parametrize("user_key", ["partner", "analyst", "admin", "auditor"])
@@ -278,9 +270,7 @@ def test_chronology_refused_to_partners_and_out_of_scope(api_as, world):
 def test_adding_to_the_chronology_checks_dates_and_asks_why_late(api_as, world):
     client = api_as(world.sw)
     long_ago = (clock.today() - datetime.timedelta(days=30)).isoformat()
-    response = client.post(
-        url(world.own, "chronology"), {"occurred_on": long_ago, "summary": "Visit"}, format="json"
-    )
+    response = client.post(url(world.own, "chronology"), {"occurred_on": long_ago, "summary": "Visit"}, format="json")
     assert response.status_code == 400 and "late_reason" in response.json()
     response = client.post(url(world.own, "chronology"), {"occurred_on": None, "summary": ""}, format="json")
     assert response.json() == {
@@ -330,10 +320,7 @@ def test_break_glass_flow(api_as, world):
 def test_break_glass_not_for_unrestricted_records_or_roles_without_it(api_as, world):
     reason = {"reason": "A good enough reason to open"}
     assert api_as(world.sw).post(url(world.own, "break-glass"), reason, format="json").status_code == 403
-    assert (
-        api_as(world.partner).post(url(world.restricted, "break-glass"), reason, format="json").status_code
-        == 403
-    )
+    assert api_as(world.partner).post(url(world.restricted, "break-glass"), reason, format="json").status_code == 403
     assert api_as(world.sw).post(url(world.other, "break-glass"), reason, format="json").status_code == 403
 
 
@@ -364,9 +351,7 @@ def test_add_address(api_as, world):
 
 
 def test_add_name(api_as, world):
-    response = api_as(world.sw).post(
-        url(world.own, "names"), {"kind": "alias", "given_names": "Zoey"}, format="json"
-    )
+    response = api_as(world.sw).post(url(world.own, "names"), {"kind": "alias", "given_names": "Zoey"}, format="json")
     assert response.status_code == 201 and response.json()["given_names"] == "Zoey"
     assert (
         api_as(world.sw)
@@ -384,9 +369,7 @@ def test_add_relationship(api_as, world):
         format="json",
     )
     assert response.status_code == 201
-    assert Relationship.objects.filter(
-        person=world.team_child, related_person=world.own, type="half_sibling"
-    ).exists()
+    assert Relationship.objects.filter(person=world.team_child, related_person=world.own, type="half_sibling").exists()
     response = client.post(
         url(world.own, "relationships"),
         {"related_person": "00000000-0000-0000-0000-000000000000", "type": "sibling"},
@@ -433,15 +416,10 @@ def test_add_involvement(api_as, world):
 
 def test_restrict_grant_and_unrestrict(api_as, world):
     manager = api_as(world.manager)
-    assert (
-        api_as(world.sw).post(url(world.team_child, "restrict"), {"reason": "x"}, format="json").status_code
-        == 403
-    )
+    assert api_as(world.sw).post(url(world.team_child, "restrict"), {"reason": "x"}, format="json").status_code == 403
     response = manager.post(url(world.team_child, "restrict"), {"reason": ""}, format="json")
     assert response.json() == {"reason": ["Enter why this record needs to be restricted"]}
-    response = manager.post(
-        url(world.team_child, "restrict"), {"reason": "Staff member's child"}, format="json"
-    )
+    response = manager.post(url(world.team_child, "restrict"), {"reason": "Staff member's child"}, format="json")
     assert response.status_code == 200 and response.json()["is_restricted"] is True
 
     sw = api_as(world.sw)
@@ -462,7 +440,5 @@ def test_restrict_grant_and_unrestrict(api_as, world):
         == 403
     )
 
-    response = manager.post(
-        url(world.team_child, "unrestrict"), {"reason": "No longer needed"}, format="json"
-    )
+    response = manager.post(url(world.team_child, "unrestrict"), {"reason": "No longer needed"}, format="json")
     assert response.status_code == 200 and response.json()["is_restricted"] is False

@@ -79,9 +79,7 @@ def test_create_update_and_deactivate_a_user(api_as, world):
     user_url = f"{USERS}{new['id']}/"
     response = client.patch(user_url, {"team": str(world.team_a.pk), "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["team"]["id"] == str(world.team_a.pk)
-    assert (
-        client.patch(user_url, {"team": str(world.team_b.pk), "version": 1}, format="json").status_code == 409
-    )
+    assert client.patch(user_url, {"team": str(world.team_b.pk), "version": 1}, format="json").status_code == 409
     assert client.patch(user_url, {"team": str(world.team_b.pk)}, format="json").status_code == 409
 
     response = client.post(f"{user_url}deactivate/")
@@ -99,9 +97,7 @@ def test_issue_a_token_that_then_works(api, api_as, world):
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api.get("/api/v1/me/").json()["id"] == str(world.analyst.pk)
     response = client.post(f"{USERS}{world.sw.pk}/token/")
-    assert response.json() == {
-        "non_field_errors": ["This user's role (Social worker) cannot use the API with a token"]
-    }
+    assert response.json() == {"non_field_errors": ["This user's role (Social worker) cannot use the API with a token"]}
 
 
 def test_reset_second_factor(api_as, world):

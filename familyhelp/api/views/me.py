@@ -16,9 +16,7 @@ class MeView(ApiView):
 
     required_permissions = {"get": AUTHENTICATED}
 
-    @extend_schema(
-        summary="The signed-in user: role, record scope, permissions and team", responses=MeSerializer
-    )
+    @extend_schema(summary="The signed-in user: role, record scope, permissions and team", responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
         data = {

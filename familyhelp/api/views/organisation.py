@@ -70,9 +70,7 @@ class _ReadMixin:
     get_selector: Callable[..., Any]
 
     def list(self, request: Request) -> Response:
-        filters = (
-            _valid(self.filter_serializer, request.query_params) if self.filter_serializer is not None else {}
-        )
+        filters = _valid(self.filter_serializer, request.query_params) if self.filter_serializer is not None else {}
         items = type(self).list_selector(request.user, **filters)
         return self.paginate(request, items, self.read_serializer)  # type: ignore[attr-defined]
 
@@ -100,9 +98,7 @@ class _UpdateMixin:
         obj = type(self).get_selector(request.user, pk)  # type: ignore[attr-defined]
         data = _valid(self.update_serializer, request.data)
         version = data.pop("version", None)
-        type(self).update_service(
-            actor=request.user, expected_version=version, **{self.instance_kwarg: obj}, **data
-        )
+        type(self).update_service(actor=request.user, expected_version=version, **{self.instance_kwarg: obj}, **data)
         obj = type(self).get_selector(request.user, pk)  # type: ignore[attr-defined]
         return Response(self.read_serializer(obj).data)  # type: ignore[attr-defined]
 
@@ -136,9 +132,7 @@ class LocalAuthorityViewSet(_ReadMixin, _UpdateMixin, ApiViewSet):
     instance_kwarg = "local_authority"
 
 
-@org_schema(
-    "localities", s.LocalitySerializer, create=s.LocalityCreateSerializer, update=s.LocalityUpdateSerializer
-)
+@org_schema("localities", s.LocalitySerializer, create=s.LocalityCreateSerializer, update=s.LocalityUpdateSerializer)
 class LocalityViewSet(_ReadMixin, _CreateMixin, _UpdateMixin, ApiViewSet):
     """Areas of the council, each with the postcode districts it covers."""
 

@@ -45,9 +45,7 @@ PERSON_RECORD = PolymorphicProxySerializer(
     serializers=[s.PersonDetailSerializer, s.PartnerPersonSerializer],
     resource_type_field_name=None,
 )
-FORBIDDEN = OpenApiResponse(
-    description="Outside your record scope, or restricted (code `break_glass_required`)."
-)
+FORBIDDEN = OpenApiResponse(description="Outside your record scope, or restricted (code `break_glass_required`).")
 CONFLICT = OpenApiResponse(description="The version is missing or stale: someone else saved the record.")
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 
@@ -199,9 +197,7 @@ class PersonViewSet(ApiViewSet):
         if not can_see_full_record(request.user):
             raise PermissionDenied("Partner agency users cannot see a child's chronology.")
         person, _ = self._person("chronology")
-        kinds = _valid(s.ChronologyFilterSerializer, {"kind": request.query_params.getlist("kind")}).get(
-            "kind"
-        )
+        kinds = _valid(s.ChronologyFilterSerializer, {"kind": request.query_params.getlist("kind")}).get("kind")
         return self.paginate(
             request, chronology_list_for_person(person, kinds=kinds or None), s.ChronologyEventSerializer
         )
@@ -279,9 +275,7 @@ class PersonViewSet(ApiViewSet):
         related = _other_person(
             request.user, data.pop("related_person"), field="related_person", purpose="add a relationship"
         )
-        relationship = services.relationship_add(
-            actor=request.user, person=person, related_person=related, **data
-        )
+        relationship = services.relationship_add(actor=request.user, person=person, related_person=related, **data)
         return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -305,9 +299,7 @@ class PersonViewSet(ApiViewSet):
                 agency = org.partner_agency_get_for_user(request.user, agency_id)
         except ObjectDoesNotExist as exc:
             raise DomainError("Choose a partner agency from the list", field="agency") from exc
-        involvement = services.involvement_add(
-            actor=request.user, person=person, worker=worker, agency=agency, **data
-        )
+        involvement = services.involvement_add(actor=request.user, person=person, worker=worker, agency=agency, **data)
         return Response(s.InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -259,8 +259,7 @@ def oracle_weekdays_between(start: date, end: date) -> int:
     """Weekdays in (start, end] minus the weekday bank holidays the holidays package lists."""
     full_weeks, extra = divmod((end - start).days, 7)
     count = full_weeks * 5 + sum(
-        (start + timedelta(days=i)).weekday() < 5
-        for i in range(full_weeks * 7 + 1, full_weeks * 7 + extra + 1)
+        (start + timedelta(days=i)).weekday() < 5 for i in range(full_weeks * 7 + 1, full_weeks * 7 + extra + 1)
     )
     listed = holidays.country_holidays("GB", subdiv="ENG", years=range(1800, 2201))
     return count - sum(1 for h in listed if h.weekday() < 5 and start < h <= end)
@@ -425,9 +424,7 @@ def test_within_is_consistent_with_counting(start: date, end: date, limit: int) 
 @given(any_dates, any_dates)
 def test_inclusive_differs_by_the_start_day(a: date, b: date) -> None:
     start, end = sorted((a, b))
-    assert working_days_between_inclusive(start, end) == working_days_between(start, end) + is_working_day(
-        start
-    )
+    assert working_days_between_inclusive(start, end) == working_days_between(start, end) + is_working_day(start)
 
 
 @given(any_dates)
@@ -474,9 +471,7 @@ def _govuk_by_year() -> dict[int, frozenset[date]]:
 def test_govuk_cached_data_covers_required_years() -> None:
     covered = set(_govuk_by_year())
     missing = REQUIRED_YEARS - covered
-    assert not missing, (
-        f"GOV.UK cached bank holidays do not cover {sorted(missing)}; covered: {sorted(covered)}"
-    )
+    assert not missing, f"GOV.UK cached bank holidays do not cover {sorted(missing)}; covered: {sorted(covered)}"
     # Every year it covers is a full year (England & Wales always has at least 8).
     assert all(len(_govuk_by_year()[y]) >= 8 for y in REQUIRED_YEARS)
 

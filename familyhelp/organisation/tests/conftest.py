@@ -24,9 +24,7 @@ def locality(la):
 
 @pytest.fixture
 def team(la, locality):
-    return TeamFactory(
-        local_authority=la, name="Assessment North", kind=Team.Kind.ASSESSMENT, locality=locality
-    )
+    return TeamFactory(local_authority=la, name="Assessment North", kind=Team.Kind.ASSESSMENT, locality=locality)
 
 
 @pytest.fixture

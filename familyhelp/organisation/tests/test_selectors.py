@@ -70,11 +70,7 @@ def test_worker_list_excludes_partner_users_and_inactive_workers(team, social_wo
     assert gone not in workers and social_worker in workers
     assert gone in selectors.worker_list_for_user(social_worker, include_inactive=True)
     assert (
-        list(
-            selectors.worker_list_for_user(
-                social_worker, team=TeamFactory(local_authority=team.local_authority)
-            )
-        )
+        list(selectors.worker_list_for_user(social_worker, team=TeamFactory(local_authority=team.local_authority)))
         == []
     )
 

@@ -146,9 +146,7 @@ def test_locality_update_may_keep_its_own_districts_and_name(locality, admin):
 
 
 def test_team_create_sets_the_service_from_the_kind(la, locality, admin):
-    team = services.team_create(
-        actor=admin, name="Early Help South", kind=Team.Kind.EARLY_HELP, locality=locality
-    )
+    team = services.team_create(actor=admin, name="Early Help South", kind=Team.Kind.EARLY_HELP, locality=locality)
     assert (team.service, team.local_authority, team.locality) == (Team.Service.FAMILY_HELP, la, locality)
     assert team.history.count() == 1
 
@@ -179,9 +177,7 @@ def test_team_update_changing_kind_changes_service_and_records_history(team, adm
 def test_team_cannot_close_with_active_members(team, admin, social_worker):
     with pytest.raises(DomainError) as excinfo:
         services.team_update(actor=admin, team=team, expected_version=1, is_active=False)
-    assert errors_of(excinfo) == {
-        "is_active": ["Move the team's 1 active member to another team before closing it"]
-    }
+    assert errors_of(excinfo) == {"is_active": ["Move the team's 1 active member to another team before closing it"]}
     social_worker.is_active = False
     social_worker.save()
     services.team_update(actor=admin, team=team, expected_version=1, is_active=False)
@@ -309,12 +305,8 @@ def test_partner_agency_cannot_close_with_active_users(la, admin):
     agency = PartnerAgencyFactory(kind="police")
     user = PartnerUserFactory(partner_agency=agency)
     with pytest.raises(DomainError) as excinfo:
-        services.partner_agency_update(
-            actor=admin, partner_agency=agency, expected_version=1, is_active=False
-        )
-    assert errors_of(excinfo) == {
-        "is_active": ["Deactivate the agency's 1 active user account before closing it"]
-    }
+        services.partner_agency_update(actor=admin, partner_agency=agency, expected_version=1, is_active=False)
+    assert errors_of(excinfo) == {"is_active": ["Deactivate the agency's 1 active user account before closing it"]}
     user.is_active = False
     user.save()
     services.partner_agency_update(actor=admin, partner_agency=agency, expected_version=1, is_active=False)
@@ -325,7 +317,5 @@ def test_partner_agency_update_stale_version(la, admin):
     agency = PartnerAgencyFactory(name="Police")
     services.partner_agency_update(actor=admin, partner_agency=agency, expected_version=1, phone="0121 000")
     with pytest.raises(ConcurrentEditError):
-        services.partner_agency_update(
-            actor=admin, partner_agency=agency, expected_version=1, phone="0121 111"
-        )
+        services.partner_agency_update(actor=admin, partner_agency=agency, expected_version=1, phone="0121 111")
     assert PartnerAgency.objects.get(pk=agency.pk).phone == "0121 000"

@@ -17,8 +17,10 @@ def test_admin_adds_a_team_and_sees_it(world, client_for):
     client = client_for(world.admin)
     response = client.post(reverse("organisation:team_add"), {"name": "", "kind": ""})
     assert "Enter name" in _errors(response) and "Choose kind" in _errors(response)
-    response = client.post(reverse("organisation:team_add"), {"name": "South family support", "kind": "family_support",
-                                                              "locality": str(world.locality.pk)})
+    response = client.post(
+        reverse("organisation:team_add"),
+        {"name": "South family support", "kind": "family_support", "locality": str(world.locality.pk)},
+    )
     assert response.status_code == 302
     team = Team.objects.get(name="South family support")
     assert team.service == "family_help" and team.is_active
@@ -49,23 +51,47 @@ def test_workers_page_shows_caseloads(world, client_for):
     client = client_for(world.manager)
     response = client.get(reverse("organisation:workers"), {"team": str(world.team_a.pk)})
     soup = BeautifulSoup(response.content, "html.parser")
-    rows = {tr.select("td")[0].get_text(strip=True): tr.select("td")[-1].get_text(strip=True)
-            for tr in soup.select("tbody tr")}
+    rows = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[-1].get_text(strip=True)
+        for tr in soup.select("tbody tr")
+    }
     assert rows[str(world.sw)] == "1"
     assert rows[str(world.colleague)] == "2"  # the team child and the restricted child
 
 
 def test_admin_creates_user_and_issues_token(world, client_for):
     client = client_for(world.admin)
-    response = client.post(reverse("organisation:user_add"), {
-        "username": "newsw", "first_name": "Siân", "last_name": "Ó Briain", "email": "sian@council.example",
-        "role": "social_worker", "job_role": "social_worker", "team": str(world.team_a.pk),
-        "employment": "agency", "fte": "0.8", "swe_number": ""})
+    response = client.post(
+        reverse("organisation:user_add"),
+        {
+            "username": "newsw",
+            "first_name": "Siân",
+            "last_name": "Ó Briain",
+            "email": "sian@council.example",
+            "role": "social_worker",
+            "job_role": "social_worker",
+            "team": str(world.team_a.pk),
+            "employment": "agency",
+            "fte": "0.8",
+            "swe_number": "",
+        },
+    )
     assert "Enter the social worker's Social Work England number, like SW123456" in _errors(response)
-    response = client.post(reverse("organisation:user_add"), {
-        "username": "newsw", "first_name": "Siân", "last_name": "Ó Briain", "email": "sian@council.example",
-        "role": "social_worker", "job_role": "social_worker", "team": str(world.team_a.pk),
-        "employment": "agency", "fte": "0.8", "swe_number": "SW998877"})
+    response = client.post(
+        reverse("organisation:user_add"),
+        {
+            "username": "newsw",
+            "first_name": "Siân",
+            "last_name": "Ó Briain",
+            "email": "sian@council.example",
+            "role": "social_worker",
+            "job_role": "social_worker",
+            "team": str(world.team_a.pk),
+            "employment": "agency",
+            "fte": "0.8",
+            "swe_number": "SW998877",
+        },
+    )
     assert response.status_code == 302
     from familyhelp.accounts.models import User
 

@@ -11,23 +11,23 @@ import pytest
 from django.urls import reverse
 
 from familyhelp.audit.models import AccessLog
-from familyhelp.people.permissions import person_access, scope_people
 from familyhelp.people.models import Person
+from familyhelp.people.permissions import person_access, scope_people
 
 COLUMNS = ["own", "team", "service", "other", "referred", "restricted", "parent_of_own"]
 MATRIX = {
     #             own  team serv other ref  restr parent
-    "sw":         "A    A    D    D     D    B     A",
-    "manager":    "A    A    A    D     D    B     A",
-    "eh_worker":  "D    D    A    D     D    D     D",
-    "cp_worker":  "D    D    D    A     A    D     D",
-    "frontdoor":  "A    A    A    A     A    B     A",
+    "sw": "A    A    D    D     D    B     A",
+    "manager": "A    A    A    D     D    B     A",
+    "eh_worker": "D    D    A    D     D    D     D",
+    "cp_worker": "D    D    D    A     A    D     D",
+    "frontdoor": "A    A    A    A     A    B     A",
     "specialist": "D    D    D    D     D    D     D",
-    "leader":     "A    A    A    A     A    B     A",
-    "analyst":    "D    D    D    D     D    D     D",
-    "admin":      "D    D    D    D     D    D     D",
-    "auditor":    "D    D    D    D     D    D     D",
-    "partner":    "D    D    D    D     A    D     D",
+    "leader": "A    A    A    A     A    B     A",
+    "analyst": "D    D    D    D     D    D     D",
+    "admin": "D    D    D    D     D    D     D",
+    "auditor": "D    D    D    D     D    D     D",
+    "partner": "D    D    D    D     A    D     D",
 }
 CASES = [
     (user, column, expected)

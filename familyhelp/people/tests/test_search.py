@@ -14,9 +14,15 @@ from familyhelp.people.tests.factories import ChildFactory, RestrictedChildFacto
 @pytest.fixture
 def people(world):  # type: ignore[no-untyped-def]
     return {
-        "katherine": ChildFactory(given_names="Katherine", family_name="Fitzgerald", date_of_birth=datetime.date(2014, 5, 9)),
-        "mohammed": ChildFactory(given_names="Mohammed", family_name="Rahman", date_of_birth=datetime.date(2012, 11, 3),
-                                 nhs_number="4857773457"),
+        "katherine": ChildFactory(
+            given_names="Katherine", family_name="Fitzgerald", date_of_birth=datetime.date(2014, 5, 9)
+        ),
+        "mohammed": ChildFactory(
+            given_names="Mohammed",
+            family_name="Rahman",
+            date_of_birth=datetime.date(2012, 11, 3),
+            nhs_number="4857773457",
+        ),
         "zoe": world.own,  # Zoë O'Brien, 4 March 2016
         "nguyen": world.team_child,  # Minh Nguyễn
     }
@@ -29,8 +35,16 @@ def _names(results):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("criteria", "expected", "reason"),
     [
-        (SearchCriteria(given_names="Katherine", family_name="Fitzgerald"), "Katherine Fitzgerald", "family name matches"),
-        (SearchCriteria(given_names="Katharine", family_name="Fitzgerals"), "Katherine Fitzgerald", "family name is similar"),
+        (
+            SearchCriteria(given_names="Katherine", family_name="Fitzgerald"),
+            "Katherine Fitzgerald",
+            "family name matches",
+        ),
+        (
+            SearchCriteria(given_names="Katharine", family_name="Fitzgerals"),
+            "Katherine Fitzgerald",
+            "family name is similar",
+        ),
         (SearchCriteria(given_names="Kate", family_name="Fitzgerald"), "Katherine Fitzgerald", "known short form"),
         (SearchCriteria(given_names="Fitzgerald", family_name="Katherine"), "Katherine Fitzgerald", "names swapped"),
         (SearchCriteria(given_names="Zoe", family_name="OBrien"), "Zoë O'Brien", "family name matches"),
@@ -49,14 +63,16 @@ def test_search_finds_with_reasons(world, people, criteria, expected, reason):
 
 
 def test_search_does_not_return_unrelated_people(world, people):
-    results = person_search_for_user(world.frontdoor, SearchCriteria(given_names="Katherine", family_name="Fitzgerald"),
-                                     purpose="new_contact")
+    results = person_search_for_user(
+        world.frontdoor, SearchCriteria(given_names="Katherine", family_name="Fitzgerald"), purpose="new_contact"
+    )
     assert "Mohammed Rahman" not in _names(results)
 
 
 def test_search_is_logged_with_criteria_and_purpose(world, people):
-    person_search_for_user(world.frontdoor, SearchCriteria(family_name="Rahman", postcode="b91 3qb"),
-                           purpose="new_contact")
+    person_search_for_user(
+        world.frontdoor, SearchCriteria(family_name="Rahman", postcode="b91 3qb"), purpose="new_contact"
+    )
     log = AccessLog.objects.get(action=AccessLog.Action.SEARCH)
     assert log.user == world.frontdoor
     assert log.criteria == {"family_name": "Rahman", "postcode": "b91 3qb"}

@@ -25,8 +25,9 @@ TODAY = "2026-03-10"
     [("Zoë", "O'Brien"), ("Minh Anh", "Nguyễn"), ("Madonna", ""), ("", "Ørsted"), ("Ní", "Bhriain-Ó Sé")],
 )
 def test_person_create_accepts_any_name(world, given, family):
-    person = services.person_create(actor=world.frontdoor, given_names=given, family_name=family,
-                                    date_of_birth=datetime.date(2015, 1, 2))
+    person = services.person_create(
+        actor=world.frontdoor, given_names=given, family_name=family, date_of_birth=datetime.date(2015, 1, 2)
+    )
     person.refresh_from_db()
     assert (person.given_names, person.family_name) == (given, family)
     assert person.reference.startswith("P") and person.reference[1:].isdigit()
@@ -45,9 +46,14 @@ def test_person_create_requires_a_name(world):
 @freeze_time(TODAY)
 def test_person_create_validates_dates_and_identifiers(world):
     with pytest.raises(DomainError) as exc:
-        services.person_create(actor=world.frontdoor, given_names="Ava", family_name="Jones",
-                               date_of_birth=datetime.date(2026, 3, 11), nhs_number="485 777 3456",
-                               upn="A12345678901Z")
+        services.person_create(
+            actor=world.frontdoor,
+            given_names="Ava",
+            family_name="Jones",
+            date_of_birth=datetime.date(2026, 3, 11),
+            nhs_number="485 777 3456",
+            upn="A12345678901Z",
+        )
     assert exc.value.errors["date_of_birth"] == ["The date of birth must be today or in the past"]
     assert "check digit" in exc.value.errors["nhs_number"][0]
     assert "upn" in exc.value.errors
@@ -56,8 +62,9 @@ def test_person_create_validates_dates_and_identifiers(world):
 
 
 def test_person_create_normalises_nhs_number(world):
-    person = services.person_create(actor=world.frontdoor, given_names="Ava", family_name="Jones",
-                                    nhs_number="485 777 3457")
+    person = services.person_create(
+        actor=world.frontdoor, given_names="Ava", family_name="Jones", nhs_number="485 777 3457"
+    )
     assert person.nhs_number == "4857773457"
 
 
@@ -66,8 +73,9 @@ def test_unborn_child_needs_expected_date(world):
     with pytest.raises(DomainError) as exc:
         services.person_create(actor=world.frontdoor, given_names="", family_name="Baby Khan", is_unborn=True)
     assert "expected_date_of_birth" in exc.value.errors
-    person = services.person_create(actor=world.frontdoor, family_name="Khan", is_unborn=True,
-                                    expected_date_of_birth=datetime.date(2026, 6, 1))
+    person = services.person_create(
+        actor=world.frontdoor, family_name="Khan", is_unborn=True, expected_date_of_birth=datetime.date(2026, 6, 1)
+    )
     assert person.is_unborn and person.date_of_birth is None and person.age is None
 
 
@@ -78,11 +86,13 @@ def test_partner_cannot_create_people(world):
 
 def test_disabilities_none_is_exclusive(world):
     with pytest.raises(DomainError) as exc:
-        services.person_create(actor=world.frontdoor, given_names="Ava", family_name="Jones",
-                               disabilities=["NONE", "AUT"])
+        services.person_create(
+            actor=world.frontdoor, given_names="Ava", family_name="Jones", disabilities=["NONE", "AUT"]
+        )
     assert "disabilities" in exc.value.errors
-    person = services.person_create(actor=world.frontdoor, given_names="Ava", family_name="Jones",
-                                    disabilities=["AUT", "COMM"])
+    person = services.person_create(
+        actor=world.frontdoor, given_names="Ava", family_name="Jones", disabilities=["AUT", "COMM"]
+    )
     assert sorted(person.disabilities.values_list("code", flat=True)) == ["AUT", "COMM"]
 
 
@@ -102,29 +112,39 @@ def test_person_update_detects_concurrent_edit(world):
 
 def test_person_update_refused_outside_scope(world):
     with pytest.raises(ForbiddenError):
-        services.person_update(actor=world.sw, person=world.other, expected_version=world.other.version,
-                               preferred_name="X")
+        services.person_update(
+            actor=world.sw, person=world.other, expected_version=world.other.version, preferred_name="X"
+        )
 
 
 @freeze_time(TODAY)
 def test_address_move_uses_effective_date_and_asks_reason_when_late(world):
     child = world.own
-    first = services.person_move_address(actor=world.sw, person=child, line_1="1 High St", postcode="b913qb",
-                                         moved_in_on=datetime.date(2026, 3, 5))
+    first = services.person_move_address(
+        actor=world.sw, person=child, line_1="1 High St", postcode="b913qb", moved_in_on=datetime.date(2026, 3, 5)
+    )
     assert first.address.postcode == "B91 3QB"
     assert first.address.locality == world.locality  # B91 is in North
     # Recording a move 30 days after it happened needs a reason.
     with pytest.raises(DomainError) as exc:
-        services.person_move_address(actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA",
-                                     moved_in_on=datetime.date(2026, 2, 8))
+        services.person_move_address(
+            actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA", moved_in_on=datetime.date(2026, 2, 8)
+        )
     assert "late_reason" in exc.value.errors or "moved_in_on" in exc.value.errors
     # A move before the current address started is out of order.
     with pytest.raises(DomainError) as exc:
-        services.person_move_address(actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA",
-                                     moved_in_on=datetime.date(2026, 3, 1), late_reason="")
+        services.person_move_address(
+            actor=world.sw,
+            person=child,
+            line_1="2 Low Rd",
+            postcode="B90 1AA",
+            moved_in_on=datetime.date(2026, 3, 1),
+            late_reason="",
+        )
     assert "moved_in_on" in exc.value.errors
-    second = services.person_move_address(actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA",
-                                          moved_in_on=datetime.date(2026, 3, 9))
+    second = services.person_move_address(
+        actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA", moved_in_on=datetime.date(2026, 3, 9)
+    )
     first.refresh_from_db()
     assert first.end_date == datetime.date(2026, 3, 8)
     assert second.end_date is None
@@ -135,9 +155,14 @@ def test_address_move_uses_effective_date_and_asks_reason_when_late(world):
 
 @freeze_time(TODAY)
 def test_late_recording_with_reason_is_kept(world):
-    residence = services.person_move_address(actor=world.sw, person=world.own, line_1="1 High St",
-                                             postcode="B91 3QB", moved_in_on=datetime.date(2025, 1, 6),
-                                             late_reason="Loading history from the old system")
+    residence = services.person_move_address(
+        actor=world.sw,
+        person=world.own,
+        line_1="1 High St",
+        postcode="B91 3QB",
+        moved_in_on=datetime.date(2025, 1, 6),
+        late_reason="Loading history from the old system",
+    )
     event = ChronologyEvent.objects.get(subject_id=str(residence.pk))
     assert event.late_reason == "Loading history from the old system"
 
@@ -145,20 +170,32 @@ def test_late_recording_with_reason_is_kept(world):
 @freeze_time(TODAY)
 def test_effective_date_not_before_birth_or_in_future(world):
     with pytest.raises(DomainError) as exc:
-        services.person_move_address(actor=world.sw, person=world.own, line_1="1 High St", postcode="B91 3QB",
-                                     moved_in_on=datetime.date(2016, 3, 3), late_reason="history")
+        services.person_move_address(
+            actor=world.sw,
+            person=world.own,
+            line_1="1 High St",
+            postcode="B91 3QB",
+            moved_in_on=datetime.date(2016, 3, 3),
+            late_reason="history",
+        )
     assert exc.value.errors["moved_in_on"] == ["The date they moved in must be on or after the date of birth"]
     with pytest.raises(DomainError) as exc:
-        services.person_move_address(actor=world.sw, person=world.own, line_1="1 High St", postcode="B91 3QB",
-                                     moved_in_on=datetime.date(2026, 3, 11))
+        services.person_move_address(
+            actor=world.sw,
+            person=world.own,
+            line_1="1 High St",
+            postcode="B91 3QB",
+            moved_in_on=datetime.date(2026, 3, 11),
+        )
     assert exc.value.errors["moved_in_on"] == ["The date they moved in must be today or in the past"]
     assert not PersonAddress.objects.filter(person=world.own).exists()
 
 
 def test_bad_postcode_is_refused(world):
     with pytest.raises(DomainError) as exc:
-        services.person_move_address(actor=world.sw, person=world.own, line_1="1 High St", postcode="NOT IT",
-                                     moved_in_on=datetime.date.today())
+        services.person_move_address(
+            actor=world.sw, person=world.own, line_1="1 High St", postcode="NOT IT", moved_in_on=datetime.date.today()
+        )
     assert exc.value.errors["postcode"] == ["Enter a real postcode, like B91 3QB"]
 
 
@@ -174,8 +211,9 @@ def test_relationship_is_written_both_ways(world):
 
 
 def test_family_with_members_and_chronology(world):
-    family = services.family_create(actor=world.sw, name="O'Brien family",
-                                    members=[(world.own, "child"), (world.parent, "parent")])
+    family = services.family_create(
+        actor=world.sw, name="O'Brien family", members=[(world.own, "child"), (world.parent, "parent")]
+    )
     assert family.members.count() == 2
     assert ChronologyEvent.objects.filter(family=family, kind="family.member_added").count() == 2
     with pytest.raises(DomainError):
@@ -256,7 +294,11 @@ def test_chronology_and_access_log_are_append_only(world):
     from familyhelp.audit.append_only import enforced
 
     for sql in ("UPDATE audit_accesslog SET reason = 'x'", "DELETE FROM chronology_chronologyevent"):
-        with enforced(), pytest.raises(Exception, match="append-only"), transaction.atomic(), \
-                connection.cursor() as cursor:
+        with (
+            enforced(),
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)
     assert AccessLog.objects.filter(reason="x").count() == 0

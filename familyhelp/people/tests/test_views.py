@@ -40,8 +40,10 @@ def test_search_needs_something_and_a_reason(world, client_for):
     assert "Choose why you are searching" in errors
     response = client.post(reverse("people:search"), {"purpose": "new_contact"})
     assert "Enter at least one thing to search for, like a family name" in _error_summary(response)
-    response = client.post(reverse("people:search"), {"purpose": "new_contact", "date_of_birth_day": "31",
-                                                      "date_of_birth_month": "2", "date_of_birth_year": "2015"})
+    response = client.post(
+        reverse("people:search"),
+        {"purpose": "new_contact", "date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "2015"},
+    )
     assert "Date of birth must be a real date" in _error_summary(response)
     assert not AccessLog.objects.filter(action="search").exists()
 
@@ -60,11 +62,19 @@ def test_child_page_shows_details_family_professionals_chronology(world, client_
 def test_chronology_newest_first_and_filtered(world, client_for):
     from familyhelp.chronology.services import chronology_add_significant_event
 
-    chronology_add_significant_event(actor=world.sw, person=world.own, occurred_on=datetime.date.today(),
-                                     summary="Home visit: new partner in the home")
-    chronology_add_significant_event(actor=world.sw, person=world.own,
-                                     occurred_on=datetime.date.today() - datetime.timedelta(days=30),
-                                     summary="School reported bruising", late_reason="Found in old notes")
+    chronology_add_significant_event(
+        actor=world.sw,
+        person=world.own,
+        occurred_on=datetime.date.today(),
+        summary="Home visit: new partner in the home",
+    )
+    chronology_add_significant_event(
+        actor=world.sw,
+        person=world.own,
+        occurred_on=datetime.date.today() - datetime.timedelta(days=30),
+        summary="School reported bruising",
+        late_reason="Found in old notes",
+    )
     client = client_for(world.sw)
     soup = _soup(client.get(reverse("people:detail", args=[world.own.pk])))
     titles = [p.get_text(strip=True) for p in soup.select("#chronology .moj-timeline__description p.govuk-body")]
@@ -73,24 +83,45 @@ def test_chronology_newest_first_and_filtered(world, client_for):
     text = _soup(response).select_one("#chronology-events").get_text()
     assert "School reported bruising" not in text
     # the htmx partial returns only the list
-    partial = client.get(reverse("people:detail", args=[world.own.pk]),
-                         {"group": "Significant events", "partial": "chronology"}, HTTP_HX_REQUEST="true")
+    partial = client.get(
+        reverse("people:detail", args=[world.own.pk]),
+        {"group": "Significant events", "partial": "chronology"},
+        HTTP_HX_REQUEST="true",
+    )
     assert partial.content.decode().lstrip().startswith('<div id="chronology-events">')
     assert "School reported bruising" in partial.content.decode()
 
 
 def test_create_person_with_errors_then_success(world, client_for):
     client = client_for(world.frontdoor)
-    response = client.post(reverse("people:create"), {"kind": "child", "sex": "U", "ethnicity": "NOBT",
-                                                      "nhs_number": "123", "date_of_birth_day": "1",
-                                                      "date_of_birth_month": "1", "date_of_birth_year": "2999"})
+    response = client.post(
+        reverse("people:create"),
+        {
+            "kind": "child",
+            "sex": "U",
+            "ethnicity": "NOBT",
+            "nhs_number": "123",
+            "date_of_birth_day": "1",
+            "date_of_birth_month": "1",
+            "date_of_birth_year": "2999",
+        },
+    )
     errors = _error_summary(response)
     assert "Enter a given name or a family name (a single name is fine)" in errors
     assert "The date of birth must be today or in the past" in errors
     assert any("NHS number" in e for e in errors)
     assert not Person.objects.filter(nhs_number="123").exists()
-    response = client.post(reverse("people:create"), {"kind": "child", "given_names": "Nguyễn Văn", "family_name": "",
-                                                      "sex": "M", "ethnicity": "AOTH", "disabilities": ["AUT"]})
+    response = client.post(
+        reverse("people:create"),
+        {
+            "kind": "child",
+            "given_names": "Nguyễn Văn",
+            "family_name": "",
+            "sex": "M",
+            "ethnicity": "AOTH",
+            "disabilities": ["AUT"],
+        },
+    )
     person = Person.objects.get(given_names="Nguyễn Văn")
     assert response.status_code == 302 and response["Location"] == reverse("people:detail", args=[person.pk])
 
@@ -100,8 +131,17 @@ def test_edit_detects_concurrent_change(world, client_for):
     url = reverse("people:edit", args=[world.own.pk])
     form = _soup(client.get(url))
     version = form.select_one("input[name=version]")["value"]
-    data = {"kind": "child", "given_names": "Zoë", "family_name": "O'Brien", "sex": "F", "ethnicity": "WIRI",
-            "date_of_birth_day": "4", "date_of_birth_month": "3", "date_of_birth_year": "2016", "version": version}
+    data = {
+        "kind": "child",
+        "given_names": "Zoë",
+        "family_name": "O'Brien",
+        "sex": "F",
+        "ethnicity": "WIRI",
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "2016",
+        "version": version,
+    }
     assert client.post(url, data).status_code == 302
     data["ethnicity"] = "WBRI"
     response = client.post(url, data)  # the same stale version again
@@ -120,8 +160,9 @@ def test_break_glass_journey(world, client_for):
     assert world.restricted.family_name not in page.content.decode()
     response = client.post(response["Location"], {"reason": ""})
     assert "Enter why you need to open this restricted record" in _error_summary(response)
-    response = client.post(reverse("people:break_glass", args=[world.restricted.pk]),
-                           {"reason": "Police called with an urgent concern"})
+    response = client.post(
+        reverse("people:break_glass", args=[world.restricted.pk]), {"reason": "Police called with an urgent concern"}
+    )
     assert response.status_code == 302 and response["Location"] == url
     page = client.get(url)
     assert page.status_code == 200 and "Restricted record" in page.content.decode()
@@ -134,8 +175,12 @@ def test_significant_event_late_needs_reason(world, client_for):
     client = client_for(world.sw)
     url = reverse("people:event_add", args=[world.own.pk])
     old = datetime.date.today() - datetime.timedelta(days=40)
-    data = {"occurred_on_day": old.day, "occurred_on_month": old.month, "occurred_on_year": old.year,
-            "summary": "Missing overnight"}
+    data = {
+        "occurred_on_day": old.day,
+        "occurred_on_month": old.month,
+        "occurred_on_year": old.year,
+        "summary": "Missing overnight",
+    }
     response = client.post(url, data)
     assert any("more than 7 days after" in e for e in _error_summary(response))
     data["late_reason"] = "Worker was on leave"
