@@ -174,10 +174,16 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an unauthenticated request gets 401 with WWW-Authenticate. The token class refuses
+    # inactive users and roles without accounts.use_api_token; the session class refuses users who still
+    # owe a second factor (SecondFactorMiddleware does not cover /api/).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "familyhelp.api.authentication.ApiTokenAuthentication",
+        "familyhelp.api.authentication.ApiSessionAuthentication",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["familyhelp.api.permissions.DeclaredVerbPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -196,6 +202,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "familyhelp.accounts.roles.Role",
+        "FamilyMemberRoleEnum": "familyhelp.people.models.FamilyMember.Role",
+        "InvolvementRoleEnum": "familyhelp.people.models.ProfessionalInvolvement.Role",
+        "PersonKindEnum": "familyhelp.people.models.Person.Kind",
+        "PersonNameKindEnum": "familyhelp.people.models.PersonName.Kind",
+        "TeamKindEnum": "familyhelp.organisation.models.Team.Kind",
+        "PartnerAgencyKindEnum": "familyhelp.organisation.models.PartnerAgency.Kind",
+    },
 }
 
 # --- Logging: no personal data. Request paths carry UUIDs only; never log bodies or query strings. ---

@@ -40,6 +40,11 @@ USER_UPDATE_FIELDS = (
 )
 
 
+def _record_as(obj: Any, actor: Any) -> None:
+    """Name the actor as the user of the field-history row the next save writes (API and CLI calls too)."""
+    obj._history_user = actor
+
+
 def _squash(value: Any) -> str:
     return " ".join(str(value or "").split())
 
@@ -158,7 +163,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user._history_user = actor
+    _record_as(user, actor)
     full_clean_or_raise(user)
     user.save()
     return user
@@ -186,7 +191,7 @@ def user_update(*, actor: Any, user: User, expected_version: int | None, **field
         setattr(user, name, merged[name])
     full_clean_or_raise(user)
     user.version += 1
-    user._history_user = actor
+    _record_as(user, actor)
     user.save(update_fields=changed + ["version"])
     return user
 
@@ -204,7 +209,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
         raise DomainError("This account is already deactivated")
     user.is_active = False
     user.version += 1
-    user._history_user = actor
+    _record_as(user, actor)
     user.save(update_fields=["is_active", "version"])
     Token.objects.filter(user=user).delete()
     return user

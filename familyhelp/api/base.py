@@ -17,7 +17,7 @@ from familyhelp.api.permissions import DeclaredVerbPermission
 from familyhelp.api.schema import FamilyHelpAutoSchema
 
 
-class ApiMixin:
+class ApiMixin(APIView):
     """Authentication, permission, renderer, parser and throttle shared by every API view.
 
     Subclasses declare `required_permissions = {action_or_method: verb}`; anything undeclared is refused.
@@ -31,7 +31,7 @@ class ApiMixin:
     schema = FamilyHelpAutoSchema()
 
 
-class ApiView(ApiMixin, APIView):
+class ApiView(ApiMixin):
     """A single-purpose API endpoint."""
 
 

@@ -17,6 +17,7 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
 from familyhelp.chronology.models import ChronologyEvent
+from familyhelp.core.errors import DomainError
 from familyhelp.people import identifiers, matching
 from familyhelp.people.models import (
     Family,
@@ -259,15 +260,24 @@ def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str,
     if criteria.date_of_birth:
         block |= _dob_candidates(criteria.date_of_birth)
         any_block = True
-    nhs = identifiers.clean_nhs_number(criteria.nhs_number) if criteria.nhs_number else ""
-    upn = identifiers.clean_upn(criteria.upn) if criteria.upn else ""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    for key, cleaner in (("nhs_number", identifiers.clean_nhs_number), ("upn", identifiers.clean_upn),
+                         ("postcode", identifiers.clean_postcode)):
+        try:
+            cleaned[key] = cleaner(getattr(criteria, key)) if getattr(criteria, key) else ""
+        except ValueError as exc:
+            errors[key] = [str(exc)]
+    if errors:
+        raise DomainError(errors=errors)
+    nhs, upn = cleaned["nhs_number"], cleaned["upn"]
     if nhs:
         block |= Q(nhs_number=nhs)
         any_block = True
     if upn:
         block |= Q(upn=upn) | Q(former_upn=upn)
         any_block = True
-    postcode = identifiers.clean_postcode(criteria.postcode) if criteria.postcode else ""
+    postcode = cleaned["postcode"]
     if postcode:
         block |= Q(pk__in=PersonAddress.objects.filter(address__postcode=postcode).values("person_id"))
         any_block = True

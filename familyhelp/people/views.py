@@ -55,8 +55,8 @@ class PersonSearchView(View):
             )
             try:
                 results = selectors.person_search_for_user(request.user, criteria, purpose=data["purpose"])
-            except ValueError as exc:  # a malformed identifier
-                form.add_error(None, str(exc))
+            except DomainError as exc:  # a malformed identifier
+                apply_domain_errors(form, exc)
         return render(
             request,
             "people/search.html",

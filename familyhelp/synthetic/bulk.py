@@ -30,7 +30,7 @@ SQLITE_LOAD_PRAGMAS = {
     "synchronous": "OFF",
     "journal_mode": "WAL",
     "temp_store": "MEMORY",
-    "cache_size": "-1048576",  # 1 GiB of page cache (negative = KiB)
+    "cache_size": "-3145728",  # up to 3 GiB of page cache (negative = KiB), allocated only as the file grows
     "foreign_keys": "OFF",
 }
 
@@ -250,6 +250,44 @@ class BulkLoader:
         self._thread = None
 
 
+_fast_load_active = False
+
+
+@contextlib.contextmanager
+def deferred_indexes(models: Sequence[type[Model]]) -> Iterator[None]:
+    """On SQLite during a fast load, drop the tables' secondary indexes and build them again at the end.
+
+    Building an index once over sorted keys is several times faster than inserting ten million rows into a
+    dozen B-trees at random places. Must be used inside the load's transaction: SQLite's DDL is
+    transactional, so if the load fails the indexes come back with the rollback. Only indexes declared with
+    CREATE INDEX are dropped; primary keys and UNIQUE constraints stay and keep checking every row.
+    """
+    if connection.vendor != "sqlite" or not _fast_load_active or not connection.in_atomic_block:
+        yield
+        return
+    raw = connection.connection
+    tables = [m._meta.db_table for m in models]
+    marks = ",".join("?" * len(tables))
+    indexes = raw.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) "
+        "ORDER BY name",
+        tables,
+    ).fetchall()
+    quote = connection.ops.quote_name
+    for name, _ in indexes:
+        raw.execute(f"DROP INDEX {quote(name)}")
+    yield
+    for _, sql in indexes:
+        raw.execute(sql)
+    rebuilt = raw.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) "
+        "ORDER BY name",
+        tables,
+    ).fetchall()
+    if [r[0] for r in rebuilt] != [name for name, _ in indexes]:
+        raise RuntimeError("The indexes dropped for the bulk load were not all rebuilt")
+
+
 @contextlib.contextmanager
 def fast_load() -> Iterator[None]:
     """On SQLite outside a transaction, relax durability for the load and restore the settings after.
@@ -261,6 +299,7 @@ def fast_load() -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
+    global _fast_load_active
     connection.ensure_connection()
     raw = connection.connection
     previous: dict[str, Any] = {}
@@ -269,8 +308,10 @@ def fast_load() -> Iterator[None]:
     try:
         for name, value in SQLITE_LOAD_PRAGMAS.items():
             raw.execute(f"PRAGMA {name}={value}")
+        _fast_load_active = True
         yield
     finally:
+        _fast_load_active = False
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for name, value in previous.items():
             raw.execute(f"PRAGMA {name}={value}")

@@ -27,8 +27,18 @@ from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core import clock
 from familyhelp.core.sequences import set_at_least
 from familyhelp.organisation.models import LocalAuthority
-from familyhelp.people.models import Person
-from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, fast_load
+from familyhelp.people.models import (
+    Address,
+    Family,
+    FamilyMember,
+    Person,
+    PersonAddress,
+    PersonDisability,
+    PersonName,
+    ProfessionalInvolvement,
+    Relationship,
+)
+from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, deferred_indexes, fast_load
 from familyhelp.synthetic.caseloads import CaseloadBuilder, CaseloadResult
 from familyhelp.synthetic.demo import DEMO_USERS, demo_logins
 from familyhelp.synthetic.population import COUPLE, UASC, PopulationBuilder
@@ -62,6 +72,11 @@ SHOWCASE: list[dict[str, Any]] = [
     {"shape": (UASC, 1, 0, 0, 0, 0, 0, 0), "created_days_ago": 90, "ethnicity": "BAFR", "culture": "eritrean",
      "locality": 0, "children": [("Yonas", "")]},
 ]
+
+
+# The tables written in bulk (their secondary indexes are built after the load on SQLite).
+BULK_MODELS = (Person, Address, PersonAddress, Family, FamilyMember, Relationship, PersonName, PersonDisability,
+               ProfessionalInvolvement, ChronologyEvent)
 
 
 class DataExistsError(Exception):
@@ -126,14 +141,16 @@ def generate(
             org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day).build()
             loader = BulkLoader(batch_size=preset.batch_size, threaded=threaded)
             try:
-                people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
-                                           loader=loader, progress=bar, showcase=SHOWCASE)
-                households = people.run()
-                bar.set_description("Caseloads and history")
-                caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
-                                            loader=loader).run(households)
-                bar.set_description("Writing")
-                counts = loader.finish()
+                with deferred_indexes(BULK_MODELS):
+                    people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
+                                               loader=loader, progress=bar, showcase=SHOWCASE)
+                    households = people.run()
+                    bar.set_description("Caseloads and history")
+                    caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
+                                                loader=loader).run(households)
+                    bar.set_description("Writing")
+                    counts = loader.finish()
+                    bar.set_description("Indexing")
             finally:
                 loader.stop()
             for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=day).items():

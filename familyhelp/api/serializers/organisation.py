@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from familyhelp.accounts.models import User
@@ -21,9 +23,9 @@ def _version() -> serializers.IntegerField:
     return serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text=VERSION_HELP)
 
 
-def _ref(model: type, message: str, **kwargs: object) -> serializers.PrimaryKeyRelatedField:
+def _ref(model: Any, message: str, **kwargs: Any) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(
-        queryset=model._default_manager.all(),  # type: ignore[attr-defined]
+        queryset=model._default_manager.all(),
         error_messages={"does_not_exist": message, "incorrect_type": message},
         **kwargs,
     )

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts.declare import AUTHENTICATED
+from familyhelp.accounts.models import User
 from familyhelp.api.base import ApiView
 from familyhelp.api.serializers.organisation import MeSerializer
 
@@ -19,6 +20,7 @@ class MeView(ApiView):
     @extend_schema(summary="The signed-in user: role, record scope, permissions and team", responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
+        assert isinstance(user, User)  # DeclaredVerbPermission let only signed-in users through
         data = {
             "id": user.pk,
             "username": user.get_username(),

@@ -67,14 +67,23 @@ def _other_person(user: Any, pk: UUID, *, field: str, purpose: str) -> Person:
 def _with_details(person: Person, access: Access) -> Person:
     """Attach what the full record shows (fetched in a fixed number of queries)."""
     details = person_details(person)
-    person.fh_access_basis = access.basis
-    person.fh_disabilities = [d.code for d in details["disabilities"]]
-    person.fh_other_names = details["other_names"]
-    person.fh_addresses = details["addresses"]
-    person.fh_relationships = details["relationships"]
-    person.fh_families = details["families"]
-    person.fh_involvements = details["involvements"]
+    _attach(
+        person,
+        fh_access_basis=access.basis,
+        fh_disabilities=[d.code for d in details["disabilities"]],
+        fh_other_names=details["other_names"],
+        fh_addresses=details["addresses"],
+        fh_relationships=details["relationships"],
+        fh_families=details["families"],
+        fh_involvements=details["involvements"],
+    )
     return person
+
+
+def _attach(obj: Any, **values: Any) -> None:
+    """Attach values for the serializer to read (like queryset annotations)."""
+    for name, value in values.items():
+        setattr(obj, name, value)
 
 
 class PersonViewSet(ApiViewSet):
@@ -102,7 +111,7 @@ class PersonViewSet(ApiViewSet):
 
     def _record(self, request: Request, person: Person, access: Access) -> dict[str, Any]:
         if not can_see_full_record(request.user):
-            person.fh_referrals = referred_involvements(request.user, person)
+            _attach(person, fh_referrals=referred_involvements(request.user, person))
             return dict(s.PartnerPersonSerializer(person).data)
         return dict(s.PersonDetailSerializer(_with_details(person, access)).data)
 
@@ -354,7 +363,7 @@ class FamilyViewSet(ApiViewSet):
 
     def _family_response(self, request: Request, pk: Any, code: int = status.HTTP_200_OK) -> Response:
         family, shown = family_get_for_user(request.user, pk)
-        family.fh_members = shown
+        _attach(family, fh_members=shown)
         return Response(s.FamilySerializer(family).data, status=code)
 
     @extend_schema(

@@ -26,7 +26,8 @@ def forwards(apps, schema_editor):
                 "BEGIN "
                 "IF coalesce(current_setting('familyhelp.audit_maintenance', true), '') = 'on' THEN "
                 "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END IF; "
-                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"
+                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;",
+                params=None,  # the '%' is PL/pgSQL's, not a query placeholder
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
