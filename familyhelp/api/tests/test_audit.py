@@ -30,7 +30,7 @@ def test_filters_apply_and_the_search_is_logged_with_them(api_as, world):
     assert rows[0]["user_name"] == str(world.sw)
     (search,) = AccessLog.objects.filter(user=world.auditor, action=AccessLog.Action.AUDIT_SEARCH)
     assert search.criteria == {
-        "person": str(world.own.pk),
+        "person_id": str(world.own.pk),
         "action": "view",
         "date_from": today,
         "date_to": today,

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.api.base import ApiViewSet
-from familyhelp.api.selectors import access_log_search_for_user
 from familyhelp.api.serializers.audit import AccessLogFilterSerializer, AccessLogSerializer
+from familyhelp.audit.selectors import AccessLogFilter, access_log_list_for_user
 
 
 class AccessLogViewSet(ApiViewSet):
@@ -27,12 +27,14 @@ class AccessLogViewSet(ApiViewSet):
         serializer = AccessLogFilterSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         f = serializer.validated_data
-        rows = access_log_search_for_user(
+        rows = access_log_list_for_user(
             request.user,
-            user_id=f.get("user"),
-            person_id=f.get("person"),
-            action=f.get("action", ""),
-            date_from=f.get("date_from"),
-            date_to=f.get("date_to"),
+            AccessLogFilter(
+                user_id=f.get("user"),
+                person_id=f.get("person"),
+                action=f.get("action", ""),
+                date_from=f.get("date_from"),
+                date_to=f.get("date_to"),
+            ),
         )
         return self.paginate(request, rows, AccessLogSerializer)
