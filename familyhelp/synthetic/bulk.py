@@ -28,10 +28,11 @@ from django.db.models import Model
 
 SQLITE_LOAD_PRAGMAS = {
     "synchronous": "OFF",
-    "journal_mode": "WAL",
+    "journal_mode": "MEMORY",
     "temp_store": "MEMORY",
     "cache_size": "-3145728",  # up to 3 GiB of page cache (negative = KiB), allocated only as the file grows
     "foreign_keys": "OFF",
+    "threads": "2",  # helper threads for the sorts that build indexes
 }
 
 

@@ -91,3 +91,40 @@ def test_break_glass_asks_for_reason_and_logs(world, transactional_db, live_serv
     log = AccessLog.objects.get(action="break_glass")
     assert (log.user_id, log.person_id) == (world.frontdoor.pk, world.restricted.pk)
     assert log.reason == "Police called with an urgent new concern"
+
+
+def test_administrator_manages_organisation(world, transactional_db, live_server, page, sign_in, axe_check):
+    sign_in(page, "admin")  # sets up two-factor on the way in
+    page.get_by_role("link", name="Organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.la.name)
+    axe_check(page)
+    page.get_by_role("link", name="Add a team").click()
+    axe_check(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter name")
+    axe_check(page)
+    page.get_by_label("Name").fill("South family support")
+    page.get_by_label("Kind").select_option("family_support")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Team saved")
+    page.get_by_role("link", name="User accounts").click()
+    axe_check(page)
+    page.get_by_role("link", name="Add a user account").click()
+    axe_check(page)
+    page.get_by_role("link", name="Back").click()
+    page.goto(f"{live_server.url}/organisation/workers/")
+    axe_check(page)
+
+
+def test_auditor_reads_access_log(world, transactional_db, live_server, page, sign_in, axe_check):
+    from familyhelp.people.selectors import person_get_for_user
+
+    person_get_for_user(world.sw, world.own.pk, purpose="opened the record")
+    sign_in(page, "auditor")
+    page.get_by_role("link", name="Access log").click()
+    axe_check(page)
+    page.get_by_label("Person reference").fill(world.own.reference)
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table")).to_contain_text("Viewed a record")
+    expect(page.locator("table")).to_contain_text(world.own.reference)
+    axe_check(page)
