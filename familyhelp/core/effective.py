@@ -62,8 +62,13 @@ def check_effective_date(
     late_reason: str = "",
     late_reason_field: str = "late_reason",
     required: bool = True,
+    ask_late_reason: bool = True,
 ) -> dict[str, list[str]]:
-    """Return field errors for an effective date (empty when valid). Services raise them together."""
+    """Return field errors for an effective date (empty when valid). Services raise them together.
+
+    `ask_late_reason=False` is for dates that describe a state rather than an event being reported
+    (the date a name or a relationship began), which are often long ago without being recorded late.
+    """
     errors: dict[str, list[str]] = {}
     if value is None:
         if required:
@@ -84,7 +89,7 @@ def check_effective_date(
     if not_before is not None and day < _as_date(not_before):
         errors[field] = [f"The {label} must be on or after the {not_before_label}"]
         return errors
-    if (today - day).days > late_recording_days() and not (late_reason or "").strip():
+    if ask_late_reason and (today - day).days > late_recording_days() and not (late_reason or "").strip():
         errors[late_reason_field] = [
             f"Explain why this is being recorded more than {late_recording_days()} days after the {label}"
         ]

@@ -238,7 +238,7 @@ def person_add_name(
                 field="start_date",
                 label="date they started using this name",
                 person=person,
-                late_reason="not required for names",
+                ask_late_reason=False,
             )
         )
     for key, value in matching.search_keys(name.given_names, name.family_name).items():
@@ -348,7 +348,7 @@ def relationship_add(
     if start_date is not None:
         raise_if(
             check_effective_date(
-                start_date, field="start_date", label="start date", person=person, late_reason="historical relationship"
+                start_date, field="start_date", label="start date", person=person, ask_late_reason=False
             )
         )
     forward = Relationship.objects.create(
@@ -368,15 +368,14 @@ def relationship_add(
         created_by=actor,
         modified_by=actor,
     )
-    for subject, other, rel in ((person, related_person, forward.get_type_display()),):
-        chronology_record(
-            actor=actor,
-            kind="person.relationship_added",
-            summary=f"{rel} of {other.full_name} recorded",
-            occurred_on=start_date or clock.today(),
-            person=subject,
-            subject=forward,
-        )
+    chronology_record(
+        actor=actor,
+        kind="person.relationship_added",
+        summary=f"{forward.get_type_display()} of {related_person.full_name} recorded",
+        occurred_on=start_date or clock.today(),
+        person=person,
+        subject=forward,
+    )
     chronology_record(
         actor=actor,
         kind="person.relationship_added",
