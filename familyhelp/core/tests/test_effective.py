@@ -28,7 +28,9 @@ def test_rules():
     child = SimpleNamespace(date_of_birth=D(2020, 5, 1), dob_is_estimated=False, expected_date_of_birth=None)
     assert check(D(2026, 3, 10), person=child) == {}
     assert check(D(2026, 3, 11), person=child) == {"when": ["The date it happened must be today or in the past"]}
-    assert check(D(2020, 4, 30), person=child) == {"when": ["The date it happened must be on or after the date of birth"]}
+    assert check(D(2020, 4, 30), person=child) == {
+        "when": ["The date it happened must be on or after the date of birth"]
+    }
     assert check(None) == {"when": ["Enter the date it happened"]}
     assert check(None, required=False) == {}
     # 7 days late is fine, 8 days asks for a reason (default late_recording_days = 7)
