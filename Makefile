@@ -45,7 +45,7 @@ lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy familyhelp config
 	$(FH) makemigrations --check --dry-run -v 0
-	DJANGO_SECRET_KEY=$$(printf 'x%.0s' $$(seq 1 60)) DJANGO_ALLOWED_HOSTS=familyhelp.example.org \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') DJANGO_ALLOWED_HOSTS=familyhelp.example.org \
 		$(FH) check --deploy --fail-level WARNING --settings=config.settings.production
 
 test-sqlite: bootstrap

@@ -28,7 +28,7 @@ from django.db.models import Model
 
 SQLITE_LOAD_PRAGMAS = {
     "synchronous": "OFF",
-    "journal_mode": "MEMORY",
+    "journal_mode": "WAL",
     "temp_store": "MEMORY",
     "cache_size": "-3145728",  # up to 3 GiB of page cache (negative = KiB), allocated only as the file grows
     "foreign_keys": "OFF",

@@ -91,6 +91,7 @@ class GenerationResult:
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
     caseloads: CaseloadResult | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each phase
 
     @property
     def total_rows(self) -> int:
@@ -134,35 +135,66 @@ def generate(
     rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}")
     ids = SyntheticIds(rng, native=bool(connection.features.has_native_uuid_field))
     dates = DateFormat(text=connection.vendor == "sqlite")
+    timer = _PhaseTimer()
     bar = tqdm(total=preset.people, unit=" people", desc=f"Generating {preset.name}", file=progress_file or sys.stderr,
                disable=not progress, unit_scale=True, smoothing=0.05)
+    timer.bar = bar
     try:
-        with fast_load(), transaction.atomic():
-            org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day).build()
-            loader = BulkLoader(batch_size=preset.batch_size, threaded=threaded)
-            try:
-                with deferred_indexes(BULK_MODELS):
-                    people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
-                                               loader=loader, progress=bar, showcase=SHOWCASE)
-                    households = people.run()
-                    bar.set_description("Caseloads and history")
-                    caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=day, org=org,
-                                                loader=loader).run(households)
-                    bar.set_description("Writing")
-                    counts = loader.finish()
-                    bar.set_description("Indexing")
-            finally:
-                loader.stop()
-            for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=day).items():
-                counts[table] = counts.get(table, 0) + added
-            counts.update(_organisation_counts())
-            set_at_least("person", people.person_n)
-            set_at_least("family", people.family_n)
-            bar.set_description("Committing")
+        with fast_load():
+            with transaction.atomic():
+                counts, caseloads = _build(preset=preset, rng=rng, ids=ids, dates=dates, today=day, bar=bar,
+                                           timer=timer, threaded=threaded)
+            timer.phase("commit")
+        timer.phase("checkpoint")
     finally:
         bar.close()
     return GenerationResult(preset=preset.name, seed=seed, today=today, seconds=time.perf_counter() - started,
-                            counts=counts, caseloads=caseloads)
+                            counts=counts, caseloads=caseloads, phases=timer.phases)
+
+
+class _PhaseTimer:
+    """Seconds spent in each phase, shown on the progress bar as it goes."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self.mark = time.perf_counter()
+        self.bar: Any = None
+
+    def phase(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.mark
+        self.mark = now
+        if self.bar is not None:
+            self.bar.set_description(f"Done: {name}")
+
+
+def _build(*, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat, today: int, bar: Any,
+           timer: _PhaseTimer, threaded: bool) -> tuple[dict[str, int], CaseloadResult]:
+    """Everything generate() writes, inside its transaction."""
+    org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today).build()
+    timer.phase("organisation")
+    loader = BulkLoader(batch_size=preset.batch_size, threaded=threaded)
+    try:
+        with deferred_indexes(BULK_MODELS):
+            people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org,
+                                       loader=loader, progress=bar, showcase=SHOWCASE)
+            households = people.run()
+            timer.phase("people")
+            caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org,
+                                        loader=loader).run(households)
+            timer.phase("caseloads")
+            counts = loader.finish()
+            timer.phase("writing")
+        timer.phase("indexing")
+    finally:
+        loader.stop()
+    for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=today).items():
+        counts[table] = counts.get(table, 0) + added
+    counts.update(_organisation_counts())
+    set_at_least("person", people.person_n)
+    set_at_least("family", people.family_n)
+    timer.phase("demo records")
+    return counts, caseloads
 
 
 def _organisation_counts() -> dict[str, int]:

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             for table, count in sorted(result.counts.items()):
                 self.stdout.write(f"  {table:<40} {count:>12,}")
+            self.stdout.write("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items()))
             if result.caseloads:
                 c = result.caseloads
                 self.stdout.write(f"  children on a caseload now: {c.open_children:,} of {c.eligible_children:,} "
