@@ -1,10 +1,9 @@
-"""Fast bulk insertion for the synthetic generator: plain tuples, `executemany`, a writer thread.
+"""Fast bulk insertion for the synthetic generator: plain tuples and `executemany` in batches.
 
 The ORM's `bulk_create` costs tens of microseconds a row (a model instance, `get_db_prep_save` per
 field); at ten million rows that is minutes. Here the generator builds plain tuples in the column order
-of a `Table`, and a background thread runs `executemany` on the raw DB-API connection while the main
-thread goes on generating. SQLite releases the GIL while it steps a statement, so on a 2-core machine the
-B-tree work overlaps the Python work.
+of a `Table`, and batches go to `executemany` on the raw DB-API connection. (A writer thread was tried and
+was slower: the GIL hand-over between the generating thread and sqlite3's per-row binding serialised them.)
 
 Values must already be in the database's form: ids as produced by `SyntheticIds`, dates and
 datetimes from `DateFormat`. Columns that the generator does not pass are filled from the model field's
@@ -16,8 +15,6 @@ non-deterministic values.
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +25,7 @@ from django.db.models import Model
 
 SQLITE_LOAD_PRAGMAS = {
     "synchronous": "OFF",
-    "journal_mode": "WAL",
+    "journal_mode": "MEMORY",  # the rollback journal in memory: the pages are written once, not via the WAL
     "temp_store": "MEMORY",
     "cache_size": "-3145728",  # up to 3 GiB of page cache (negative = KiB), allocated only as the file grows
     "foreign_keys": "OFF",
@@ -97,20 +94,16 @@ class DateFormat:
             self._dates[ordinal] = value
         return value
 
-    def datetime(self, ordinal: int, seconds: int) -> Any:
+    def timestamp(self, ordinal: int, seconds: int) -> Any:
         """A UTC datetime column value: the day ordinal plus seconds after midnight UTC."""
         if self.text:
             # What Django's SQLite backend stores for an aware datetime: naive UTC, str().
             return f"{self.date(ordinal)} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(
-            seconds=seconds
-        )
+        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(seconds=seconds)
 
     def aware(self, ordinal: int, seconds: int) -> datetime:
         """The same instant as an aware datetime (for ORM writes)."""
-        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(
-            seconds=seconds
-        )
+        return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC) + timedelta(seconds=seconds)
 
 
 class Table:
@@ -145,18 +138,18 @@ class Table:
                 value = field.get_db_prep_save(field.get_default(), connection)
             literal = _sql_literal(value)
             if literal is None:
-                extra_columns.append(field.column)
+                extra_columns.append(str(field.column))
                 extra_params.append(value)
             else:
-                literal_columns.append((field.column, literal))
+                literal_columns.append((str(field.column), literal))
         quote = connection.ops.quote_name
-        column_names = [fields[c].column for c in param_columns] + extra_columns + [c for c, _ in literal_columns]
+        column_names = [str(fields[c].column) for c in param_columns] + extra_columns + [c for c, _ in literal_columns]
         mark = loader.placeholder
         values = [mark] * (len(param_columns) + len(extra_columns)) + [lit for _, lit in literal_columns]
-        self.sql = (
-            f"INSERT INTO {quote(self.name)} ({', '.join(quote(c) for c in column_names)}) "
-            f"VALUES ({', '.join(values)})"
-        )
+        # Identifiers come from the model's meta and are quoted; every value is a parameter or a literal
+        # escaped by _sql_literal.
+        columns_sql = ", ".join(quote(c) for c in column_names)
+        self.sql = f"INSERT INTO {quote(self.name)} ({columns_sql}) VALUES ({', '.join(values)})"  # noqa: S608
         self.extra = tuple(extra_params)
         self.rows: list[tuple[Any, ...]] = []
         self.width = len(param_columns)
@@ -183,20 +176,14 @@ class Table:
 
 
 class BulkLoader:
-    """Runs INSERTs for many tables on the current database connection, in a writer thread."""
+    """Runs INSERTs for many tables on the current database connection, batch by batch."""
 
-    def __init__(self, *, batch_size: int = 10_000, threaded: bool = True) -> None:
+    def __init__(self, *, batch_size: int = 10_000) -> None:
         connection.ensure_connection()
         self.raw = connection.connection
         self.placeholder = "?" if connection.vendor == "sqlite" else "%s"
         self.batch_size = batch_size
         self.tables: list[Table] = []
-        self._error: BaseException | None = None
-        self._queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=6)
-        self._thread: threading.Thread | None = None
-        if threaded:
-            self._thread = threading.Thread(target=self._run, name="synthetic-writer", daemon=True)
-            self._thread.start()
 
     def table(self, model: type[Model], columns: Sequence[str], constants: dict[str, Any] | None = None) -> Table:
         """Declare the columns (field attnames) the generator will pass, in order."""
@@ -205,50 +192,20 @@ class BulkLoader:
         return table
 
     def submit(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if self._error is not None:
-            raise RuntimeError("The synthetic data writer failed") from self._error
-        if self._thread is None:
-            self._execute(sql, rows)
-        else:
-            self._queue.put((sql, rows))
-
-    def _execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         cursor = self.raw.cursor()
         try:
             cursor.executemany(sql, rows)
         finally:
             cursor.close()
 
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is not None:
-                continue  # drain so the producer never blocks
-            try:
-                self._execute(*item)
-            except BaseException as exc:  # handed to the main thread
-                self._error = exc
-
     def finish(self) -> dict[str, int]:
-        """Flush every table, wait for the writer and return rows written per table."""
+        """Flush every table and return rows written per table."""
         for table in self.tables:
             table.flush()
-        self.stop()
-        if self._error is not None:
-            raise RuntimeError("The synthetic data writer failed") from self._error
         counts: dict[str, int] = {}
         for table in self.tables:
             counts[table.name] = counts.get(table.name, 0) + table.count
         return counts
-
-    def stop(self) -> None:
-        """Stop the writer thread (also on error paths)."""
-        if self._thread is not None and self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        self._thread = None
 
 
 _fast_load_active = False
@@ -269,22 +226,15 @@ def deferred_indexes(models: Sequence[type[Model]]) -> Iterator[None]:
     raw = connection.connection
     tables = [m._meta.db_table for m in models]
     marks = ",".join("?" * len(tables))
-    indexes = raw.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) "
-        "ORDER BY name",
-        tables,
-    ).fetchall()
+    where = f"type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"  # only placeholders interpolated
+    indexes = raw.execute(f"SELECT name, sql FROM sqlite_master WHERE {where} ORDER BY name", tables).fetchall()  # noqa: S608
     quote = connection.ops.quote_name
     for name, _ in indexes:
         raw.execute(f"DROP INDEX {quote(name)}")
     yield
     for _, sql in indexes:
         raw.execute(sql)
-    rebuilt = raw.execute(
-        f"SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) "
-        "ORDER BY name",
-        tables,
-    ).fetchall()
+    rebuilt = raw.execute(f"SELECT name FROM sqlite_master WHERE {where} ORDER BY name", tables).fetchall()  # noqa: S608
     if [r[0] for r in rebuilt] != [name for name, _ in indexes]:
         raise RuntimeError("The indexes dropped for the bulk load were not all rebuilt")
 
@@ -293,7 +243,9 @@ def deferred_indexes(models: Sequence[type[Model]]) -> Iterator[None]:
 def fast_load() -> Iterator[None]:
     """On SQLite outside a transaction, relax durability for the load and restore the settings after.
 
-    synchronous=OFF and a large page cache make the load several times faster; foreign keys are not
+    synchronous=OFF, an in-memory rollback journal and a large page cache make the load several times
+    faster (if the process is killed mid-load the database file, which was empty, may need deleting and
+    migrating again); foreign keys are not
     checked row by row (the generator builds consistent keys, and the test suite checks them with
     `connection.check_constraints()`). Inside a transaction (tests) PRAGMAs cannot change, so nothing is done.
     """

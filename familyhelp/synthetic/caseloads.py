@@ -68,17 +68,41 @@ class CaseloadResult:
 class CaseloadBuilder:
     """Writes ProfessionalInvolvement rows for the generated households."""
 
-    def __init__(self, *, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat, today: int,
-                 org: Organisation, loader: BulkLoader) -> None:
+    def __init__(
+        self,
+        *,
+        preset: Preset,
+        rng: random.Random,
+        ids: SyntheticIds,
+        dates: DateFormat,
+        today: int,
+        org: Organisation,
+        loader: BulkLoader,
+    ) -> None:
         self.preset = preset
         self.rng = rng
         self.ids = ids
         self.dates = dates
         self.today = today
         self.org = org
-        self.t_inv = loader.table(ProfessionalInvolvement, (
-            "id", "created_at", "modified_at", "role", "worker_id", "professional_name", "agency_id",
-            "agency_name", "start_date", "end_date", "person_id", "created_by_id", "modified_by_id"))
+        self.t_inv = loader.table(
+            ProfessionalInvolvement,
+            (
+                "id",
+                "created_at",
+                "modified_at",
+                "role",
+                "worker_id",
+                "professional_name",
+                "agency_id",
+                "agency_name",
+                "start_date",
+                "end_date",
+                "person_id",
+                "created_by_id",
+                "modified_by_id",
+            ),
+        )
         self.names = [" ".join(random_adult_name(rng, "F" if rng.random() < 0.6 else "M")) for _ in range(400)]
         self.gp_names = [f"Dr {n.split(' ')[0][0]}. {n.split(' ', 1)[-1]}" for n in self.names[:120]]
         self.gp_practices: list[list[str]] = []
@@ -90,11 +114,37 @@ class CaseloadBuilder:
         self.managers = {t.id: next((m for m in t.members if m.role == "team_manager"), None) for t in org.teams}
 
     # --- helpers -------------------------------------------------------------------------------
-    def _row(self, person: Any, role: str, start: int, end: int | None, *, worker: WorkerInfo | None = None,
-             name: str = "", agency: Any = None, agency_name: str = "", by: Any = None) -> None:
-        stamp = self.dates.datetime(min(start, self.today), 9 * 3600 + int(self.rng.random() * 8 * 3600))
-        self.t_inv.add((self.ids.new(), stamp, stamp, role, worker.id if worker else None, name, agency,
-                        agency_name, self.dates.date(start), self.dates.date(end), person, by, by))
+    def _row(
+        self,
+        person: Any,
+        role: str,
+        start: int,
+        end: int | None,
+        *,
+        worker: WorkerInfo | None = None,
+        name: str = "",
+        agency: Any = None,
+        agency_name: str = "",
+        by: Any = None,
+    ) -> None:
+        stamp = self.dates.timestamp(min(start, self.today), 9 * 3600 + int(self.rng.random() * 8 * 3600))
+        self.t_inv.add(
+            (
+                self.ids.new(),
+                stamp,
+                stamp,
+                role,
+                worker.id if worker else None,
+                name,
+                agency,
+                agency_name,
+                self.dates.date(start),
+                self.dates.date(end),
+                person,
+                by,
+                by,
+            )
+        )
 
     def _name(self) -> str:
         return self.names[int(self.rng.random() * len(self.names))]
@@ -124,8 +174,9 @@ class CaseloadBuilder:
                     localities = [team.locality] if team.locality is not None else list(l3)
                 else:
                     pools = l4
-                    localities = [loc.index for loc in self.org.localities
-                                  if team.area is None or loc.area == team.area]
+                    localities = [
+                        loc.index for loc in self.org.localities if team.area is None or loc.area == team.area
+                    ]
                 for loc in localities:
                     pools[loc].append(slot)
         return l3, l4, slots
@@ -193,8 +244,9 @@ class CaseloadBuilder:
             result.caseloads[s.worker.username] = result.caseloads.get(s.worker.username, 0) + s.held
         return allocations
 
-    def _referrer(self, hh: HouseholdSummary, kids: list[Any], day: int, end: int | None,
-                  partner: WorkerInfo | None = None) -> None:
+    def _referrer(
+        self, hh: HouseholdSummary, kids: list[Any], day: int, end: int | None, partner: WorkerInfo | None = None
+    ) -> None:
         """Record who referred the children (a partner agency user where there is one)."""
         rng = self.rng
         org = self.org
@@ -240,8 +292,11 @@ class CaseloadBuilder:
         first_locality = [a for a in allocations if a.household.locality == 0 and a.role == "allocated_worker"]
         at_school = [a for a in first_locality if any(c.school == 0 for c in a.children)]
         at_school_ids = {id(a) for a in at_school}
-        others = [a for a in first_locality if id(a) not in at_school_ids
-                  and any(c.dob is not None and today - c.dob > 4 * YEAR for c in a.children)]
+        others = [
+            a
+            for a in first_locality
+            if id(a) not in at_school_ids and any(c.dob is not None and today - c.dob > 4 * YEAR for c in a.children)
+        ]
         partner_allocations = {id(a.household) for a in (at_school + others)[:wanted]}
         referred: set[int] = set()
         historical: dict[str, list[WorkerInfo]] = {}
@@ -337,12 +392,26 @@ class CaseloadBuilder:
                     assert c.dob is not None
                     start = max(hh.created, c.dob)
                     end = c.dob + int(5 * YEAR)
-                    self._row(c.id, "health_visitor", start, end if end < today else None, name=visitor,
-                              agency=community_health, by=by)
+                    self._row(
+                        c.id,
+                        "health_visitor",
+                        start,
+                        end if end < today else None,
+                        name=visitor,
+                        agency=community_health,
+                        by=by,
+                    )
             for c in born:
                 assert c.dob is not None
                 age = (today - c.dob) / YEAR
                 if c.school is not None and 4 <= age < 16 and rnd() < 0.2:
                     school = org.schools[c.school]
-                    self._row(c.id, "school_dsl", max(hh.created, c.dob), None, name=school.dsl_name,
-                              agency=school.agency_id, by=by)
+                    self._row(
+                        c.id,
+                        "school_dsl",
+                        max(hh.created, c.dob),
+                        None,
+                        name=school.dsl_name,
+                        agency=school.agency_id,
+                        by=by,
+                    )

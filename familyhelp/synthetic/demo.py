@@ -26,10 +26,10 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("frontdoor", Role.FRONT_DOOR, "mash_practitioner", "front_door", "Farah", "Malik"),
     DemoUser("socialworker", Role.SOCIAL_WORKER, "social_worker", "family_support", "Sam", "Okafor"),
-    DemoUser("familysupport", Role.FAMILY_SUPPORT_WORKER, "family_support_worker", "family_support", "Jess",
-             "Taylor"),
-    DemoUser("familyhelp", Role.FAMILY_HELP_PRACTITIONER, "family_help_practitioner", "family_support", "Priya",
-             "Shah"),
+    DemoUser("familysupport", Role.FAMILY_SUPPORT_WORKER, "family_support_worker", "family_support", "Jess", "Taylor"),
+    DemoUser(
+        "familyhelp", Role.FAMILY_HELP_PRACTITIONER, "family_help_practitioner", "family_support", "Priya", "Shah"
+    ),
     DemoUser("manager", Role.TEAM_MANAGER, "team_manager", "family_support", "Morgan", "Reid"),
     DemoUser("specialist", Role.SPECIALIST_COORDINATOR, "specialist_coordinator", "fgc", "Ciarán", "O'Neill"),
     DemoUser("leader", Role.SENIOR_LEADER, "senior_leader", None, "Helen", "Whitfield"),

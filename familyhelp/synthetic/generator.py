@@ -54,29 +54,75 @@ RESTRICTED_REASON = (
 
 # Households every preset contains, so the unusual names any council meets are always in the data.
 SHOWCASE: list[dict[str, Any]] = [
-    {"shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0), "created_days_ago": 700, "ethnicity": "WIRI",
-     "mother_culture": "irish", "father_culture": "irish", "locality": 0,
-     "mother": ("Aoife", "Ní Bhriain"), "father": ("Seán", "O'Brien"),
-     "children": [("Zoë", "O'Brien"), ("Ciarán", "O'Brien")]},
-    {"shape": (COUPLE, 2, 0, 1, 0, 0, 0, 0), "created_days_ago": 420, "ethnicity": "AOTH",
-     "mother_culture": "vietnamese", "father_culture": "vietnamese", "locality": 0,
-     "mother": ("Thị Lan", "Nguyễn"), "father": ("Văn Minh", "Nguyễn"),
-     "children": [("Bảo Ngọc", "Nguyễn"), ("Minh Khôi", "Nguyễn")]},
-    {"shape": (COUPLE, 1, 0, 0, 0, 0, 0, 0), "created_days_ago": 260, "ethnicity": "WOTH",
-     "mother_culture": "polish", "father_culture": "polish", "locality": 0,
-     "mother": ("Małgorzata", "Wójcik"), "father": ("Józef", "Wójcik"), "children": [("Zofia", "Wójcik")]},
-    {"shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0), "created_days_ago": 150, "ethnicity": "MOTH",
-     "mother_culture": "welsh", "father_culture": "french", "locality": 0,
-     "mother": ("Siân", "Pritchard"), "father": ("Loïc", "Dubois"),
-     "children": [("Chloé", "Pritchard-Dubois"), ("", "Pritchard-Dubois")], "unborn": True},
-    {"shape": (UASC, 1, 0, 0, 0, 0, 0, 0), "created_days_ago": 90, "ethnicity": "BAFR", "culture": "eritrean",
-     "locality": 0, "children": [("Yonas", "")]},
+    {
+        "shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0),
+        "created_days_ago": 700,
+        "ethnicity": "WIRI",
+        "mother_culture": "irish",
+        "father_culture": "irish",
+        "locality": 0,
+        "mother": ("Aoife", "Ní Bhriain"),
+        "father": ("Seán", "O'Brien"),
+        "children": [("Zoë", "O'Brien"), ("Ciarán", "O'Brien")],
+    },
+    {
+        "shape": (COUPLE, 2, 0, 1, 0, 0, 0, 0),
+        "created_days_ago": 420,
+        "ethnicity": "AOTH",
+        "mother_culture": "vietnamese",
+        "father_culture": "vietnamese",
+        "locality": 0,
+        "mother": ("Thị Lan", "Nguyễn"),
+        "father": ("Văn Minh", "Nguyễn"),
+        "children": [("Bảo Ngọc", "Nguyễn"), ("Minh Khôi", "Nguyễn")],
+    },
+    {
+        "shape": (COUPLE, 1, 0, 0, 0, 0, 0, 0),
+        "created_days_ago": 260,
+        "ethnicity": "WOTH",
+        "mother_culture": "polish",
+        "father_culture": "polish",
+        "locality": 0,
+        "mother": ("Małgorzata", "Wójcik"),
+        "father": ("Józef", "Wójcik"),
+        "children": [("Zofia", "Wójcik")],
+    },
+    {
+        "shape": (COUPLE, 2, 0, 0, 0, 0, 0, 0),
+        "created_days_ago": 150,
+        "ethnicity": "MOTH",
+        "mother_culture": "welsh",
+        "father_culture": "french",
+        "locality": 0,
+        "mother": ("Siân", "Pritchard"),
+        "father": ("Loïc", "Dubois"),
+        "children": [("Chloé", "Pritchard-Dubois"), ("", "Pritchard-Dubois")],
+        "unborn": True,
+    },
+    {
+        "shape": (UASC, 1, 0, 0, 0, 0, 0, 0),
+        "created_days_ago": 90,
+        "ethnicity": "BAFR",
+        "culture": "eritrean",
+        "locality": 0,
+        "children": [("Yonas", "")],
+    },
 ]
 
 
 # The tables written in bulk (their secondary indexes are built after the load on SQLite).
-BULK_MODELS = (Person, Address, PersonAddress, Family, FamilyMember, Relationship, PersonName, PersonDisability,
-               ProfessionalInvolvement, ChronologyEvent)
+BULK_MODELS = (
+    Person,
+    Address,
+    PersonAddress,
+    Family,
+    FamilyMember,
+    Relationship,
+    PersonName,
+    PersonDisability,
+    ProfessionalInvolvement,
+    ChronologyEvent,
+)
 
 
 class DataExistsError(Exception):
@@ -104,8 +150,7 @@ def existing_data() -> str | None:
         return "The database already has a local authority."
     if Person.objects.exists():
         return "The database already has people in it."
-    taken = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]).values_list("username",
-                                                                                                  flat=True))
+    taken = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]).values_list("username", flat=True))
     if taken:
         return f"The database already has users with the demonstration usernames: {', '.join(sorted(taken))}."
     return None
@@ -118,7 +163,6 @@ def generate(
     today: date | None = None,
     progress: bool = False,
     progress_file: TextIO | None = None,
-    threaded: bool = True,
 ) -> GenerationResult:
     """Fill an empty database with a synthetic council; raise DataExistsError if it is not empty."""
     if isinstance(preset, str):
@@ -136,20 +180,35 @@ def generate(
     ids = SyntheticIds(rng, native=bool(connection.features.has_native_uuid_field))
     dates = DateFormat(text=connection.vendor == "sqlite")
     timer = _PhaseTimer()
-    bar = tqdm(total=preset.people, unit=" people", desc=f"Generating {preset.name}", file=progress_file or sys.stderr,
-               disable=not progress, unit_scale=True, smoothing=0.05)
+    bar = tqdm(
+        total=preset.people,
+        unit=" people",
+        desc=f"Generating {preset.name}",
+        file=progress_file or sys.stderr,
+        disable=not progress,
+        unit_scale=True,
+        smoothing=0.05,
+    )
     timer.bar = bar
     try:
         with fast_load():
             with transaction.atomic():
-                counts, caseloads = _build(preset=preset, rng=rng, ids=ids, dates=dates, today=day, bar=bar,
-                                           timer=timer, threaded=threaded)
+                counts, caseloads = _build(
+                    preset=preset, rng=rng, ids=ids, dates=dates, today=day, bar=bar, timer=timer
+                )
             timer.phase("commit")
         timer.phase("checkpoint")
     finally:
         bar.close()
-    return GenerationResult(preset=preset.name, seed=seed, today=today, seconds=time.perf_counter() - started,
-                            counts=counts, caseloads=caseloads, phases=timer.phases)
+    return GenerationResult(
+        preset=preset.name,
+        seed=seed,
+        today=today,
+        seconds=time.perf_counter() - started,
+        counts=counts,
+        caseloads=caseloads,
+        phases=timer.phases,
+    )
 
 
 class _PhaseTimer:
@@ -168,26 +227,41 @@ class _PhaseTimer:
             self.bar.set_description(f"Done: {name}")
 
 
-def _build(*, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat, today: int, bar: Any,
-           timer: _PhaseTimer, threaded: bool) -> tuple[dict[str, int], CaseloadResult]:
+def _build(
+    *,
+    preset: Preset,
+    rng: random.Random,
+    ids: SyntheticIds,
+    dates: DateFormat,
+    today: int,
+    bar: Any,
+    timer: _PhaseTimer,
+) -> tuple[dict[str, int], CaseloadResult]:
     """Everything generate() writes, inside its transaction."""
     org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today).build()
     timer.phase("organisation")
-    loader = BulkLoader(batch_size=preset.batch_size, threaded=threaded)
-    try:
-        with deferred_indexes(BULK_MODELS):
-            people = PopulationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org,
-                                       loader=loader, progress=bar, showcase=SHOWCASE)
-            households = people.run()
-            timer.phase("people")
-            caseloads = CaseloadBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org,
-                                        loader=loader).run(households)
-            timer.phase("caseloads")
-            counts = loader.finish()
-            timer.phase("writing")
-        timer.phase("indexing")
-    finally:
-        loader.stop()
+    loader = BulkLoader(batch_size=preset.batch_size)
+    with deferred_indexes(BULK_MODELS):
+        people = PopulationBuilder(
+            preset=preset,
+            rng=rng,
+            ids=ids,
+            dates=dates,
+            today=today,
+            org=org,
+            loader=loader,
+            progress=bar,
+            showcase=SHOWCASE,
+        )
+        households = people.run()
+        timer.phase("people")
+        caseloads = CaseloadBuilder(
+            preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org, loader=loader
+        ).run(households)
+        timer.phase("caseloads")
+        counts = loader.finish()
+        timer.phase("writing")
+    timer.phase("indexing")
     for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=today).items():
         counts[table] = counts.get(table, 0) + added
     counts.update(_organisation_counts())
@@ -200,12 +274,12 @@ def _build(*, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: Date
 def _organisation_counts() -> dict[str, int]:
     from familyhelp.organisation.models import Locality, PartnerAgency, School, Team
 
-    return {m._meta.db_table: m.objects.count() for m in (LocalAuthority, Locality, Team, PartnerAgency, School,
-                                                           User)}
+    return {m._meta.db_table: m.objects.count() for m in (LocalAuthority, Locality, Team, PartnerAgency, School, User)}
 
 
-def _demo_records(*, org: Organisation, caseloads: CaseloadResult, ids: SyntheticIds, dates: DateFormat,
-                  today: int) -> dict[str, int]:
+def _demo_records(
+    *, org: Organisation, caseloads: CaseloadResult, ids: SyntheticIds, dates: DateFormat, today: int
+) -> dict[str, int]:
     """Restrict one of the demo social worker's children so the break-glass journey can be shown."""
     child = caseloads.restricted_child
     manager = org.demo["manager"]
@@ -215,27 +289,50 @@ def _demo_records(*, org: Organisation, caseloads: CaseloadResult, ids: Syntheti
     when = today - 30
     restricted_at = dates.aware(when, 10 * 3600)
     Person.objects.filter(pk=ids.as_uuid(child)).update(
-        is_restricted=True, restricted_reason=RESTRICTED_REASON, restricted_at=restricted_at,
+        is_restricted=True,
+        restricted_reason=RESTRICTED_REASON,
+        restricted_at=restricted_at,
         restricted_by_id=ids.as_uuid(manager.id),
     )
     grants = [
-        RestrictedAccessGrant(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), user_id=ids.as_uuid(m.id),
-                              reason=reason, granted_by_id=ids.as_uuid(manager.id), granted_at=restricted_at,
-                              created_at=restricted_at, modified_at=restricted_at,
-                              created_by_id=ids.as_uuid(manager.id), modified_by_id=ids.as_uuid(manager.id))
+        RestrictedAccessGrant(
+            id=ids.as_uuid(ids.new()),
+            person_id=ids.as_uuid(child),
+            user_id=ids.as_uuid(m.id),
+            reason=reason,
+            granted_by_id=ids.as_uuid(manager.id),
+            granted_at=restricted_at,
+            created_at=restricted_at,
+            modified_at=restricted_at,
+            created_by_id=ids.as_uuid(manager.id),
+            modified_by_id=ids.as_uuid(manager.id),
+        )
         for m, reason in ((manager, "Restricted the record"), (worker, "Allocated social worker"))
     ]
     RestrictedAccessGrant.objects.bulk_create(grants)
     events = [
-        ChronologyEvent(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), kind="person.restricted",
-                        summary="Record restricted", occurred_on=date.fromordinal(when), recorded_at=restricted_at,
-                        recorded_by_id=ids.as_uuid(manager.id), subject_type="people.person",
-                        subject_id=str(ids.as_uuid(child))),
-        ChronologyEvent(id=ids.as_uuid(ids.new()), person_id=ids.as_uuid(child), kind="person.access_granted",
-                        summary=f"Access granted to {worker.first_name} {worker.last_name}",
-                        occurred_on=date.fromordinal(when), recorded_at=restricted_at,
-                        recorded_by_id=ids.as_uuid(manager.id), subject_type="accounts.restrictedaccessgrant",
-                        subject_id=str(grants[1].id)),
+        ChronologyEvent(
+            id=ids.as_uuid(ids.new()),
+            person_id=ids.as_uuid(child),
+            kind="person.restricted",
+            summary="Record restricted",
+            occurred_on=date.fromordinal(when),
+            recorded_at=restricted_at,
+            recorded_by_id=ids.as_uuid(manager.id),
+            subject_type="people.person",
+            subject_id=str(ids.as_uuid(child)),
+        ),
+        ChronologyEvent(
+            id=ids.as_uuid(ids.new()),
+            person_id=ids.as_uuid(child),
+            kind="person.access_granted",
+            summary=f"Access granted to {worker.first_name} {worker.last_name}",
+            occurred_on=date.fromordinal(when),
+            recorded_at=restricted_at,
+            recorded_by_id=ids.as_uuid(manager.id),
+            subject_type="accounts.restrictedaccessgrant",
+            subject_id=str(grants[1].id),
+        ),
     ]
     ChronologyEvent.objects.bulk_create(events)
     return {RestrictedAccessGrant._meta.db_table: len(grants), ChronologyEvent._meta.db_table: len(events)}

@@ -74,8 +74,10 @@ WELSH_FAMILY: tuple[FamilyName, ...] = _n(
 IRISH_BOYS = _n("Seán|Ciarán|Oisín|Pádraig|Eoin|Darragh|Cian|Tadhg|Conor|Niall|Fionn|Ronan|Colm|Dónal")
 IRISH_GIRLS = _n("Aoife|Niamh|Róisín|Caoimhe|Saoirse|Siobhán|Orla|Ciara|Clodagh|Áine|Sinéad|Méabh|Gráinne")
 IRISH_FAMILY: tuple[FamilyName, ...] = (
-    *_n("O'Brien|O'Connor|O'Sullivan|O'Neill|O'Reilly|McCarthy|Murphy|Kelly|Byrne|Ryan|Walsh|Doyle|"
-        "Gallagher|Fitzgerald|Kavanagh|Quinn|Brennan|D'Arcy"),
+    *_n(
+        "O'Brien|O'Connor|O'Sullivan|O'Neill|O'Reilly|McCarthy|Murphy|Kelly|Byrne|Ryan|Walsh|Doyle|"
+        "Gallagher|Fitzgerald|Kavanagh|Quinn|Brennan|D'Arcy"
+    ),
     ("Ó Briain", "Ní Bhriain"),
     ("Ó Súilleabháin", "Ní Shúilleabháin"),
     ("Mac Cárthaigh", "Nic Cárthaigh"),
@@ -119,9 +121,7 @@ CARIBBEAN_GIRLS = _n("Shanice|Aaliyah|Jada|Tia|Kiara|Shanté|Imani|Nia|Alicia|Ke
 CARIBBEAN_FAMILY: tuple[FamilyName, ...] = _n(
     "Campbell|Brown|Williams|Thompson|Clarke|Grant|Francis|Johnson|Robinson|Reid|Morgan|Bennett|McKenzie"
 )
-NIGERIAN_BOYS = _n(
-    "Chukwuemeka|Oluwaseun|Tobi|Emeka|Olumide|Ayodele|Chinedu|Femi|Kayode|Obinna|Tunde|David|Daniel"
-)
+NIGERIAN_BOYS = _n("Chukwuemeka|Oluwaseun|Tobi|Emeka|Olumide|Ayodele|Chinedu|Femi|Kayode|Obinna|Tunde|David|Daniel")
 NIGERIAN_GIRLS = _n(
     "Adaeze|Chiamaka|Folake|Ngozi|Temitope|Oluwadamilola|Chioma|Funmilayo|Ifeoma|Yetunde|Blessing|Esther"
 )
@@ -149,9 +149,7 @@ GUJARATI_FAMILY: tuple[FamilyName, ...] = _n("Patel|Shah|Mistry|Parmar|Chauhan|S
 SIKH_BOYS = _n("Harpreet|Gurpreet|Jaspreet|Manpreet|Amrit|Jaskaran|Harjeet|Arjan|Gurdeep|Sukhdev")
 SIKH_GIRLS = _n("Harpreet|Simran|Jasleen|Navneet|Gurleen|Amrit|Manjit|Rajvinder|Kiran|Jaspreet")
 SIKH_FAMILY: tuple[FamilyName, ...] = (*_n("Sandhu|Gill|Dhillon|Bains|Sidhu|Grewal|Johal"), ("Singh", "Kaur"))
-PAKISTANI_BOYS = _n(
-    "Muhammad|Mohammed|Ibrahim|Hamza|Bilal|Imran|Hassan|Usman|Abdullah|Haris|Zain|Ayaan|Yusuf|Rayyan"
-)
+PAKISTANI_BOYS = _n("Muhammad|Mohammed|Ibrahim|Hamza|Bilal|Imran|Hassan|Usman|Abdullah|Haris|Zain|Ayaan|Yusuf|Rayyan")
 PAKISTANI_GIRLS = _n("Ayesha|Zainab|Aisha|Maryam|Nadia|Fatima|Zara|Hafsa|Amina|Inaaya|Noor|Sana|Iqra")
 PAKISTANI_FAMILY: tuple[FamilyName, ...] = _n(
     "Khan|Hussain|Ahmed|Ali|Iqbal|Akhtar|Mahmood|Shah|Butt|Rashid|Riaz|Malik|Anwar|Javed|Qureshi"
@@ -166,9 +164,7 @@ VIETNAMESE_GIRLS = _n("Thị Lan|Ngọc Anh|Thu Thảo|Bảo Ngọc|Linh|Thị H
 VIETNAMESE_FAMILY: tuple[FamilyName, ...] = _n("Nguyễn|Trần|Lê|Phạm|Hoàng|Vũ|Đặng|Bùi|Đỗ|Ngô")
 CHINESE_BOYS = _n("Wei|Jun|Hao|Zi Hao|Yu Chen|Ming|Jason|Kevin|Ka Ho|Tsz Hin")
 CHINESE_GIRLS = _n("Mei|Xin|Yu Xuan|Zi Han|Ling|Jasmine|Hiu Tung|Wing Yan|Xiao Ling|Fei")
-CHINESE_FAMILY: tuple[FamilyName, ...] = _n(
-    "Wang|Li|Zhang|Chen|Liu|Yang|Huang|Zhao|Wong|Chan|Cheung|Lam|Ng|Leung"
-)
+CHINESE_FAMILY: tuple[FamilyName, ...] = _n("Wang|Li|Zhang|Chen|Liu|Yang|Huang|Zhao|Wong|Chan|Cheung|Lam|Ng|Leung")
 TAMIL_BOYS = _n("Tharshan|Kajan|Sivakumar|Pradeep|Niroshan|Arun|Kishore")
 TAMIL_GIRLS = _n("Kavitha|Tharani|Nivetha|Abirami|Sharmila|Luxmi|Vithya")
 TAMIL_FAMILY: tuple[FamilyName, ...] = _n("Sivakumar|Rajendran|Thevarajah|Kandiah|Selvarajah|Mahendran")
@@ -197,87 +193,316 @@ IRANIAN_GIRLS = _n("Shirin|Parisa|Niloufar|Roya|Yasmin|Setareh")
 IRANIAN_FAMILY: tuple[FamilyName, ...] = _n("Hosseini|Mohammadi|Rezaei|Karimi|Moradi|Jafari|Tehrani")
 
 
-def _c(key: str, boys: tuple[str, ...], girls: tuple[str, ...], family: tuple[FamilyName, ...], *,
-       men: tuple[str, ...] | None = None, women: tuple[str, ...] | None = None,
-       languages: tuple[str, ...] = ("English",), english_first_child: float = 1.0,
-       interpreter: float = 0.0, single_name: float = 0.0,
-       family_weights: tuple[float, ...] | None = None) -> Culture:
-    return Culture(key=key, boys=boys, girls=girls, men=men or boys, women=women or girls, family=family,
-                   languages=languages, english_first_child=english_first_child, interpreter=interpreter,
-                   single_name=single_name, family_weights=family_weights)
+def _c(
+    key: str,
+    boys: tuple[str, ...],
+    girls: tuple[str, ...],
+    family: tuple[FamilyName, ...],
+    *,
+    men: tuple[str, ...] | None = None,
+    women: tuple[str, ...] | None = None,
+    languages: tuple[str, ...] = ("English",),
+    english_first_child: float = 1.0,
+    interpreter: float = 0.0,
+    single_name: float = 0.0,
+    family_weights: tuple[float, ...] | None = None,
+) -> Culture:
+    return Culture(
+        key=key,
+        boys=boys,
+        girls=girls,
+        men=men or boys,
+        women=women or girls,
+        family=family,
+        languages=languages,
+        english_first_child=english_first_child,
+        interpreter=interpreter,
+        single_name=single_name,
+        family_weights=family_weights,
+    )
 
 
 CULTURES: dict[str, Culture] = {
     c.key: c
     for c in (
-        _c("english", ENGLISH_BOYS, ENGLISH_GIRLS, _FAKER_FAMILY, men=ENGLISH_MEN, women=ENGLISH_WOMEN,
-           family_weights=_FAKER_FAMILY_WEIGHTS),
-        _c("welsh", WELSH_BOYS + ENGLISH_BOYS[:20], WELSH_GIRLS + ENGLISH_GIRLS[:20], WELSH_FAMILY,
-           men=WELSH_BOYS + ENGLISH_MEN[:40], women=WELSH_GIRLS + ENGLISH_WOMEN[:40]),
+        _c(
+            "english",
+            ENGLISH_BOYS,
+            ENGLISH_GIRLS,
+            _FAKER_FAMILY,
+            men=ENGLISH_MEN,
+            women=ENGLISH_WOMEN,
+            family_weights=_FAKER_FAMILY_WEIGHTS,
+        ),
+        _c(
+            "welsh",
+            WELSH_BOYS + ENGLISH_BOYS[:20],
+            WELSH_GIRLS + ENGLISH_GIRLS[:20],
+            WELSH_FAMILY,
+            men=WELSH_BOYS + ENGLISH_MEN[:40],
+            women=WELSH_GIRLS + ENGLISH_WOMEN[:40],
+        ),
         _c("irish", IRISH_BOYS + ENGLISH_BOYS[:15], IRISH_GIRLS + ENGLISH_GIRLS[:15], IRISH_FAMILY),
-        _c("traveller", _n("John|Patrick|Michael|Martin|Tommy|Johnny|Paddy"),
-           _n("Mary|Bridget|Margaret|Kathleen|Nora|Winnie|Ellen"), TRAVELLER_FAMILY),
-        _c("polish", POLISH_BOYS, POLISH_GIRLS, POLISH_FAMILY, languages=("Polish",),
-           english_first_child=0.4, interpreter=0.25),
-        _c("romanian", ROMANIAN_BOYS, ROMANIAN_GIRLS, ROMANIAN_FAMILY, languages=("Romanian",),
-           english_first_child=0.3, interpreter=0.35),
-        _c("portuguese", PORTUGUESE_BOYS, PORTUGUESE_GIRLS, PORTUGUESE_FAMILY, languages=("Portuguese",),
-           english_first_child=0.4, interpreter=0.25),
-        _c("french", FRENCH_BOYS, FRENCH_GIRLS, FRENCH_FAMILY, languages=("French",), english_first_child=0.6,
-           interpreter=0.1),
-        _c("roma", ROMA_BOYS, ROMA_GIRLS, ROMA_FAMILY, languages=("Romani", "Slovak", "Czech", "Romanian"),
-           english_first_child=0.2, interpreter=0.5),
-        _c("caribbean", CARIBBEAN_BOYS + ENGLISH_BOYS[:20], CARIBBEAN_GIRLS + ENGLISH_GIRLS[:20],
-           CARIBBEAN_FAMILY, men=CARIBBEAN_BOYS + ENGLISH_MEN[-25:], women=CARIBBEAN_GIRLS + ENGLISH_WOMEN[-25:]),
-        _c("nigerian", NIGERIAN_BOYS, NIGERIAN_GIRLS, NIGERIAN_FAMILY, languages=("Yoruba", "Igbo", "English"),
-           english_first_child=0.8, interpreter=0.05),
-        _c("somali", SOMALI_BOYS, SOMALI_GIRLS, SOMALI_FAMILY, languages=("Somali",), english_first_child=0.4,
-           interpreter=0.4),
-        _c("ghanaian", GHANAIAN_BOYS, GHANAIAN_GIRLS, GHANAIAN_FAMILY, languages=("Twi", "English"),
-           english_first_child=0.8, interpreter=0.05),
-        _c("zimbabwean", ZIMBABWEAN_BOYS, ZIMBABWEAN_GIRLS, ZIMBABWEAN_FAMILY, languages=("Shona", "English"),
-           english_first_child=0.8, interpreter=0.05),
-        _c("eritrean", ERITREAN_BOYS, ERITREAN_GIRLS, ERITREAN_FAMILY, languages=("Tigrinya",),
-           english_first_child=0.2, interpreter=0.7, single_name=0.15),
-        _c("gujarati", GUJARATI_BOYS, GUJARATI_GIRLS, GUJARATI_FAMILY, languages=("Gujarati", "English"),
-           english_first_child=0.8, interpreter=0.1),
-        _c("sikh", SIKH_BOYS, SIKH_GIRLS, SIKH_FAMILY, languages=("Punjabi", "English"),
-           english_first_child=0.8, interpreter=0.1),
-        _c("pakistani", PAKISTANI_BOYS, PAKISTANI_GIRLS, PAKISTANI_FAMILY, languages=("Urdu", "Punjabi"),
-           english_first_child=0.6, interpreter=0.2),
-        _c("bangladeshi", BANGLADESHI_BOYS, BANGLADESHI_GIRLS, BANGLADESHI_FAMILY, languages=("Bengali", "Sylheti"),
-           english_first_child=0.6, interpreter=0.25),
-        _c("vietnamese", VIETNAMESE_BOYS, VIETNAMESE_GIRLS, VIETNAMESE_FAMILY, languages=("Vietnamese",),
-           english_first_child=0.4, interpreter=0.45),
-        _c("chinese", CHINESE_BOYS, CHINESE_GIRLS, CHINESE_FAMILY, languages=("Mandarin", "Cantonese"),
-           english_first_child=0.5, interpreter=0.3),
-        _c("tamil", TAMIL_BOYS, TAMIL_GIRLS, TAMIL_FAMILY, languages=("Tamil",), english_first_child=0.5,
-           interpreter=0.3, single_name=0.05),
-        _c("afghan", AFGHAN_BOYS, AFGHAN_GIRLS, AFGHAN_FAMILY, languages=("Pashto", "Dari"),
-           english_first_child=0.2, interpreter=0.7, single_name=0.2),
-        _c("filipino", FILIPINO_BOYS, FILIPINO_GIRLS, FILIPINO_FAMILY, languages=("Tagalog", "English"),
-           english_first_child=0.7, interpreter=0.05),
-        _c("nepali", NEPALI_BOYS, NEPALI_GIRLS, NEPALI_FAMILY, languages=("Nepali",), english_first_child=0.5,
-           interpreter=0.3),
-        _c("arabic", ARABIC_BOYS, ARABIC_GIRLS, ARABIC_FAMILY, languages=("Arabic",), english_first_child=0.4,
-           interpreter=0.4),
-        _c("kurdish", KURDISH_BOYS, KURDISH_GIRLS, KURDISH_FAMILY, languages=("Kurdish (Sorani)", "Kurdish (Kurmanji)"),
-           english_first_child=0.3, interpreter=0.5, single_name=0.05),
-        _c("turkish", TURKISH_BOYS, TURKISH_GIRLS, TURKISH_FAMILY, languages=("Turkish",),
-           english_first_child=0.5, interpreter=0.3),
-        _c("iranian", IRANIAN_BOYS, IRANIAN_GIRLS, IRANIAN_FAMILY, languages=("Farsi",), english_first_child=0.4,
-           interpreter=0.4),
+        _c(
+            "traveller",
+            _n("John|Patrick|Michael|Martin|Tommy|Johnny|Paddy"),
+            _n("Mary|Bridget|Margaret|Kathleen|Nora|Winnie|Ellen"),
+            TRAVELLER_FAMILY,
+        ),
+        _c(
+            "polish",
+            POLISH_BOYS,
+            POLISH_GIRLS,
+            POLISH_FAMILY,
+            languages=("Polish",),
+            english_first_child=0.4,
+            interpreter=0.25,
+        ),
+        _c(
+            "romanian",
+            ROMANIAN_BOYS,
+            ROMANIAN_GIRLS,
+            ROMANIAN_FAMILY,
+            languages=("Romanian",),
+            english_first_child=0.3,
+            interpreter=0.35,
+        ),
+        _c(
+            "portuguese",
+            PORTUGUESE_BOYS,
+            PORTUGUESE_GIRLS,
+            PORTUGUESE_FAMILY,
+            languages=("Portuguese",),
+            english_first_child=0.4,
+            interpreter=0.25,
+        ),
+        _c(
+            "french",
+            FRENCH_BOYS,
+            FRENCH_GIRLS,
+            FRENCH_FAMILY,
+            languages=("French",),
+            english_first_child=0.6,
+            interpreter=0.1,
+        ),
+        _c(
+            "roma",
+            ROMA_BOYS,
+            ROMA_GIRLS,
+            ROMA_FAMILY,
+            languages=("Romani", "Slovak", "Czech", "Romanian"),
+            english_first_child=0.2,
+            interpreter=0.5,
+        ),
+        _c(
+            "caribbean",
+            CARIBBEAN_BOYS + ENGLISH_BOYS[:20],
+            CARIBBEAN_GIRLS + ENGLISH_GIRLS[:20],
+            CARIBBEAN_FAMILY,
+            men=CARIBBEAN_BOYS + ENGLISH_MEN[-25:],
+            women=CARIBBEAN_GIRLS + ENGLISH_WOMEN[-25:],
+        ),
+        _c(
+            "nigerian",
+            NIGERIAN_BOYS,
+            NIGERIAN_GIRLS,
+            NIGERIAN_FAMILY,
+            languages=("Yoruba", "Igbo", "English"),
+            english_first_child=0.8,
+            interpreter=0.05,
+        ),
+        _c(
+            "somali",
+            SOMALI_BOYS,
+            SOMALI_GIRLS,
+            SOMALI_FAMILY,
+            languages=("Somali",),
+            english_first_child=0.4,
+            interpreter=0.4,
+        ),
+        _c(
+            "ghanaian",
+            GHANAIAN_BOYS,
+            GHANAIAN_GIRLS,
+            GHANAIAN_FAMILY,
+            languages=("Twi", "English"),
+            english_first_child=0.8,
+            interpreter=0.05,
+        ),
+        _c(
+            "zimbabwean",
+            ZIMBABWEAN_BOYS,
+            ZIMBABWEAN_GIRLS,
+            ZIMBABWEAN_FAMILY,
+            languages=("Shona", "English"),
+            english_first_child=0.8,
+            interpreter=0.05,
+        ),
+        _c(
+            "eritrean",
+            ERITREAN_BOYS,
+            ERITREAN_GIRLS,
+            ERITREAN_FAMILY,
+            languages=("Tigrinya",),
+            english_first_child=0.2,
+            interpreter=0.7,
+            single_name=0.15,
+        ),
+        _c(
+            "gujarati",
+            GUJARATI_BOYS,
+            GUJARATI_GIRLS,
+            GUJARATI_FAMILY,
+            languages=("Gujarati", "English"),
+            english_first_child=0.8,
+            interpreter=0.1,
+        ),
+        _c(
+            "sikh",
+            SIKH_BOYS,
+            SIKH_GIRLS,
+            SIKH_FAMILY,
+            languages=("Punjabi", "English"),
+            english_first_child=0.8,
+            interpreter=0.1,
+        ),
+        _c(
+            "pakistani",
+            PAKISTANI_BOYS,
+            PAKISTANI_GIRLS,
+            PAKISTANI_FAMILY,
+            languages=("Urdu", "Punjabi"),
+            english_first_child=0.6,
+            interpreter=0.2,
+        ),
+        _c(
+            "bangladeshi",
+            BANGLADESHI_BOYS,
+            BANGLADESHI_GIRLS,
+            BANGLADESHI_FAMILY,
+            languages=("Bengali", "Sylheti"),
+            english_first_child=0.6,
+            interpreter=0.25,
+        ),
+        _c(
+            "vietnamese",
+            VIETNAMESE_BOYS,
+            VIETNAMESE_GIRLS,
+            VIETNAMESE_FAMILY,
+            languages=("Vietnamese",),
+            english_first_child=0.4,
+            interpreter=0.45,
+        ),
+        _c(
+            "chinese",
+            CHINESE_BOYS,
+            CHINESE_GIRLS,
+            CHINESE_FAMILY,
+            languages=("Mandarin", "Cantonese"),
+            english_first_child=0.5,
+            interpreter=0.3,
+        ),
+        _c(
+            "tamil",
+            TAMIL_BOYS,
+            TAMIL_GIRLS,
+            TAMIL_FAMILY,
+            languages=("Tamil",),
+            english_first_child=0.5,
+            interpreter=0.3,
+            single_name=0.05,
+        ),
+        _c(
+            "afghan",
+            AFGHAN_BOYS,
+            AFGHAN_GIRLS,
+            AFGHAN_FAMILY,
+            languages=("Pashto", "Dari"),
+            english_first_child=0.2,
+            interpreter=0.7,
+            single_name=0.2,
+        ),
+        _c(
+            "filipino",
+            FILIPINO_BOYS,
+            FILIPINO_GIRLS,
+            FILIPINO_FAMILY,
+            languages=("Tagalog", "English"),
+            english_first_child=0.7,
+            interpreter=0.05,
+        ),
+        _c(
+            "nepali",
+            NEPALI_BOYS,
+            NEPALI_GIRLS,
+            NEPALI_FAMILY,
+            languages=("Nepali",),
+            english_first_child=0.5,
+            interpreter=0.3,
+        ),
+        _c(
+            "arabic",
+            ARABIC_BOYS,
+            ARABIC_GIRLS,
+            ARABIC_FAMILY,
+            languages=("Arabic",),
+            english_first_child=0.4,
+            interpreter=0.4,
+        ),
+        _c(
+            "kurdish",
+            KURDISH_BOYS,
+            KURDISH_GIRLS,
+            KURDISH_FAMILY,
+            languages=("Kurdish (Sorani)", "Kurdish (Kurmanji)"),
+            english_first_child=0.3,
+            interpreter=0.5,
+            single_name=0.05,
+        ),
+        _c(
+            "turkish",
+            TURKISH_BOYS,
+            TURKISH_GIRLS,
+            TURKISH_FAMILY,
+            languages=("Turkish",),
+            english_first_child=0.5,
+            interpreter=0.3,
+        ),
+        _c(
+            "iranian",
+            IRANIAN_BOYS,
+            IRANIAN_GIRLS,
+            IRANIAN_FAMILY,
+            languages=("Farsi",),
+            english_first_child=0.4,
+            interpreter=0.4,
+        ),
     )
 }
 
 # Ethnicity (CIN census code) of the children of a household, approximately the England school census
 # shares (pupils, January 2024) rounded; the codes not shown have 0.
 CHILD_ETHNICITY: dict[str, float] = {
-    "WBRI": 0.620, "WIRI": 0.003, "WIRT": 0.002, "WOTH": 0.075, "WROM": 0.006,
-    "MWBC": 0.015, "MWBA": 0.009, "MWAS": 0.018, "MOTH": 0.026,
-    "AIND": 0.036, "APKN": 0.047, "ABAN": 0.019, "AOTH": 0.019,
-    "BCRB": 0.009, "BAFR": 0.045, "BOTH": 0.006, "CHNE": 0.005, "OOTH": 0.024,
-    "REFU": 0.004, "NOBT": 0.012,
+    "WBRI": 0.620,
+    "WIRI": 0.003,
+    "WIRT": 0.002,
+    "WOTH": 0.075,
+    "WROM": 0.006,
+    "MWBC": 0.015,
+    "MWBA": 0.009,
+    "MWAS": 0.018,
+    "MOTH": 0.026,
+    "AIND": 0.036,
+    "APKN": 0.047,
+    "ABAN": 0.019,
+    "AOTH": 0.019,
+    "BCRB": 0.009,
+    "BAFR": 0.045,
+    "BOTH": 0.006,
+    "CHNE": 0.005,
+    "OOTH": 0.024,
+    "REFU": 0.004,
+    "NOBT": 0.012,
 }
 
 # For each children's code: the parents' (code, culture) options, weighted. Mixed codes have one parent
@@ -295,38 +520,70 @@ ETHNIC_ORIGINS.update(
         "WBRI": _same(("WBRI", "english", 0.94), ("WBRI", "welsh", 0.04), ("WBRI", "irish", 0.02)),
         "WIRI": _same(("WIRI", "irish", 1.0)),
         "WIRT": _same(("WIRT", "traveller", 1.0)),
-        "WOTH": _same(("WOTH", "polish", 0.35), ("WOTH", "romanian", 0.3), ("WOTH", "portuguese", 0.15),
-                      ("WOTH", "french", 0.1), ("WOTH", "turkish", 0.1)),
+        "WOTH": _same(
+            ("WOTH", "polish", 0.35),
+            ("WOTH", "romanian", 0.3),
+            ("WOTH", "portuguese", 0.15),
+            ("WOTH", "french", 0.1),
+            ("WOTH", "turkish", 0.1),
+        ),
         "WROM": _same(("WROM", "roma", 1.0)),
         "MWBC": ((("WBRI", "english", 1.0),), (("BCRB", "caribbean", 1.0),)),
-        "MWBA": ((("WBRI", "english", 1.0),), (("BAFR", "nigerian", 0.5), ("BAFR", "ghanaian", 0.25),
-                                              ("BAFR", "zimbabwean", 0.25))),
-        "MWAS": ((("WBRI", "english", 1.0),), (("APKN", "pakistani", 0.4), ("AIND", "gujarati", 0.3),
-                                              ("ABAN", "bangladeshi", 0.1), ("CHNE", "chinese", 0.2))),
-        "MOTH": ((("WBRI", "english", 0.7), ("WOTH", "polish", 0.3)),
-                 (("OOTH", "arabic", 0.4), ("AOTH", "filipino", 0.3), ("OOTH", "iranian", 0.3))),
+        "MWBA": (
+            (("WBRI", "english", 1.0),),
+            (("BAFR", "nigerian", 0.5), ("BAFR", "ghanaian", 0.25), ("BAFR", "zimbabwean", 0.25)),
+        ),
+        "MWAS": (
+            (("WBRI", "english", 1.0),),
+            (
+                ("APKN", "pakistani", 0.4),
+                ("AIND", "gujarati", 0.3),
+                ("ABAN", "bangladeshi", 0.1),
+                ("CHNE", "chinese", 0.2),
+            ),
+        ),
+        "MOTH": (
+            (("WBRI", "english", 0.7), ("WOTH", "polish", 0.3)),
+            (("OOTH", "arabic", 0.4), ("AOTH", "filipino", 0.3), ("OOTH", "iranian", 0.3)),
+        ),
         "AIND": _same(("AIND", "gujarati", 0.55), ("AIND", "sikh", 0.45)),
         "APKN": _same(("APKN", "pakistani", 1.0)),
         "ABAN": _same(("ABAN", "bangladeshi", 1.0)),
-        "AOTH": _same(("AOTH", "vietnamese", 0.25), ("AOTH", "tamil", 0.2), ("AOTH", "afghan", 0.25),
-                      ("AOTH", "filipino", 0.15), ("AOTH", "nepali", 0.15)),
+        "AOTH": _same(
+            ("AOTH", "vietnamese", 0.25),
+            ("AOTH", "tamil", 0.2),
+            ("AOTH", "afghan", 0.25),
+            ("AOTH", "filipino", 0.15),
+            ("AOTH", "nepali", 0.15),
+        ),
         "BCRB": _same(("BCRB", "caribbean", 1.0)),
-        "BAFR": _same(("BAFR", "nigerian", 0.4), ("BAFR", "somali", 0.25), ("BAFR", "ghanaian", 0.15),
-                      ("BAFR", "eritrean", 0.1), ("BAFR", "zimbabwean", 0.1)),
+        "BAFR": _same(
+            ("BAFR", "nigerian", 0.4),
+            ("BAFR", "somali", 0.25),
+            ("BAFR", "ghanaian", 0.15),
+            ("BAFR", "eritrean", 0.1),
+            ("BAFR", "zimbabwean", 0.1),
+        ),
         "BOTH": _same(("BOTH", "caribbean", 0.5), ("BOTH", "nigerian", 0.5)),
         "CHNE": _same(("CHNE", "chinese", 1.0)),
-        "OOTH": _same(("OOTH", "arabic", 0.35), ("OOTH", "kurdish", 0.3), ("OOTH", "iranian", 0.2),
-                      ("OOTH", "turkish", 0.15)),
+        "OOTH": _same(
+            ("OOTH", "arabic", 0.35), ("OOTH", "kurdish", 0.3), ("OOTH", "iranian", 0.2), ("OOTH", "turkish", 0.15)
+        ),
         "REFU": _same(("REFU", "english", 0.8), ("REFU", "polish", 0.1), ("REFU", "nigerian", 0.1)),
-        "NOBT": _same(("NOBT", "english", 0.7), ("NOBT", "romanian", 0.1), ("NOBT", "pakistani", 0.1),
-                      ("NOBT", "somali", 0.1)),
+        "NOBT": _same(
+            ("NOBT", "english", 0.7), ("NOBT", "romanian", 0.1), ("NOBT", "pakistani", 0.1), ("NOBT", "somali", 0.1)
+        ),
     }
 )
 
 # Unaccompanied asylum-seeking children: (ethnicity code, culture key, weight).
 UASC_ORIGINS: tuple[tuple[str, str, float], ...] = (
-    ("AOTH", "afghan", 0.3), ("BAFR", "eritrean", 0.25), ("OOTH", "kurdish", 0.15), ("OOTH", "arabic", 0.1),
-    ("OOTH", "iranian", 0.1), ("AOTH", "vietnamese", 0.1),
+    ("AOTH", "afghan", 0.3),
+    ("BAFR", "eritrean", 0.25),
+    ("OOTH", "kurdish", 0.15),
+    ("OOTH", "arabic", 0.1),
+    ("OOTH", "iranian", 0.1),
+    ("AOTH", "vietnamese", 0.1),
 )
 
 # --- Places -------------------------------------------------------------------------------------

@@ -37,17 +37,62 @@ YEAR = 365.25
 
 # Household shapes.
 COUPLE, SINGLE_MOTHER, STEP, SINGLE_FATHER, KINSHIP, UASC = range(6)
-SHAPE_WEIGHTS = ((COUPLE, 0.43), (SINGLE_MOTHER, 0.36), (STEP, 0.14), (SINGLE_FATHER, 0.03), (KINSHIP, 0.025),
-                 (UASC, 0.015))
+SHAPE_WEIGHTS = (
+    (COUPLE, 0.43),
+    (SINGLE_MOTHER, 0.36),
+    (STEP, 0.14),
+    (SINGLE_FATHER, 0.03),
+    (KINSHIP, 0.025),
+    (UASC, 0.015),
+)
 CHILDREN_WEIGHTS = ((1, 0.40), (2, 0.30), (3, 0.17), (4, 0.08), (5, 0.04), (6, 0.01))
 # Age of the youngest child when the family's record was created (0..17): many babies, many teenagers.
 YOUNGEST_AGE_WEIGHTS = (12, 7, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 6, 6, 6, 5, 4, 2)
 SIBLING_GAP_WEIGHTS = ((1, 0.25), (2, 0.35), (3, 0.22), (4, 0.12), (5, 0.06))
 ADDRESS_COUNT_WEIGHTS = ((1, 0.5), (2, 0.35), (3, 0.15))
-DISABILITY_WEIGHTS = (("AUT", 0.30), ("LD", 0.20), ("COMM", 0.14), ("BEH", 0.10), ("MOB", 0.06), ("PC", 0.04),
-                      ("HEAR", 0.04), ("VIS", 0.03), ("HAND", 0.02), ("INC", 0.02), ("CON", 0.02), ("DDA", 0.03))
-OTHER_LA_NUMBERS = ("330", "334", "335", "336", "340", "341", "350", "373", "380", "383", "800", "815", "823",
-                    "825", "830", "855", "860", "881", "886", "908", "925", "926", "935", "936", "937")
+DISABILITY_WEIGHTS = (
+    ("AUT", 0.30),
+    ("LD", 0.20),
+    ("COMM", 0.14),
+    ("BEH", 0.10),
+    ("MOB", 0.06),
+    ("PC", 0.04),
+    ("HEAR", 0.04),
+    ("VIS", 0.03),
+    ("HAND", 0.02),
+    ("INC", 0.02),
+    ("CON", 0.02),
+    ("DDA", 0.03),
+)
+OTHER_LA_NUMBERS = (
+    "330",
+    "334",
+    "335",
+    "336",
+    "340",
+    "341",
+    "350",
+    "373",
+    "380",
+    "383",
+    "800",
+    "815",
+    "823",
+    "825",
+    "830",
+    "855",
+    "860",
+    "881",
+    "886",
+    "908",
+    "925",
+    "926",
+    "935",
+    "936",
+    "937",
+)
+# Families from these communities are rarely newly arrived (a missing UPN is then reason UN5, not UN4).
+SETTLED_CULTURES = frozenset({"english", "welsh", "irish", "traveller", "caribbean"})
 LATE_ADDRESS_REASON = "Address history taken when the record was created"
 PROGRESS_EVERY = 2_000
 
@@ -110,9 +155,19 @@ class Member:
 class PopulationBuilder:
     """Generates households of people and writes them through the bulk loader."""
 
-    def __init__(self, *, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat, today: int,
-                 org: Organisation, loader: BulkLoader, progress: Any = None,
-                 showcase: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        preset: Preset,
+        rng: random.Random,
+        ids: SyntheticIds,
+        dates: DateFormat,
+        today: int,
+        org: Organisation,
+        loader: BulkLoader,
+        progress: Any = None,
+        showcase: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.preset = preset
         self.rng = rng
         self.ids = ids
@@ -120,7 +175,7 @@ class PopulationBuilder:
         self.dashed = ids.dashed
         self.dates = dates
         self.d = dates.date
-        self.dt = dates.datetime
+        self.dt = dates.timestamp
         self.today = today
         self.org = org
         self.progress = progress
@@ -152,7 +207,7 @@ class PopulationBuilder:
                 self.family_pickers[key] = Picker(rng, tuple(zip(culture.family, culture.family_weights, strict=True)))
             else:
                 pool = culture.family
-                self.family_pickers[key] = (lambda pool=pool: pool[int(rnd() * len(pool))])
+                self.family_pickers[key] = lambda pool=pool: pool[int(rnd() * len(pool))]
         weights = [0.6 + 0.8 * rng.random() for _ in org.localities]
         self.locality_pick = Picker(rng, tuple((i, w) for i, w in enumerate(weights)))
         self.schools_by_locality: dict[tuple[int, str], list[int]] = {}
@@ -165,34 +220,101 @@ class PopulationBuilder:
         self._tables(loader)
 
     def _tables(self, loader: BulkLoader) -> None:
-        self.t_person = loader.table(Person, (
-            "id", "created_at", "modified_at", "reference", "kind", "given_names", "family_name", "preferred_name",
-            "is_unborn", "date_of_birth", "dob_is_estimated", "expected_date_of_birth", "date_of_death", "sex",
-            "ethnicity", "first_language", "needs_interpreter", "nhs_number", "upn", "upn_unknown_reason",
-            "search_given", "search_family", "phonetic_given", "phonetic_family", "created_by_id",
-            "modified_by_id",
-        ), constants={"version": 1})
-        self.t_address = loader.table(Address, (
-            "id", "created_at", "modified_at", "line_1", "line_2", "town", "postcode", "locality_id"))
-        self.t_residence = loader.table(PersonAddress, (
-            "id", "created_at", "modified_at", "start_date", "end_date", "address_id", "person_id"))
-        self.t_family = loader.table(Family, (
-            "id", "created_at", "modified_at", "name", "reference", "created_by_id", "modified_by_id"),
-            constants={"version": 1})
-        self.t_member = loader.table(FamilyMember, (
-            "id", "created_at", "modified_at", "role", "start_date", "family_id", "person_id"))
-        self.t_rel = loader.table(Relationship, (
-            "id", "created_at", "modified_at", "type", "has_parental_responsibility", "start_date", "end_date",
-            "person_id", "related_person_id"))
-        self.t_name = loader.table(PersonName, (
-            "id", "created_at", "modified_at", "kind", "given_names", "family_name", "search_given",
-            "search_family", "phonetic_given", "phonetic_family", "start_date", "person_id"))
+        self.t_person = loader.table(
+            Person,
+            (
+                "id",
+                "created_at",
+                "modified_at",
+                "reference",
+                "kind",
+                "given_names",
+                "family_name",
+                "preferred_name",
+                "is_unborn",
+                "date_of_birth",
+                "dob_is_estimated",
+                "expected_date_of_birth",
+                "date_of_death",
+                "sex",
+                "ethnicity",
+                "first_language",
+                "needs_interpreter",
+                "nhs_number",
+                "upn",
+                "upn_unknown_reason",
+                "search_given",
+                "search_family",
+                "phonetic_given",
+                "phonetic_family",
+                "created_by_id",
+                "modified_by_id",
+            ),
+            constants={"version": 1},
+        )
+        self.t_address = loader.table(
+            Address, ("id", "created_at", "modified_at", "line_1", "line_2", "town", "postcode", "locality_id")
+        )
+        self.t_residence = loader.table(
+            PersonAddress, ("id", "created_at", "modified_at", "start_date", "end_date", "address_id", "person_id")
+        )
+        self.t_family = loader.table(
+            Family,
+            ("id", "created_at", "modified_at", "name", "reference", "created_by_id", "modified_by_id"),
+            constants={"version": 1},
+        )
+        self.t_member = loader.table(
+            FamilyMember, ("id", "created_at", "modified_at", "role", "start_date", "family_id", "person_id")
+        )
+        self.t_rel = loader.table(
+            Relationship,
+            (
+                "id",
+                "created_at",
+                "modified_at",
+                "type",
+                "has_parental_responsibility",
+                "start_date",
+                "end_date",
+                "person_id",
+                "related_person_id",
+            ),
+        )
+        self.t_name = loader.table(
+            PersonName,
+            (
+                "id",
+                "created_at",
+                "modified_at",
+                "kind",
+                "given_names",
+                "family_name",
+                "search_given",
+                "search_family",
+                "phonetic_given",
+                "phonetic_family",
+                "start_date",
+                "person_id",
+            ),
+        )
         self.t_disability = loader.table(PersonDisability, ("id", "created_at", "modified_at", "code", "person_id"))
         from familyhelp.chronology.models import ChronologyEvent
 
-        self.t_event = loader.table(ChronologyEvent, (
-            "id", "kind", "summary", "occurred_on", "recorded_at", "late_reason", "subject_type", "subject_id",
-            "person_id", "recorded_by_id"))
+        self.t_event = loader.table(
+            ChronologyEvent,
+            (
+                "id",
+                "kind",
+                "summary",
+                "occurred_on",
+                "recorded_at",
+                "late_reason",
+                "subject_type",
+                "subject_id",
+                "person_id",
+                "recorded_by_id",
+            ),
+        )
 
     # --- pass 1: shapes ------------------------------------------------------------------------
     def _shape(self) -> tuple[int, ...]:
@@ -287,10 +409,7 @@ class PopulationBuilder:
 
     def _given(self, culture: str, sex: str, adult: bool) -> str:
         c = self.cultures[culture]
-        if adult:
-            pool = c.women if sex == "F" else c.men
-        else:
-            pool = c.girls if sex == "F" else c.boys
+        pool = (c.women if sex == "F" else c.men) if adult else (c.girls if sex == "F" else c.boys)
         return pool[int(self.rng.random() * len(pool))]
 
     def _postcode(self, locality: int | None) -> tuple[str, str, Any]:
@@ -384,8 +503,17 @@ class PopulationBuilder:
         second_father_family = self._family_name(father_culture)
         step_family = self._family_name(father_culture)
 
-        def add(kind_: str, sex: str, given: str, family: str | tuple[str, str], dob: int | None, culture: str,
-                *, in_household: bool = True, role: str = "parent") -> Member:
+        def add(
+            kind_: str,
+            sex: str,
+            given: str,
+            family: str | tuple[str, str],
+            dob: int | None,
+            culture: str,
+            *,
+            in_household: bool = True,
+            role: str = "parent",
+        ) -> Member:
             m = Member(nid(), kind_, sex, given, self._form(family, sex), dob, culture, in_household, role=role)
             members.append(m)
             return m
@@ -393,30 +521,84 @@ class PopulationBuilder:
         mother = father = second_father = step = None
         carers: list[Member] = []
         if kind in (COUPLE, SINGLE_MOTHER, STEP):
-            mother = add("adult", "F", self._given(mother_culture, "F", True), mother_recorded_family, mother_dob,
-                         mother_culture)
+            mother = add(
+                "adult", "F", self._given(mother_culture, "F", True), mother_recorded_family, mother_dob, mother_culture
+            )
         if kind in (COUPLE, SINGLE_FATHER) or (kind in (SINGLE_MOTHER, STEP) and rec_a):
-            father = add("adult", "M", self._given(father_culture, "M", True), father_family, father_dob,
-                         father_culture, in_household=kind in (COUPLE, SINGLE_FATHER))
+            father = add(
+                "adult",
+                "M",
+                self._given(father_culture, "M", True),
+                father_family,
+                father_dob,
+                father_culture,
+                in_household=kind in (COUPLE, SINGLE_FATHER),
+            )
         if kind == SINGLE_FATHER and rec_a:
-            mother = add("adult", "F", self._given(mother_culture, "F", True), mother_family, mother_dob,
-                         mother_culture, in_household=False)
+            mother = add(
+                "adult",
+                "F",
+                self._given(mother_culture, "F", True),
+                mother_family,
+                mother_dob,
+                mother_culture,
+                in_household=False,
+            )
         if kind == SINGLE_MOTHER and split and rec_b:
-            second_father = add("adult", "M", self._given(father_culture, "M", True), second_father_family,
-                                father_dob + int(rnd() * 2000), father_culture, in_household=False)
+            second_father = add(
+                "adult",
+                "M",
+                self._given(father_culture, "M", True),
+                second_father_family,
+                father_dob + int(rnd() * 2000),
+                father_culture,
+                in_household=False,
+            )
         if kind == STEP:
-            step = add("adult", "M", self._given(father_culture, "M", True), step_family,
-                       mother_dob - int(rng.triangular(-5, 10, 2) * YEAR), father_culture, role="carer")
+            step = add(
+                "adult",
+                "M",
+                self._given(father_culture, "M", True),
+                step_family,
+                mother_dob - int(rng.triangular(-5, 10, 2) * YEAR),
+                father_culture,
+                role="carer",
+            )
         if kind == KINSHIP:
             gm_dob = mother_dob - int(rng.triangular(17, 40, 24) * YEAR)
-            carers.append(add("adult", "F", self._given(mother_culture, "F", True), mother_family, gm_dob,
-                              mother_culture, role="carer"))
+            carers.append(
+                add(
+                    "adult",
+                    "F",
+                    self._given(mother_culture, "F", True),
+                    mother_family,
+                    gm_dob,
+                    mother_culture,
+                    role="carer",
+                )
+            )
             if rec_b:
-                carers.append(add("adult", "M", self._given(mother_culture, "M", True), mother_family,
-                                  gm_dob - int(rnd() * 1500), mother_culture, role="carer"))
+                carers.append(
+                    add(
+                        "adult",
+                        "M",
+                        self._given(mother_culture, "M", True),
+                        mother_family,
+                        gm_dob - int(rnd() * 1500),
+                        mother_culture,
+                        role="carer",
+                    )
+                )
             if rec_a:
-                mother = add("adult", "F", self._given(mother_culture, "F", True), mother_family, mother_dob,
-                             mother_culture, in_household=False)
+                mother = add(
+                    "adult",
+                    "F",
+                    self._given(mother_culture, "F", True),
+                    mother_family,
+                    mother_dob,
+                    mother_culture,
+                    in_household=False,
+                )
 
         # Children's family names.
         double = rnd() < 0.05
@@ -442,8 +624,9 @@ class PopulationBuilder:
                 family_name = f"{self._form(mother_family, sex)}-{self._form(father_family, sex)}"
             culture = mother_culture if rnd() < 0.5 else father_culture
             given = "" if unborn[i] else self._given(culture, "F" if sex == "U" else sex, False)
-            m = Member(nid(), "child", sex, given, family_name, dobs[i], culture, unborn=unborn[i], edd=edds[i],
-                       role="child")
+            m = Member(
+                nid(), "child", sex, given, family_name, dobs[i], culture, unborn=unborn[i], edd=edds[i], role="child"
+            )
             members.append(m)
             kids.append(m)
 
@@ -454,17 +637,39 @@ class PopulationBuilder:
             base = parent.dob if parent and parent.dob else mother_dob
             culture = mother_culture if maternal else father_culture
             sex = "F" if g == 0 or rnd() < 0.5 else "M"
-            gp = add("adult", sex, self._given(culture, sex, True), mother_family if maternal else father_family,
-                     base - int(rng.triangular(17, 40, 25) * YEAR), culture, in_household=False, role="wider_family")
+            gp = add(
+                "adult",
+                sex,
+                self._given(culture, sex, True),
+                mother_family if maternal else father_family,
+                base - int(rng.triangular(17, 40, 25) * YEAR),
+                culture,
+                in_household=False,
+                role="wider_family",
+            )
             grandparents.append((gp, parent))
         uncle_m = aunt_m = None
         if uncle:
-            uncle_m = add("adult", "M", self._given(mother_culture, "M", True), mother_family,
-                          mother_dob + int(rng.triangular(-8, 12, 2) * YEAR), mother_culture, role="other_adult")
+            uncle_m = add(
+                "adult",
+                "M",
+                self._given(mother_culture, "M", True),
+                mother_family,
+                mother_dob + int(rng.triangular(-8, 12, 2) * YEAR),
+                mother_culture,
+                role="other_adult",
+            )
         if aunt:
-            aunt_m = add("adult", "F", self._given(mother_culture, "F", True), mother_family,
-                         mother_dob + int(rng.triangular(-8, 12, 2) * YEAR), mother_culture, in_household=False,
-                         role="wider_family")
+            aunt_m = add(
+                "adult",
+                "F",
+                self._given(mother_culture, "F", True),
+                mother_family,
+                mother_dob + int(rng.triangular(-8, 12, 2) * YEAR),
+                mother_culture,
+                in_household=False,
+                role="wider_family",
+            )
 
         if spec:
             self._apply_showcase(spec, mother, father, kids, members)
@@ -496,13 +701,21 @@ class PopulationBuilder:
         # Write people.
         stamp = self.dt(created, secs)
         for m in members:
-            self._write_person(m, created, stamp, recorder, code if m.kind == "child" else
-                               (mother_code if m.culture == mother_culture else father_code), kind, localities[0])
+            self._write_person(
+                m,
+                created,
+                stamp,
+                recorder,
+                code if m.kind == "child" else (mother_code if m.culture == mother_culture else father_code),
+                kind,
+                localities[0],
+            )
 
         # Residences and the children's address chronology.
         t_res = self.t_residence.add
         t_event = self.t_event.add
         late_days = 7
+        start_: int | None
         for m in members:
             if m.unborn:
                 continue
@@ -522,61 +735,89 @@ class PopulationBuilder:
                         else:
                             day = min(today, start_ + int(rnd() * 5))
                             recorded, late = self.dt(day, secs), ""
-                        t_event((nid(), "person.address_added", f"Moved to {label}", self.d(start_), recorded, late,
-                                 "people.personaddress", self.dashed(residence_id), m.id, recorder))
+                        t_event(
+                            (
+                                nid(),
+                                "person.address_added",
+                                f"Moved to {label}",
+                                self.d(start_),
+                                recorded,
+                                late,
+                                "people.personaddress",
+                                self.dashed(residence_id),
+                                m.id,
+                                recorder,
+                            )
+                        )
             else:
                 where = self.locality_pick() if rnd() < 0.85 else None
                 address_id, _ = self._address(where, created, secs)
-                start_ = None if rnd() < 0.5 or m.dob is None else max(m.dob + int(18 * YEAR),
-                                                                        created - int(rnd() * 3000))
+                start_ = (
+                    None if rnd() < 0.5 or m.dob is None else max(m.dob + int(18 * YEAR), created - int(rnd() * 3000))
+                )
                 t_res((nid(), stamp, stamp, self.d(start_), None, address_id, m.id))
 
         # Relationships (both directions).
         rel = self._relationship
         for i, child in enumerate(kids):
             second = split and i >= split
-            start = child.dob
+            born = child.dob
             if kind == STEP:
                 if mother:
-                    rel(mother, child, "parent", "child", True, start, stamp)
+                    rel(mother, child, "parent", "child", True, born, stamp)
                 if second and step:
-                    rel(step, child, "parent", "child", True, start, stamp)
+                    rel(step, child, "parent", "child", True, born, stamp)
                 elif step:
                     rel(step, child, "step_parent", "step_child", rnd() < 0.05, None, stamp)
                 if father and not second:
-                    rel(father, child, "parent", "child", rnd() < 0.7, start, stamp)
+                    rel(father, child, "parent", "child", rnd() < 0.7, born, stamp)
             elif kind == SINGLE_MOTHER:
                 if mother:
-                    rel(mother, child, "parent", "child", True, start, stamp)
+                    rel(mother, child, "parent", "child", True, born, stamp)
                 dad = second_father if second else father
                 if dad:
-                    rel(dad, child, "parent", "child", rnd() < 0.7, start, stamp)
+                    rel(dad, child, "parent", "child", rnd() < 0.7, born, stamp)
             elif kind == KINSHIP:
                 for carer in carers:
-                    rel(carer, child, "grandparent", "grandchild", False, start, stamp)
+                    rel(carer, child, "grandparent", "grandchild", False, born, stamp)
                     rel(carer, child, "carer", "cared_for", rnd() < 0.6, None, stamp)
                 if mother:
-                    rel(mother, child, "parent", "child", True, start, stamp)
+                    rel(mother, child, "parent", "child", True, born, stamp)
             elif kind in (COUPLE, SINGLE_FATHER):
                 if mother:
-                    rel(mother, child, "parent", "child", True, start, stamp)
+                    rel(mother, child, "parent", "child", True, born, stamp)
                 if father:
-                    rel(father, child, "parent", "child", kind == SINGLE_FATHER or rnd() < 0.92, start, stamp)
+                    rel(father, child, "parent", "child", kind == SINGLE_FATHER or rnd() < 0.92, born, stamp)
             for gp, _ in grandparents:
-                rel(gp, child, "grandparent", "grandchild", False, start, stamp)
+                rel(gp, child, "grandparent", "grandchild", False, born, stamp)
             for au in (uncle_m, aunt_m):
                 if au:
-                    rel(au, child, "aunt_uncle", "niece_nephew", False, start, stamp)
+                    rel(au, child, "aunt_uncle", "niece_nephew", False, born, stamp)
             for j in range(i + 1, len(kids)):
                 other = kids[j]
                 same = (kind in (COUPLE, SINGLE_FATHER, KINSHIP)) or (bool(split) and (i >= split) == (j >= split))
                 later = other.dob if other.dob is not None else None
-                rel(child, other, "sibling" if same or not split else "half_sibling",
-                    "sibling" if same or not split else "half_sibling", False, later, stamp)
+                rel(
+                    child,
+                    other,
+                    "sibling" if same or not split else "half_sibling",
+                    "sibling" if same or not split else "half_sibling",
+                    False,
+                    later,
+                    stamp,
+                )
         if mother and father:
-            ended = not (kind == COUPLE)
-            rel(mother, father, "partner", "partner", False, None, stamp,
-                end=(created - int(rnd() * 2000)) if ended and rnd() < 0.5 else None)
+            ended = kind != COUPLE
+            rel(
+                mother,
+                father,
+                "partner",
+                "partner",
+                False,
+                None,
+                stamp,
+                end=(created - int(rnd() * 2000)) if ended and rnd() < 0.5 else None,
+            )
         if mother and step:
             rel(mother, step, "partner", "partner", False, None, stamp)
         for gp, parent in grandparents:
@@ -592,30 +833,51 @@ class PopulationBuilder:
             self.family_n += 1
             family_id = nid()
             lead = kids[0] if kids[0].family else (mother or kids[0])
-            self.t_family.add((family_id, stamp, stamp, f"{lead.family or lead.given} family",
-                               family_reference(self.family_n), recorder, recorder))
+            self.t_family.add(
+                (
+                    family_id,
+                    stamp,
+                    stamp,
+                    f"{lead.family or lead.given} family",
+                    family_reference(self.family_n),
+                    recorder,
+                    recorder,
+                )
+            )
             for m in members:
-                self.t_member.add((nid(), stamp, stamp, m.role, self.d(m.dob if m.kind == "child" else None),
-                                   family_id, m.id))
+                self.t_member.add(
+                    (nid(), stamp, stamp, m.role, self.d(m.dob if m.kind == "child" else None), family_id, m.id)
+                )
 
         # Summary for the caseload pass.
         current = localities[-1]
         summary = HouseholdSummary(
-            locality=current, created=created,
+            locality=current,
+            created=created,
             children=[ChildSummary(k.id, k.dob, k.edd, k.school, k.culture) for k in kids],
         )
         self.households.append(summary)
 
-    def _relationship(self, a: Member, b: Member, forward: str, inverse: str, pr: bool, start: int | None,
-                      stamp: Any, end: int | None = None) -> None:
+    def _relationship(
+        self,
+        a: Member,
+        b: Member,
+        forward: str,
+        inverse: str,
+        pr: bool,
+        start: int | None,
+        stamp: Any,
+        end: int | None = None,
+    ) -> None:
         nid = self.new_id
         d = self.d
         add = self.t_rel.add
         add((nid(), stamp, stamp, forward, pr, d(start), d(end), a.id, b.id))
         add((nid(), stamp, stamp, inverse, False, d(start), d(end), b.id, a.id))
 
-    def _write_person(self, m: Member, created: int, stamp: Any, recorder: Any, code: str, kind: int,
-                      first_locality: int | None) -> None:
+    def _write_person(
+        self, m: Member, created: int, stamp: Any, recorder: Any, code: str, kind: int, first_locality: int | None
+    ) -> None:
         rng = self.rng
         rnd = rng.random
         today = self.today
@@ -666,16 +928,53 @@ class PopulationBuilder:
             upn, upn_reason, school = self._upn(m, first_locality, kind)
             m.school = school
         sg, sf, pg, pf = self._keys(given, family)
-        self.t_person.add((
-            m.id, stamp, stamp, reference, m.kind, given, family, preferred, m.unborn, self.d(dob), estimated,
-            self.d(m.edd), self.d(dod), m.sex, ethnicity, language, interpreter, nhs, upn, upn_reason, sg, sf,
-            pg, pf, recorder, recorder,
-        ))
+        self.t_person.add(
+            (
+                m.id,
+                stamp,
+                stamp,
+                reference,
+                m.kind,
+                given,
+                family,
+                preferred,
+                m.unborn,
+                self.d(dob),
+                estimated,
+                self.d(m.edd),
+                self.d(dod),
+                m.sex,
+                ethnicity,
+                language,
+                interpreter,
+                nhs,
+                upn,
+                upn_reason,
+                sg,
+                sf,
+                pg,
+                pf,
+                recorder,
+                recorder,
+            )
+        )
         if child:
             what = "unborn child" if m.unborn else "child"
             full = " ".join(p for p in (given, family) if p)
-            self.t_event.add((self.new_id(), "person.created", f"Record created for {what} {full}", self.d(created),
-                              stamp, "", "people.person", self.dashed(m.id), m.id, recorder))
+            self.t_event.add(
+                (
+                    self.new_id(),
+                    "person.created",
+                    f"Record created for {what} {full}",
+                    self.d(created),
+                    stamp,
+                    "",
+                    "people.person",
+                    self.dashed(m.id),
+                    m.id,
+                    recorder,
+                )
+            )
             if rnd() < 0.045:
                 codes = [self.disability_pick()]
                 if rnd() < 0.15:
@@ -697,10 +996,14 @@ class PopulationBuilder:
             return "", "UN6", None
         rnd = self.rng.random
         if kind == UASC or rnd() < 0.06:
-            return "", ("UN4" if kind == UASC or m.culture != "english" else "UN5"), None
+            newly_arrived = kind == UASC or m.culture not in SETTLED_CULTURES
+            return "", ("UN4" if newly_arrived else "UN5"), None
         if first_locality is not None and rnd() < 0.85:
-            schools = (self.schools_by_locality.get((first_locality, "primary"))
-                       or self.schools_by_locality.get((0, "primary")) or [0])
+            schools = (
+                self.schools_by_locality.get((first_locality, "primary"))
+                or self.schools_by_locality.get((0, "primary"))
+                or [0]
+            )
             index = schools[int(rnd() * len(schools))]
             school = self.org.schools[index]
             return self.upns.new(self.preset.la_code, school.establishment, entry_year), "", index
@@ -720,8 +1023,15 @@ class PopulationBuilder:
             if alias != m.given:
                 row = ("alias", alias, m.family, None)
         elif kind == UASC and rnd() < 0.4:
-            variants = {"Mohammad": "Muhammad", "Ahmad": "Ahmed", "Yonas": "Yonatan", "Zahra": "Zara",
-                        "Mustafa": "Mostafa", "Hamid": "Hameed", "Farid": "Fareed"}
+            variants = {
+                "Mohammad": "Muhammad",
+                "Ahmad": "Ahmed",
+                "Yonas": "Yonatan",
+                "Zahra": "Zara",
+                "Mustafa": "Mostafa",
+                "Hamid": "Hameed",
+                "Farid": "Fareed",
+            }
             alias = variants.get(m.given, m.given)
             if alias != m.given or m.family:
                 row = ("alias", alias, m.family if alias != m.given else "", None)
@@ -733,8 +1043,14 @@ class PopulationBuilder:
         sg, sf, pg, pf = self._keys(given, family)
         self.t_name.add((self.new_id(), stamp, stamp, kind_, given, family, sg, sf, pg, pf, self.d(start), m.id))
 
-    def _apply_showcase(self, spec: dict[str, Any], mother: Member | None, father: Member | None,
-                        kids: list[Member], members: list[Member]) -> None:
+    def _apply_showcase(
+        self,
+        spec: dict[str, Any],
+        mother: Member | None,
+        father: Member | None,
+        kids: list[Member],
+        members: list[Member],
+    ) -> None:
         """Give the showcase households the unusual names every preset must contain."""
         if mother is not None and "mother" in spec:
             mother.given, mother.family = spec["mother"]

@@ -126,8 +126,7 @@ def random_adult_name(rng: random.Random, sex: str) -> tuple[str, str]:
 class OrganisationBuilder:
     """Builds and saves the organisation and workforce for a preset."""
 
-    def __init__(self, *, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat,
-                 today: int) -> None:
+    def __init__(self, *, preset: Preset, rng: random.Random, ids: SyntheticIds, dates: DateFormat, today: int) -> None:
         self.preset = preset
         self.rng = rng
         self.ids = ids
@@ -167,11 +166,14 @@ class OrganisationBuilder:
     # --- build ---------------------------------------------------------------------------------
     def build(self) -> Organisation:
         p = self.preset
-        rng = self.rng
         years = p.years
         la = LocalAuthority(
-            id=self._uuid(), name=p.la_name, la_code=p.la_code, child_population=p.child_population,
-            child_population_year=self._year() - 1, created_at=self._stamp(years * 365, years * 365),
+            id=self._uuid(),
+            name=p.la_name,
+            la_code=p.la_code,
+            child_population=p.child_population,
+            child_population_year=self._year() - 1,
+            created_at=self._stamp(years * 365, years * 365),
         )
         la.modified_at = la.created_at
         LocalAuthority.objects.bulk_create([la])
@@ -183,19 +185,45 @@ class OrganisationBuilder:
         schools = self._schools(localities, agencies, teams)
         partner_users, dsl_users = self._partner_users(agencies, schools, demo)
         password = make_password(DEMO_PASSWORD, salt=self._salt())
-        self._save_users(workers + leavers + [u for us in partner_users.values() for u in us]
-                         + list(dsl_users.values()), password, demo)
-        School.objects.bulk_create([
-            School(id=s.id, urn=s.urn, name=s.name, phase=s.phase, locality_id=localities[s.locality].id,
-                   postcode=s.postcode, partner_agency_id=s.agency_id, dsl_name=s.dsl_name, dsl_email=s.dsl_email,
-                   named_contact_id=s.named_contact_id, created_at=s.created_at, modified_at=s.created_at)
-            for s in schools
-        ])
+        self._save_users(
+            workers + leavers + [u for us in partner_users.values() for u in us] + list(dsl_users.values()),
+            password,
+            demo,
+        )
+        School.objects.bulk_create(
+            [
+                School(
+                    id=s.id,
+                    urn=s.urn,
+                    name=s.name,
+                    phase=s.phase,
+                    locality_id=localities[s.locality].id,
+                    postcode=s.postcode,
+                    partner_agency_id=s.agency_id,
+                    dsl_name=s.dsl_name,
+                    dsl_email=s.dsl_email,
+                    named_contact_id=s.named_contact_id,
+                    created_at=s.created_at,
+                    modified_at=s.created_at,
+                )
+                for s in schools
+            ]
+        )
         front_door = [w for t in teams if t.kind == "front_door" for w in t.members]
         return Organisation(
-            la_id=la.id, la_name=la.name, domain=self.domain, localities=localities, teams=teams,
-            workers=workers, leavers=leavers, schools=schools, agencies=agencies, partner_users=partner_users,
-            dsl_users=dsl_users, demo=demo, front_door=front_door,
+            la_id=la.id,
+            la_name=la.name,
+            domain=self.domain,
+            localities=localities,
+            teams=teams,
+            workers=workers,
+            leavers=leavers,
+            schools=schools,
+            agencies=agencies,
+            partner_users=partner_users,
+            dsl_users=dsl_users,
+            demo=demo,
+            front_door=front_door,
         )
 
     def _year(self) -> int:
@@ -221,8 +249,16 @@ class OrganisationBuilder:
             info = LocalityInfo(index=i, id=self._uuid(), name=name, districts=districts, area=area)
             infos.append(info)
             stamp = self._stamp(p.years * 365, p.years * 365)
-            rows.append(Locality(id=info.id, local_authority=la, name=name, postcode_districts=" ".join(districts),
-                                 created_at=stamp, modified_at=stamp))
+            rows.append(
+                Locality(
+                    id=info.id,
+                    local_authority=la,
+                    name=name,
+                    postcode_districts=" ".join(districts),
+                    created_at=stamp,
+                    modified_at=stamp,
+                )
+            )
         Locality.objects.bulk_create(rows)
         return infos
 
@@ -240,12 +276,17 @@ class OrganisationBuilder:
             else:
                 units = [(None, None, "")]
             base = {
-                "front_door": "Front Door (MASH)", "family_support": "Family Support Team",
-                "early_help": "Early Help Team", "assessment": "Assessment Team",
-                "child_in_need": "Child in Need Team", "child_protection": "Child Protection Team",
-                "children_in_care": "Children in Care Team", "fgc": "Family Group Conference Service",
-                "intensive_family_support": "Intensive Family Support", "exploitation_missing":
-                "Exploitation and Missing Team", "performance": "Performance and Business Support",
+                "front_door": "Front Door (MASH)",
+                "family_support": "Family Support Team",
+                "early_help": "Early Help Team",
+                "assessment": "Assessment Team",
+                "child_in_need": "Child in Need Team",
+                "child_protection": "Child Protection Team",
+                "children_in_care": "Children in Care Team",
+                "fgc": "Family Group Conference Service",
+                "intensive_family_support": "Intensive Family Support",
+                "exploitation_missing": "Exploitation and Missing Team",
+                "performance": "Performance and Business Support",
             }.get(plan.kind, labels[plan.kind])
             for locality, area, prefix in units:
                 for n in range(plan.count):
@@ -255,12 +296,18 @@ class OrganisationBuilder:
                     info = TeamInfo(id=self._uuid(), name=name, kind=plan.kind, locality=locality, area=area)
                     infos.append(info)
                     stamp = self._stamp(p.years * 365, p.years * 365)
-                    rows.append(Team(
-                        id=info.id, local_authority=la, name=name, kind=plan.kind,
-                        service=Team.SERVICE_OF_KIND[Team.Kind(plan.kind)],
-                        locality_id=localities[locality].id if locality is not None else None,
-                        created_at=stamp, modified_at=stamp,
-                    ))
+                    rows.append(
+                        Team(
+                            id=info.id,
+                            local_authority=la,
+                            name=name,
+                            kind=plan.kind,
+                            service=Team.SERVICE_OF_KIND[Team.Kind(plan.kind)],
+                            locality_id=localities[locality].id if locality is not None else None,
+                            created_at=stamp,
+                            modified_at=stamp,
+                        )
+                    )
         Team.objects.bulk_create(rows)
         return infos
 
@@ -287,16 +334,32 @@ class OrganisationBuilder:
             agencies.setdefault(kind, []).append((agency_id, name))
             stamp = self._stamp(self.preset.years * 365, self.preset.years * 365)
             slug = fold(name).replace(" ", "-")
-            rows.append(PartnerAgency(id=agency_id, name=name, kind=kind, email=f"safeguarding@{slug}.example",
-                                      created_at=stamp, modified_at=stamp))
+            rows.append(
+                PartnerAgency(
+                    id=agency_id,
+                    name=name,
+                    kind=kind,
+                    email=f"safeguarding@{slug}.example",
+                    created_at=stamp,
+                    modified_at=stamp,
+                )
+            )
         PartnerAgency.objects.bulk_create(rows)
         return agencies
 
     def _new_worker(self, role: str, job_role: str, team: TeamInfo | None, *, active: bool = True) -> WorkerInfo:
         sex = "F" if self.rng.random() < 0.8 else "M"  # the children's workforce is mostly women
         first, last = random_adult_name(self.rng, sex)
-        worker = WorkerInfo(id=self._uuid(), username=self._username(first, last), first_name=first,
-                            last_name=last, role=role, job_role=job_role, team=team, is_active=active)
+        worker = WorkerInfo(
+            id=self._uuid(),
+            username=self._username(first, last),
+            first_name=first,
+            last_name=last,
+            role=role,
+            job_role=job_role,
+            team=team,
+            is_active=active,
+        )
         roll = self.rng.random()
         worker.fte = Decimal("1.00") if roll < 0.78 else Decimal(self.rng.choice(("0.80", "0.60", "0.50")))
         return worker
@@ -311,13 +374,28 @@ class OrganisationBuilder:
                 for member_kind, count in plan.members.items():
                     role, job_role = MEMBER_KINDS[member_kind]
                     for _ in range(count):
-                        spec = next((d for d in pending.values() if d.team_kind == team.kind
-                                     and d.role == role and d.job_role == job_role
-                                     and (team.locality in (None, 0))), None)
+                        spec = next(
+                            (
+                                d
+                                for d in pending.values()
+                                if d.team_kind == team.kind
+                                and d.role == role
+                                and d.job_role == job_role
+                                and (team.locality in (None, 0))
+                            ),
+                            None,
+                        )
                         if spec is not None:
                             del pending[spec.username]
-                            worker = WorkerInfo(id=self._uuid(), username=spec.username, first_name=spec.first_name,
-                                                last_name=spec.last_name, role=role, job_role=job_role, team=team)
+                            worker = WorkerInfo(
+                                id=self._uuid(),
+                                username=spec.username,
+                                first_name=spec.first_name,
+                                last_name=spec.last_name,
+                                role=role,
+                                job_role=job_role,
+                                team=team,
+                            )
                             demo[spec.username] = worker
                         else:
                             worker = self._new_worker(role, job_role, team)
@@ -325,15 +403,28 @@ class OrganisationBuilder:
                         workers.append(worker)
         for spec in pending.values():  # demo users whose team the preset does not staff
             team = next(t for t in teams if t.kind == spec.team_kind and t.locality in (None, 0))
-            worker = WorkerInfo(id=self._uuid(), username=spec.username, first_name=spec.first_name,
-                                last_name=spec.last_name, role=spec.role, job_role=spec.job_role, team=team)
+            worker = WorkerInfo(
+                id=self._uuid(),
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                role=spec.role,
+                job_role=spec.job_role,
+                team=team,
+            )
             team.members.append(worker)
             workers.append(worker)
             demo[spec.username] = worker
         leader = next(d for d in DEMO_USERS if d.username == "leader")
-        demo["leader"] = WorkerInfo(id=self._uuid(), username=leader.username, first_name=leader.first_name,
-                                    last_name=leader.last_name, role=leader.role, job_role=leader.job_role,
-                                    team=None)
+        demo["leader"] = WorkerInfo(
+            id=self._uuid(),
+            username=leader.username,
+            first_name=leader.first_name,
+            last_name=leader.last_name,
+            role=leader.role,
+            job_role=leader.job_role,
+            team=None,
+        )
         workers.append(demo["leader"])
         for _ in range(max(0, p.senior_leaders - 1)):
             workers.append(self._new_worker("senior_leader", "senior_leader", None))
@@ -342,17 +433,23 @@ class OrganisationBuilder:
         for _ in range(p.leavers):
             team = self.rng.choice(caseload_teams)
             job = self.rng.choice([m.job_role for m in team.members if m.job_role in CASELOAD_JOBS])
-            role = {"social_worker": "social_worker", "family_support_worker": "family_support_worker",
-                    "family_help_practitioner": "family_help_practitioner"}[job]
+            role = {
+                "social_worker": "social_worker",
+                "family_support_worker": "family_support_worker",
+                "family_help_practitioner": "family_help_practitioner",
+            }[job]
             leavers.append(self._new_worker(role, job, team, active=False))
         return workers, leavers, demo
 
-    def _schools(self, localities: list[LocalityInfo], agencies: dict[str, list[tuple[Any, str]]],
-                 teams: list[TeamInfo]) -> list[SchoolInfo]:
+    def _schools(
+        self, localities: list[LocalityInfo], agencies: dict[str, list[tuple[Any, str]]], teams: list[TeamInfo]
+    ) -> list[SchoolInfo]:
         p = self.preset
         rng = self.rng
-        phases = (["primary"] * 78 + ["secondary"] * 15 + ["special"] * 3 + ["alternative"] * 2
-                  + ["nursery", "all_through"])
+        phases = (
+            ["primary"] * 78 + ["secondary"] * 15 + ["special"] * 3 + ["alternative"] * 2 + ["nursery", "all_through"]
+        )
+        rng.shuffle(phases)  # so that a small council gets secondary and special schools too
         suffix = {
             "primary": ("Primary School", "Primary Academy", "Infant School", "Junior School"),
             "secondary": ("Academy", "High School", "School", "Community College"),
@@ -362,8 +459,15 @@ class OrganisationBuilder:
             "all_through": ("All-Through Academy",),
             "post_16": ("Sixth Form College",),
         }
-        establishment_base = {"primary": 2000, "secondary": 4000, "special": 7000, "alternative": 1100,
-                              "nursery": 1000, "all_through": 4500, "post_16": 6900}
+        establishment_base = {
+            "primary": 2000,
+            "secondary": 4000,
+            "special": 7000,
+            "alternative": 1100,
+            "nursery": 1000,
+            "all_through": 4500,
+            "post_16": 6900,
+        }
         used_names: set[str] = set()
         used_urns: set[str] = set()
         used_estabs: set[str] = set()
@@ -373,9 +477,10 @@ class OrganisationBuilder:
         for team in teams:
             if team.kind == "family_support" and team.locality is not None:
                 named_contacts.setdefault(team.locality, []).extend(
-                    m for m in team.members if m.job_role in ("family_support_worker", "family_help_practitioner"))
+                    m for m in team.members if m.job_role in ("family_support_worker", "family_help_practitioner")
+                )
         for i in range(p.schools):
-            phase = "primary" if i == 0 else (phases[i % len(phases)] if i < len(phases) else rng.choice(phases))
+            phase = "primary" if i == 0 else phases[i % len(phases)]
             locality = i % len(localities)
             for attempt in range(50):
                 stem = rng.choice(names.SCHOOL_STEMS)
@@ -403,24 +508,46 @@ class OrganisationBuilder:
             dsl_email = f"dsl@{slug}.sch.{self.domain}"
             agency_id = self._uuid()
             stamp = self._stamp(p.years * 365, p.years * 365)
-            agency_rows.append(PartnerAgency(id=agency_id, name=name, kind="school", email=f"office@{slug}.sch."
-                                             f"{self.domain}", created_at=stamp, modified_at=stamp))
+            agency_rows.append(
+                PartnerAgency(
+                    id=agency_id,
+                    name=name,
+                    kind="school",
+                    email=f"office@{slug}.sch.{self.domain}",
+                    created_at=stamp,
+                    modified_at=stamp,
+                )
+            )
             agencies.setdefault("school", []).append((agency_id, name))
             loc = localities[locality]
-            postcode = (f"{rng.choice(loc.districts)} {rng.randint(1, 9)}"
-                        f"{rng.choice(names.INWARD_LETTERS)}{rng.choice(names.INWARD_LETTERS)}")
+            postcode = (
+                f"{rng.choice(loc.districts)} {rng.randint(1, 9)}"
+                f"{rng.choice(names.INWARD_LETTERS)}{rng.choice(names.INWARD_LETTERS)}"
+            )
             contacts = named_contacts.get(locality) or []
             contact = contacts[i % len(contacts)] if contacts else None
-            infos.append(SchoolInfo(
-                id=self._uuid(), urn=urn, name=name, phase=phase, locality=locality, establishment=estab,
-                agency_id=agency_id, dsl_name=f"{dsl_first} {dsl_last}", dsl_email=dsl_email, postcode=postcode,
-                named_contact_id=contact.id if contact else None, created_at=stamp,
-            ))
+            infos.append(
+                SchoolInfo(
+                    id=self._uuid(),
+                    urn=urn,
+                    name=name,
+                    phase=phase,
+                    locality=locality,
+                    establishment=estab,
+                    agency_id=agency_id,
+                    dsl_name=f"{dsl_first} {dsl_last}",
+                    dsl_email=dsl_email,
+                    postcode=postcode,
+                    named_contact_id=contact.id if contact else None,
+                    created_at=stamp,
+                )
+            )
         PartnerAgency.objects.bulk_create(agency_rows)
         return infos
 
-    def _partner_users(self, agencies: dict[str, list[tuple[Any, str]]], schools: list[SchoolInfo],
-                       demo: dict[str, WorkerInfo]) -> tuple[dict[str, list[WorkerInfo]], dict[int, WorkerInfo]]:
+    def _partner_users(
+        self, agencies: dict[str, list[tuple[Any, str]]], schools: list[SchoolInfo], demo: dict[str, WorkerInfo]
+    ) -> tuple[dict[str, list[WorkerInfo]], dict[int, WorkerInfo]]:
         p = self.preset
         users: dict[str, list[WorkerInfo]] = {}
         for kind, count in p.partner_users.items():
@@ -433,13 +560,27 @@ class OrganisationBuilder:
         spec = next(d for d in DEMO_USERS if d.username == "partner")
         for i, school in enumerate(schools):
             if i == 0:
-                worker = WorkerInfo(id=self._uuid(), username=spec.username, first_name=spec.first_name,
-                                    last_name=spec.last_name, role="partner", job_role="partner", team=None)
+                worker = WorkerInfo(
+                    id=self._uuid(),
+                    username=spec.username,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    role="partner",
+                    job_role="partner",
+                    team=None,
+                )
                 demo["partner"] = worker
             elif self.rng.random() < p.dsl_share:
                 first, _, last = school.dsl_name.partition(" ")
-                worker = WorkerInfo(id=self._uuid(), username=self._username(first, last), first_name=first,
-                                    last_name=last, role="partner", job_role="partner", team=None)
+                worker = WorkerInfo(
+                    id=self._uuid(),
+                    username=self._username(first, last),
+                    first_name=first,
+                    last_name=last,
+                    role="partner",
+                    job_role="partner",
+                    team=None,
+                )
             else:
                 continue
             worker.agency_id = school.agency_id
@@ -462,11 +603,23 @@ class OrganisationBuilder:
                 email = f"{w.username}@partners.{self.domain}"
             else:
                 email = f"{w.username}@{self.domain}"
-            rows.append(User(
-                id=w.id, password=password, username=w.username, first_name=w.first_name, last_name=w.last_name,
-                email=email, is_active=w.is_active, date_joined=joined, role=w.role, job_role=w.job_role,
-                team_id=w.team.id if w.team else None, partner_agency_id=w.agency_id, swe_number=swe,
-                employment=User.Employment.AGENCY if agency else User.Employment.PERMANENT,
-                fte=w.fte if w.id not in demo_ids else Decimal("1.00"),
-            ))
+            rows.append(
+                User(
+                    id=w.id,
+                    password=password,
+                    username=w.username,
+                    first_name=w.first_name,
+                    last_name=w.last_name,
+                    email=email,
+                    is_active=w.is_active,
+                    date_joined=joined,
+                    role=w.role,
+                    job_role=w.job_role,
+                    team_id=w.team.id if w.team else None,
+                    partner_agency_id=w.agency_id,
+                    swe_number=swe,
+                    employment=User.Employment.AGENCY if agency else User.Employment.PERMANENT,
+                    fte=w.fte if w.id not in demo_ids else Decimal("1.00"),
+                )
+            )
         User.objects.bulk_create(rows)

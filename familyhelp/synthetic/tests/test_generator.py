@@ -192,7 +192,9 @@ def test_restricted_demo_child_has_a_grant_for_the_manager(tiny: None) -> None:
     assert child.restricted_by == manager and child.restricted_reason
     assert RestrictedAccessGrant.objects.filter(person=child, user=manager, revoked_at__isnull=True).exists()
     on_team_caseload = ProfessionalInvolvement.objects.filter(
-        person=child, worker__team=manager.team, role__in=ProfessionalInvolvement.CASELOAD_ROLES,
+        person=child,
+        worker__team=manager.team,
+        role__in=ProfessionalInvolvement.CASELOAD_ROLES,
         end_date__isnull=True,
     )
     assert on_team_caseload.exists()

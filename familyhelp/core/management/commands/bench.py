@@ -130,8 +130,10 @@ def bench_generate(command: BaseCommand, options: dict[str, Any]) -> None:
         generate_seconds = time.perf_counter() - started
         peak_rss = _child_peak_rss_mb()
         with sqlite3.connect(database) as db:
-            counts = {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
-                      for _, table in GENERATE_TABLES}
+            counts = {
+                table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                for _, table in GENERATE_TABLES
+            }
             all_tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             total = sum(db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in all_tables)  # noqa: S608
         db.close()

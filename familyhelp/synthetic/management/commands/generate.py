@@ -28,18 +28,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--preset", choices=list(PRESETS), default="small",
-                            help="tiny (tests), small (demos; default) or large (a big county, a million people).")
+        parser.add_argument(
+            "--preset",
+            choices=list(PRESETS),
+            default="small",
+            help="tiny (tests), small (demos; default) or large (a big county, a million people).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
-        parser.add_argument("--today", type=_iso_date, default=None,
-                            help="Reference date every generated date is relative to (YYYY-MM-DD; default: "
-                                 "today). Fix it to get identical data on another day.")
+        parser.add_argument(
+            "--today",
+            type=_iso_date,
+            default=None,
+            help="Reference date every generated date is relative to (YYYY-MM-DD; default: "
+            "today). Fix it to get identical data on another day.",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = generate(preset=options["preset"], seed=options["seed"], today=options["today"],
-                              progress=not options["quiet"])
+            result = generate(
+                preset=options["preset"], seed=options["seed"], today=options["today"], progress=not options["quiet"]
+            )
         except DataExistsError as exc:
             raise CommandError(
                 f"{exc} `familyhelp generate` only fills an empty database. Point DATABASE_URL at a new "
@@ -56,6 +65,7 @@ class Command(BaseCommand):
             self.stdout.write("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items()))
             if result.caseloads:
                 c = result.caseloads
-                self.stdout.write(f"  children on a caseload now: {c.open_children:,} of {c.eligible_children:,} "
-                                  "current children")
+                self.stdout.write(
+                    f"  children on a caseload now: {c.open_children:,} of {c.eligible_children:,} current children"
+                )
         self.stdout.write("Sign in with the demonstration logins: `familyhelp demo_setup` lists them.")
