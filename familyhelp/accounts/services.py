@@ -115,6 +115,8 @@ def _check_account(values: dict[str, Any], *, exclude_pk: Any = None) -> dict[st
     scope_override = values.get("scope_override") or ""
     if scope_override and scope_override not in roles.Scope.values:
         add("scope_override", "Choose a record scope from the list")
+    elif scope_override and values.get("role") == roles.Role.PARTNER and scope_override != roles.Scope.REFERRED:
+        add("scope_override", "A partner agency user can only see the children they referred")
     return errors
 
 
@@ -237,7 +239,9 @@ def api_token_issue(*, actor: Any, user: User) -> str:
     require(can_manage_users(actor), REFUSED)
     if not user.is_active:
         raise DomainError("This account is deactivated: it cannot have an API token")
-    if roles.USE_API_TOKEN not in roles.ROLE_VERBS.get(user.role, frozenset()):
+    from familyhelp.api.authentication import role_may_use_token
+
+    if not role_may_use_token(user):
         raise DomainError(f"This user's role ({user.get_role_display()}) cannot use the API with a token")
     Token.objects.filter(user=user).delete()
     return str(Token.objects.create(user=user).key)

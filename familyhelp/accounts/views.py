@@ -85,6 +85,9 @@ class OtpSetupView(View):
         return self._render(request, TokenForm(), self._device(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        # Someone with only the password must not be able to add a second authenticator.
+        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+            return redirect("accounts:otp_verify")
         device = self._device(request)
         form = TokenForm(request.POST)
         if form.is_valid():

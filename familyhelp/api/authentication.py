@@ -16,8 +16,14 @@ from familyhelp.accounts.permissions import requires_second_factor
 
 
 def role_may_use_token(user: Any) -> bool:
-    """True when the user's role grants `accounts.use_api_token`."""
-    return roles.USE_API_TOKEN in roles.ROLE_VERBS.get(getattr(user, "role", ""), frozenset())
+    """True when the role grants `accounts.use_api_token` and is not one that must use two-factor
+    (a token cannot carry a second factor)."""
+    from django.conf import settings
+
+    role = getattr(user, "role", "")
+    if role in settings.FAMILYHELP_OTP_REQUIRED_ROLES:
+        return False
+    return roles.USE_API_TOKEN in roles.ROLE_VERBS.get(role, frozenset())
 
 
 class ApiTokenAuthentication(TokenAuthentication):

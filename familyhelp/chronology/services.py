@@ -6,11 +6,13 @@ from datetime import date, time
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.accounts.roles import ADD_CHRONOLOGY
 from familyhelp.chronology.kinds import KINDS
 from familyhelp.chronology.models import ChronologyEvent
+from familyhelp.core import clock
 from familyhelp.core.effective import check_effective_date, raise_if
 from familyhelp.core.errors import require
 
@@ -61,6 +63,10 @@ def chronology_add_significant_event(
     errors = check_effective_date(
         occurred_on, field="occurred_on", label="date it happened", person=person, late_reason=late_reason
     )
+    if occurred_on == clock.today() and occurred_time is not None and occurred_time > clock.now().astimezone(
+        timezone.get_current_timezone()
+    ).time():
+        errors.setdefault("occurred_time", []).append("The time it happened must be now or in the past")
     if not (summary or "").strip():
         errors.setdefault("summary", []).append("Describe what happened")
     elif len(summary) > 5000:

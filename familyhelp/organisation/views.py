@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -175,8 +176,9 @@ class PartnerAgencyEditView(EditView):
     update_arg = "partner_agency"
 
 
+@transaction.atomic
 def _create_user(*, actor: Any, scope_override: str = "", phone: str = "", **data: Any) -> Any:
-    """user_create does not take every field the form has: set the rest with an update."""
+    """user_create does not take every field the form has: set the rest with an update (one transaction)."""
     user = account_services.user_create(actor=actor, **data)
     if scope_override or phone:
         account_services.user_update(

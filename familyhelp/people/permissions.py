@@ -45,7 +45,8 @@ def _basis_q(user: Any, basis: str) -> Q | None:
             q |= provider(user)
         return q
     if basis == Scope.OWN:
-        q = Q(pk__in=_caseload_involvements().filter(worker=user).values("person_id"))
+        # their caseload, and the records they created themselves (so a new record can be opened)
+        q = Q(pk__in=_caseload_involvements().filter(worker=user).values("person_id")) | Q(created_by=user)
         for provider in RELATIONSHIP_PROVIDERS["own"]:
             q |= provider(user)
         return q
@@ -92,6 +93,8 @@ def scope_people(user: Any, qs: QuerySet[Person]) -> QuerySet[Person]:
     if q == Q():
         return qs
     in_scope = Person.objects.filter(q).values("pk")
+    if user.scope == Scope.REFERRED:  # partner users: only the children they referred, not the family
+        return qs.filter(pk__in=in_scope)
     related_adults = Relationship.objects.filter(related_person__in=in_scope).values("person_id")
     return qs.filter(Q(pk__in=in_scope) | Q(kind=Person.Kind.ADULT, pk__in=related_adults))
 
@@ -108,6 +111,8 @@ def scope_basis(user: Any, person: Person) -> Basis | None:
             return str(basis)
         if Person.objects.filter(q, pk=person.pk).exists():
             return str(basis)
+        if basis == Scope.REFERRED:
+            continue  # the adults around a referred child are not the partner's to see
         if (
             person.kind == Person.Kind.ADULT
             and Relationship.objects.filter(
@@ -142,7 +147,14 @@ class Access:
 
 
 def person_access(user: Any, person: Person) -> Access:
-    """Decide whether the user may read this person's record, and on what basis."""
+    """Decide whether the user may read this person's record, and on what basis.
+
+    A named grant on a restricted record opens it whatever the user's scope: the manager who granted
+    it chose that person. Without a grant, the record must be inside scope, and restricted records
+    then need break glass.
+    """
+    if person.is_restricted and has_verb(user, roles.VIEW_PERSON) and has_active_grant(user, person):
+        return Access(allowed=True, basis="grant")
     basis = scope_basis(user, person)
     if basis is None:
         return Access(allowed=False)

@@ -143,6 +143,13 @@ def family_get_for_user(user: Any, pk: Any) -> tuple[Family, list[FamilyMember]]
     return family, shown
 
 
+def family_chronology(family: Family, visible_members: list[FamilyMember]) -> list[ChronologyEvent]:
+    """A family's chronology limited to events about the family itself or members the user can see."""
+    visible = {m.person_id for m in visible_members}
+    qs = family.chronology.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")
+    return [e for e in qs[:500] if e.person_id is None or e.person_id in visible][:200]
+
+
 # --- Search -------------------------------------------------------------------------------------
 
 

@@ -120,6 +120,11 @@ def _clean_person_values(values: dict[str, Any], *, existing: Person | None = No
     return errors
 
 
+def _name_for_chronology(person: Person) -> str:
+    """How a second person is named in someone else's chronology: a restricted one by reference only."""
+    return f"restricted record {person.reference}" if person.is_restricted else person.full_name
+
+
 def _set_search_keys(person: Person) -> None:
     for key, value in matching.search_keys(person.given_names, person.family_name).items():
         setattr(person, key, value)
@@ -371,7 +376,7 @@ def relationship_add(
     chronology_record(
         actor=actor,
         kind="person.relationship_added",
-        summary=f"{forward.get_type_display()} of {related_person.full_name} recorded",
+        summary=f"{forward.get_type_display()} of {_name_for_chronology(related_person)} recorded",
         occurred_on=start_date or clock.today(),
         person=person,
         subject=forward,
@@ -379,7 +384,7 @@ def relationship_add(
     chronology_record(
         actor=actor,
         kind="person.relationship_added",
-        summary=f"{person.full_name} recorded as {forward.get_type_display().lower()}",
+        summary=f"{_name_for_chronology(person)} recorded as {forward.get_type_display().lower()}",
         occurred_on=start_date or clock.today(),
         person=related_person,
         subject=forward,
@@ -420,6 +425,12 @@ def family_add_member(
         raise DomainError("Choose the person's role in the family", field="role")
     if FamilyMember.objects.filter(family=family, person=person, end_date__isnull=True).exists():
         raise DomainError("This person is already a member of this family", field="person")
+    if start_date is not None:
+        raise_if(
+            check_effective_date(
+                start_date, field="start_date", label="date they joined", person=person, ask_late_reason=False
+            )
+        )
     member = FamilyMember.objects.create(
         family=family, person=person, role=role, start_date=start_date, created_by=actor, modified_by=actor
     )
@@ -567,6 +578,7 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
 @transaction.atomic
 def person_unrestrict(*, actor: Any, person: Person, reason: str) -> Person:
     """Remove a restriction."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
     require(can_restrict_person(actor, person), "You cannot change this record's restriction.")
     if not person.is_restricted:
         raise DomainError("This record is not restricted", field="reason")
@@ -591,6 +603,7 @@ def person_unrestrict(*, actor: Any, person: Person, reason: str) -> Person:
 @transaction.atomic
 def access_grant(*, actor: Any, person: Person, user: User, reason: str) -> RestrictedAccessGrant:
     """Name a user who may see a restricted record."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
     require(can_grant_access(actor, person), "You cannot grant access to this record.")
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():

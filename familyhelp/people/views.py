@@ -308,13 +308,16 @@ class NameAddView(PersonActionView):
 
 def _person_by_reference(user: Any, reference: str, field: str) -> Person:
     """Look up another person by reference, inside the user's scope (logged as a view)."""
+    # One message whether the reference does not exist or is not the user's to see, so that
+    # references outside the user's scope cannot be probed.
+    refused = DomainError("No person you can see has this reference", field=field)
     person = Person.objects.filter(reference=reference.strip().upper()).only("pk").first()
     if person is None:
-        raise DomainError("No person has this reference", field=field)
+        raise refused
     try:
         found, _ = selectors.person_get_for_user(user, person.pk, purpose="linked to another record")
     except PermissionDenied as exc:
-        raise DomainError("You do not have access to the person with this reference", field=field) from exc
+        raise refused from exc
     return found
 
 
@@ -494,7 +497,7 @@ class FamilyDetailView(View):
             family, members = selectors.family_get_for_user(request.user, pk)
         except Family.DoesNotExist as exc:
             raise Http404 from exc
-        events = family.chronology.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")[:200]
+        events = selectors.family_chronology(family, members)
         return render(
             request,
             "people/family.html",
@@ -520,7 +523,7 @@ class FamilyDetailView(View):
             else:
                 messages.success(request, "Added to the family")
                 return redirect("people:family", pk=family.pk)
-        events = family.chronology.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")[:200]
+        events = selectors.family_chronology(family, members)
         return render(
             request, "people/family.html", {"family": family, "members": members, "events": events, "form": form}
         )

@@ -126,3 +126,34 @@ def test_sign_out_by_get_without_timeout_does_not_sign_out(db, client):
     client.post(reverse("accounts:login"), {"username": "jo", "password": PASSWORD})
     client.get(reverse("accounts:logout"))
     assert client.get(reverse("frontend:home")).status_code == 200
+
+
+def test_setup_cannot_add_a_second_device_with_only_the_password(db, client):
+    user = UserFactory(username="boss", role=Role.ADMINISTRATOR, team=None)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.post(reverse("accounts:login"), {"username": "boss", "password": PASSWORD})
+    response = client.post(reverse("accounts:otp_setup"), {"token": "123456"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:otp_verify")
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert client.get(reverse("frontend:home"))["Location"] == reverse("accounts:otp_verify")
+
+
+def test_administrator_cannot_use_an_api_token(db, client):
+    from rest_framework.authtoken.models import Token
+
+    admin = UserFactory(username="boss", role=Role.ADMINISTRATOR, team=None)
+    token = Token.objects.create(user=admin)
+    response = client.get(reverse("api:user-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+
+
+def test_partner_scope_override_is_refused(db):
+    from familyhelp.accounts import services
+    from familyhelp.accounts.tests.factories import PartnerUserFactory
+    from familyhelp.core.errors import DomainError
+
+    admin = UserFactory(username="boss", role=Role.ADMINISTRATOR, team=None)
+    partner = PartnerUserFactory()
+    with pytest.raises(DomainError) as exc:
+        services.user_update(actor=admin, user=partner, expected_version=partner.version, scope_override="all")
+    assert "scope_override" in exc.value.errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 
@@ -38,6 +40,19 @@ class PersonSummarySerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(read_only=True, allow_null=True)
     is_unborn = serializers.BooleanField(read_only=True)
     expected_date_of_birth = serializers.DateField(read_only=True, allow_null=True)
+
+
+class RelatedPersonSerializer(PersonSummarySerializer):
+    """Another person shown beside a record: a restricted one is shown by reference only."""
+
+    is_restricted = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if getattr(instance, "is_restricted", False):
+            for key in ("given_names", "family_name", "date_of_birth", "expected_date_of_birth"):
+                data[key] = None if "date" in key else ""
+        return data
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from familyhelp.api.serializers.common import (
     PartnerAgencySummarySerializer,
     PersonSummarySerializer,
+    RelatedPersonSerializer,
     UserSummarySerializer,
 )
 from familyhelp.chronology.kinds import KINDS
@@ -207,7 +208,7 @@ class PersonAddressSerializer(serializers.Serializer):
 class RelationshipSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     type = serializers.CharField(read_only=True)
-    related_person = PersonSummarySerializer(read_only=True)
+    related_person = RelatedPersonSerializer(read_only=True)
     has_parental_responsibility = serializers.BooleanField(read_only=True)
     start_date = serializers.DateField(read_only=True, allow_null=True)
     end_date = serializers.DateField(read_only=True, allow_null=True)
@@ -346,7 +347,7 @@ class GrantSerializer(serializers.Serializer):
 
 class FamilyMemberSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
-    person = PersonSummarySerializer(read_only=True)
+    person = RelatedPersonSerializer(read_only=True)
     role = serializers.CharField(read_only=True)
     start_date = serializers.DateField(read_only=True, allow_null=True)
     end_date = serializers.DateField(read_only=True, allow_null=True)

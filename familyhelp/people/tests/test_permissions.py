@@ -122,3 +122,14 @@ def test_inactive_user_has_no_access(world):
     world.frontdoor.is_active = False
     world.frontdoor.save()
     assert not person_access(world.frontdoor, world.other).allowed
+
+
+def test_partner_cannot_see_parents_of_referred_child(world):
+    from familyhelp.people.models import Relationship
+    from familyhelp.people.tests.factories import AdultFactory
+
+    mum = AdultFactory(given_names="Ngozi", family_name="Okafor")
+    Relationship.objects.create(person=mum, related_person=world.referred, type=Relationship.Type.PARENT)
+    assert not person_access(world.partner, mum).allowed
+    assert mum.pk not in set(scope_people(world.partner, Person.objects.all()).values_list("pk", flat=True))
+    assert person_access(world.cp_worker, mum).allowed  # the worker holding the child does see the parent

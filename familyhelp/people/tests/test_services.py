@@ -125,12 +125,16 @@ def test_address_move_uses_effective_date_and_asks_reason_when_late(world):
     )
     assert first.address.postcode == "B91 3QB"
     assert first.address.locality == world.locality  # B91 is in North
-    # Recording a move 30 days after it happened needs a reason.
+    # A move in order (after the current one) but recorded 8 days late needs a reason.
+    first.start_date = datetime.date(2026, 2, 1)
+    first.save()
     with pytest.raises(DomainError) as exc:
         services.person_move_address(
-            actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA", moved_in_on=datetime.date(2026, 2, 8)
+            actor=world.sw, person=child, line_1="2 Low Rd", postcode="B90 1AA", moved_in_on=datetime.date(2026, 3, 2)
         )
-    assert "late_reason" in exc.value.errors or "moved_in_on" in exc.value.errors
+    assert list(exc.value.errors) == ["late_reason"]
+    first.start_date = datetime.date(2026, 3, 5)
+    first.save()
     # A move before the current address started is out of order.
     with pytest.raises(DomainError) as exc:
         services.person_move_address(
@@ -302,3 +306,65 @@ def test_chronology_and_access_log_are_append_only(world):
         ):
             cursor.execute(sql)
     assert AccessLog.objects.filter(reason="x").count() == 0
+
+
+def test_worker_can_open_a_record_they_created(world):
+    from familyhelp.people.permissions import person_access
+
+    person = services.person_create(actor=world.sw, given_names="New", family_name="Child")
+    assert person_access(world.sw, person).allowed
+    assert not person_access(world.eh_worker, person).allowed
+
+
+def test_named_grant_opens_restricted_record_outside_scope(world):
+    from familyhelp.people.permissions import person_access
+
+    services.person_restrict(actor=world.manager, person=world.own, reason="Child of a member of staff")
+    world.own.refresh_from_db()
+    assert not person_access(world.cp_worker, world.own).allowed  # another service's worker
+    services.access_grant(actor=world.manager, person=world.own, user=world.cp_worker, reason="Covering the case")
+    access = person_access(world.cp_worker, world.own)
+    assert access.allowed and access.basis == "grant"
+
+
+def test_restricted_relative_is_named_by_reference_in_chronology(world):
+    services.relationship_add(actor=world.sw, person=world.own, related_person=world.restricted, type="sibling")
+    summaries = list(ChronologyEvent.objects.filter(person=world.own).values_list("summary", flat=True))
+    assert any(world.restricted.reference in s for s in summaries)
+    assert not any(world.restricted.family_name in s for s in summaries)
+
+
+def test_family_member_start_date_is_checked(world):
+    family = services.family_create(actor=world.sw, name="O'Brien family", members=[(world.own, "child")])
+    with pytest.raises(DomainError) as exc:
+        services.family_add_member(
+            actor=world.sw,
+            family=family,
+            person=world.parent,
+            role="parent",
+            start_date=datetime.date.today() + datetime.timedelta(days=1),
+        )
+    assert "start_date" in exc.value.errors
+
+
+@freeze_time("2026-03-10 09:00")
+def test_significant_event_time_cannot_be_later_today(world):
+    from familyhelp.chronology.services import chronology_add_significant_event
+
+    with pytest.raises(DomainError) as exc:
+        chronology_add_significant_event(
+            actor=world.sw,
+            person=world.own,
+            occurred_on=datetime.date(2026, 3, 10),
+            occurred_time=datetime.time(17, 0),
+            summary="Visit",
+        )
+    assert "occurred_time" in exc.value.errors
+    event = chronology_add_significant_event(
+        actor=world.sw,
+        person=world.own,
+        occurred_on=datetime.date(2026, 3, 10),
+        occurred_time=datetime.time(8, 30),
+        summary="Visit",
+    )
+    assert event.occurred_time == datetime.time(8, 30)

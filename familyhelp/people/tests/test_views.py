@@ -201,8 +201,9 @@ def test_urls_and_logs_carry_no_names(world, client_for):
 
 def test_search_with_bad_identifiers_shows_field_errors(world, client_for):
     client = client_for(world.frontdoor)
-    response = client.post(reverse("people:search"), {"nhs_number": "485 777 3456", "postcode": "nowhere",
-                                                      "purpose": "new_contact"})
+    response = client.post(
+        reverse("people:search"), {"nhs_number": "485 777 3456", "postcode": "nowhere", "purpose": "new_contact"}
+    )
     errors = _error_summary(response)
     assert "Enter a valid NHS number: the check digit does not match" in errors
     assert "Enter a real postcode, like B91 3QB" in errors
