@@ -128,3 +128,19 @@ def test_auditor_reads_access_log(world, transactional_db, live_server, page, si
     expect(page.locator("table")).to_contain_text("Viewed a record")
     expect(page.locator("table")).to_contain_text(world.own.reference)
     axe_check(page)
+
+
+def test_idle_timeout_warns_and_keeps_signed_in(world, transactional_db, live_server, page, sign_in, axe_check,
+                                                settings):
+    """Two minutes before the idle timeout a dialog offers to stay signed in (here: a 125-second session)."""
+    settings.SESSION_COOKIE_AGE = 125
+    settings.FAMILYHELP_SESSION_WARNING_SECONDS = 120
+    sign_in(page, "sw")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible(timeout=20_000)
+    expect(dialog).to_contain_text("You’re about to be signed out")
+    axe_check(page)
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your work tray")  # still signed in
