@@ -130,8 +130,9 @@ def test_auditor_reads_access_log(world, transactional_db, live_server, page, si
     axe_check(page)
 
 
-def test_idle_timeout_warns_and_keeps_signed_in(world, transactional_db, live_server, page, sign_in, axe_check,
-                                                settings):
+def test_idle_timeout_warns_and_keeps_signed_in(
+    world, transactional_db, live_server, page, sign_in, axe_check, settings
+):
     """Two minutes before the idle timeout a dialog offers to stay signed in (here: a 125-second session)."""
     settings.SESSION_COOKIE_AGE = 125
     settings.FAMILYHELP_SESSION_WARNING_SECONDS = 120
