@@ -241,60 +241,78 @@ def _name_score(person: Person, given: str, family: str, aliases: list[PersonNam
     return best, reasons
 
 
+def _candidate_blocks(
+    given: str, family: str, dob: date | None, nhs: str, upn: str, postcode: str
+) -> list[tuple[Q, int]]:
+    """Indexed candidate sets ("blocks") for a search, each with a cap; scoring happens afterwards."""
+    blocks: list[tuple[Q, int]] = []
+    key_f, key_g = matching.phonetic(family), matching.phonetic(given)
+    if family:
+        alias_q = Q(phonetic_family=key_f) | Q(search_family__startswith=family[:3])
+        blocks.append((Q(pk__in=PersonName.objects.filter(alias_q).values("person_id")), 200))
+        if given:
+            first = given.split(" ")[0]
+            variants = sorted(matching.name_variants(given))
+            blocks += [
+                (Q(phonetic_family=key_f, phonetic_given=key_g), 1000),  # both sound alike
+                (Q(search_family__startswith=family[:3], search_given__startswith=first[:1]), 1000),
+                (Q(phonetic_given=key_g, search_family__startswith=family[:1]), 1000),  # a typo in the family name
+                (Q(phonetic_family=key_f, search_given__in=variants), 500),  # nicknames (Kate / Katherine)
+                (Q(phonetic_family=key_g, phonetic_given=key_f), 500),  # names the wrong way round
+                (Q(search_family__startswith=given[:3], search_given__startswith=family[:1]), 500),
+            ]
+        else:
+            blocks.append((Q(phonetic_family=key_f) | Q(search_family__startswith=family[:3]), 2000))
+    elif given:
+        blocks.append((Q(phonetic_given=key_g) | Q(search_given__startswith=given[:3]), 2000))
+    if dob:
+        dob_q = _dob_candidates(dob)
+        if family:
+            dob_q &= Q(phonetic_family=key_f) | Q(search_family__startswith=family[:1])
+        elif given:
+            dob_q &= Q(phonetic_given=key_g) | Q(search_given__startswith=given[:1])
+        blocks.append((dob_q, 2000))
+    if nhs:
+        blocks.append((Q(nhs_number=nhs), 50))
+    if upn:
+        blocks.append((Q(upn=upn) | Q(former_upn=upn), 50))
+    if postcode:
+        blocks.append((Q(pk__in=PersonAddress.objects.filter(address__postcode=postcode).values("person_id")), 500))
+    return blocks
+
+
 def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50) -> list[SearchResult]:
     """Typo-tolerant search over people the user may see; the search and its criteria are logged."""
     if not has_verb(user, roles.SEARCH_PERSON):
         raise PermissionDenied("Your role cannot search for people.")
     given = matching.fold(criteria.given_names)
     family = matching.fold(criteria.family_name)
-    block = Q()
-    any_block = False
-    if family:
-        key = matching.phonetic(family)
-        fam_q = Q(phonetic_family=key) | Q(search_family__startswith=family[:3])
-        fam_q |= Q(
-            pk__in=PersonName.objects.filter(Q(phonetic_family=key) | Q(search_family__startswith=family[:3])).values(
-                "person_id"
-            )
-        )
-        if given:  # given and family names entered the wrong way round
-            fam_q |= Q(phonetic_family=matching.phonetic(given), phonetic_given=key)
-        block |= fam_q
-        any_block = True
-    elif given:
-        block |= Q(phonetic_given=matching.phonetic(given)) | Q(search_given__startswith=given[:3])
-        any_block = True
-    if criteria.date_of_birth:
-        block |= _dob_candidates(criteria.date_of_birth)
-        any_block = True
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
-    for key, cleaner in (("nhs_number", identifiers.clean_nhs_number), ("upn", identifiers.clean_upn),
-                         ("postcode", identifiers.clean_postcode)):
+    for key, cleaner in (
+        ("nhs_number", identifiers.clean_nhs_number),
+        ("upn", identifiers.clean_upn),
+        ("postcode", identifiers.clean_postcode),
+    ):
         try:
             cleaned[key] = cleaner(getattr(criteria, key)) if getattr(criteria, key) else ""
         except ValueError as exc:
             errors[key] = [str(exc)]
     if errors:
         raise DomainError(errors=errors)
-    nhs, upn = cleaned["nhs_number"], cleaned["upn"]
-    if nhs:
-        block |= Q(nhs_number=nhs)
-        any_block = True
-    if upn:
-        block |= Q(upn=upn) | Q(former_upn=upn)
-        any_block = True
-    postcode = cleaned["postcode"]
-    if postcode:
-        block |= Q(pk__in=PersonAddress.objects.filter(address__postcode=postcode).values("person_id"))
-        any_block = True
+    nhs, upn, postcode = cleaned["nhs_number"], cleaned["upn"], cleaned["postcode"]
+    blocks = _candidate_blocks(given, family, criteria.date_of_birth, nhs, upn, postcode)
     results: list[SearchResult] = []
-    if any_block:
+    if blocks:
+        # Each block is small and indexed; a block is capped so one common name cannot crowd out the rest.
+        pks: set[Any] = set()
+        for q, cap in blocks:
+            pks.update(scope_people(user, Person.objects.filter(q)).values_list("pk", flat=True)[:cap])
         candidates = list(
-            scope_people(user, Person.objects.filter(block)).prefetch_related(
+            Person.objects.filter(pk__in=pks).prefetch_related(
                 "other_names",
                 Prefetch("addresses", queryset=PersonAddress.objects.select_related("address")),
-            )[:2000]
+            )
         )
         for person in candidates:
             score = 0.0

@@ -155,3 +155,126 @@ def bench_generate(command: BaseCommand, options: dict[str, Any]) -> None:
             out.write(f"  kept {database}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- bench search ---------------------------------------------------------------------------------
+def _search_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--preset", default="small", help="Council to generate when --database is not given.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", default="", help="An existing generated SQLite file to search instead.")
+    parser.add_argument("--queries", type=int, default=300, help="How many searches (default 300).")
+    parser.add_argument("--username", default="frontdoor", help="Who searches (default the front door).")
+    parser.add_argument("--in-process", action="store_true", help=argparse_suppress())
+
+
+def argparse_suppress() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _variants(rng: Any, person: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The kinds of search a front door makes for a known child, with the mistakes people make."""
+    from datetime import date
+
+    given, family = person.given_names.split(" ")[0], person.family_name
+    out: list[tuple[str, dict[str, Any]]] = [("exact name", {"given_names": given, "family_name": family})]
+    if len(family) > 4:
+        i = rng.randrange(1, len(family) - 1)
+        out.append(("typo in family name", {"given_names": given, "family_name": family[:i] + family[i + 1 :]}))
+    out.append(("names swapped", {"given_names": family, "family_name": given}))
+    dob = person.date_of_birth
+    if dob:
+        out.append(("family name and date of birth", {"family_name": family, "date_of_birth": dob}))
+        if dob.day <= 12 and dob.day != dob.month:
+            out.append(("day and month swapped", {"date_of_birth": date(dob.year, dob.day, dob.month),
+                                                  "family_name": family}))
+    if person.nhs_number:
+        out.append(("NHS number", {"nhs_number": person.nhs_number}))
+    return out
+
+
+def _search_in_process(command: BaseCommand, options: dict[str, Any]) -> None:
+    import random
+    import statistics
+
+    from familyhelp.accounts.models import User
+    from familyhelp.people.models import Person
+    from familyhelp.people.selectors import SearchCriteria, person_search_for_user
+
+    out = command.stdout
+    user = User.objects.get(username=options["username"])
+    rng = random.Random(options["seed"])  # noqa: S311 - sampling, not security
+    total = Person.objects.filter(kind="child").exclude(family_name="").count()
+    if not total:
+        raise CommandError("No children in this database: generate a council first.")
+    ids = Person.objects.filter(kind="child").exclude(family_name="").exclude(is_restricted=True).values_list(
+        "pk", flat=True
+    )
+    picks = [ids[rng.randrange(0, min(total, 50_000))] for _ in range(max(1, options["queries"] // 4))]
+    timings: dict[str, list[float]] = {}
+    found: dict[str, list[int]] = {}
+    runs = 0
+    for pk in picks:
+        person = Person.objects.get(pk=pk)
+        for label, fields in _variants(rng, person):
+            if runs >= options["queries"]:
+                break
+            criteria = SearchCriteria(**fields)
+            started = time.perf_counter()
+            results = person_search_for_user(user, criteria, purpose="bench")
+            timings.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+            rank = next((i for i, r in enumerate(results) if r.person.pk == person.pk), None)
+            found.setdefault(label, []).append(-1 if rank is None else rank)
+            runs += 1
+    everything = [t for ts in timings.values() for t in ts]
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    people = Person.objects.count()
+    out.write("")
+    out.write(f"bench search: {runs} searches as {user.username} over {people:,} people")
+    out.write(f"  {'kind of search':<32}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'top 1':>8}{'top 5':>8}")
+    for label, ts in timings.items():
+        ranks = found[label]
+        top1 = sum(1 for r in ranks if r == 0) / len(ranks)
+        top5 = sum(1 for r in ranks if 0 <= r < 5) / len(ranks)
+        out.write(f"  {label:<32}{len(ts):>5}{statistics.median(ts):>9.1f}{pct(ts, 0.95):>9.1f}{max(ts):>9.1f}"
+                  f"{top1:>8.0%}{top5:>8.0%}")
+    out.write(f"  {'all':<32}{len(everything):>5}{statistics.median(everything):>9.1f}"
+              f"{pct(everything, 0.95):>9.1f}{max(everything):>9.1f}")
+
+
+@benchmark(
+    "search",
+    "Time typo-tolerant person searches (exact, typo, swapped names, date of birth, NHS number) against a "
+    "generated council and report latency percentiles and how often the child is ranked first / in the top 5.",
+    arguments=_search_arguments,
+)
+def bench_search(command: BaseCommand, options: dict[str, Any]) -> None:
+    """Run the searches in a subprocess pointed at a generated (temporary or given) SQLite database."""
+    if options["in_process"]:
+        _search_in_process(command, options)
+        return
+    workdir = None
+    database = Path(options["database"]) if options["database"] else None
+    base = [sys.executable, "-m", "familyhelp"]
+    try:
+        if database is None:
+            workdir = Path(tempfile.mkdtemp(prefix="familyhelp-bench-"))
+            database = workdir / "bench.sqlite3"
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        if workdir is not None:
+            subprocess.run([*base, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+            subprocess.run([*base, "generate", "--preset", options["preset"], "--seed", str(options["seed"]),  # noqa: S603
+                            "--quiet"], env=env, check=True)
+        subprocess.run([*base, "bench", "search", "--in-process", "--queries", str(options["queries"]),  # noqa: S603
+                        "--seed", str(options["seed"]), "--username", options["username"]], env=env, check=True)
+    except subprocess.CalledProcessError as exc:
+        raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
+    finally:
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
