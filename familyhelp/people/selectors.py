@@ -241,6 +241,16 @@ def _name_score(person: Person, given: str, family: str, aliases: list[PersonNam
     return best, reasons
 
 
+def _prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as an index range ([prefix, next prefix)) rather than LIKE, which SQLite
+    and PostgreSQL cannot serve from a plain index. Search keys are folded to lower-case letters and spaces."""
+    prefix = prefix.rstrip()
+    if not prefix:
+        return Q(pk__in=[])
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def _candidate_blocks(
     given: str, family: str, dob: date | None, nhs: str, upn: str, postcode: str
 ) -> list[tuple[Q, int]]:
@@ -248,29 +258,29 @@ def _candidate_blocks(
     blocks: list[tuple[Q, int]] = []
     key_f, key_g = matching.phonetic(family), matching.phonetic(given)
     if family:
-        alias_q = Q(phonetic_family=key_f) | Q(search_family__startswith=family[:3])
+        alias_q = Q(phonetic_family=key_f) | _prefix_q("search_family", family[:3])
         blocks.append((Q(pk__in=PersonName.objects.filter(alias_q).values("person_id")), 200))
         if given:
             first = given.split(" ")[0]
             variants = sorted(matching.name_variants(given))
             blocks += [
                 (Q(phonetic_family=key_f, phonetic_given=key_g), 1000),  # both sound alike
-                (Q(search_family__startswith=family[:3], search_given__startswith=first[:1]), 1000),
-                (Q(phonetic_given=key_g, search_family__startswith=family[:1]), 1000),  # a typo in the family name
+                (_prefix_q("search_family", family[:3]) & _prefix_q("search_given", first[:1]), 1000),
+                (Q(phonetic_given=key_g) & _prefix_q("search_family", family[:1]), 1000),  # a typo in the family name
                 (Q(phonetic_family=key_f, search_given__in=variants), 500),  # nicknames (Kate / Katherine)
                 (Q(phonetic_family=key_g, phonetic_given=key_f), 500),  # names the wrong way round
-                (Q(search_family__startswith=given[:3], search_given__startswith=family[:1]), 500),
+                (_prefix_q("search_family", given[:3]) & _prefix_q("search_given", family[:1]), 500),
             ]
         else:
-            blocks.append((Q(phonetic_family=key_f) | Q(search_family__startswith=family[:3]), 2000))
+            blocks.append((Q(phonetic_family=key_f) | _prefix_q("search_family", family[:3]), 2000))
     elif given:
-        blocks.append((Q(phonetic_given=key_g) | Q(search_given__startswith=given[:3]), 2000))
+        blocks.append((Q(phonetic_given=key_g) | _prefix_q("search_given", given[:3]), 2000))
     if dob:
         dob_q = _dob_candidates(dob)
         if family:
-            dob_q &= Q(phonetic_family=key_f) | Q(search_family__startswith=family[:1])
+            dob_q &= Q(phonetic_family=key_f) | _prefix_q("search_family", family[:1])
         elif given:
-            dob_q &= Q(phonetic_given=key_g) | Q(search_given__startswith=given[:1])
+            dob_q &= Q(phonetic_given=key_g) | _prefix_q("search_given", given[:1])
         blocks.append((dob_q, 2000))
     if nhs:
         blocks.append((Q(nhs_number=nhs), 50))
