@@ -13,6 +13,7 @@ from familyhelp.accounts.models import Notification, User
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.audit.models import AccessLog
 from familyhelp.core import clock
+from familyhelp.organisation.selectors import caseload_filter
 from familyhelp.people.models import Person, ProfessionalInvolvement
 
 
@@ -60,15 +61,10 @@ def work_tray_for_user(user: Any) -> list[TraySection]:
         sections.append(TraySection("caseload", "Children I work with", "No children are allocated to you.", mine))
     if user.role in (roles.Role.TEAM_MANAGER, roles.Role.SENIOR_LEADER) and user.team_id:
         team_filter = Q(team=user.team) if user.role == roles.Role.TEAM_MANAGER else Q(team__service=user.team.service)
-        today = clock.today()
         workers = list(
             User.objects.filter(team_filter, is_active=True)
             .annotate(
-                caseload=Count(
-                    "involvements",
-                    filter=Q(involvements__role__in=ProfessionalInvolvement.CASELOAD_ROLES)
-                    & (Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gte=today)),
-                )
+                caseload=Count("involvements__person", filter=caseload_filter(), distinct=True)
             )
             .order_by("last_name", "first_name")
         )

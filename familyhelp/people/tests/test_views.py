@@ -208,3 +208,17 @@ def test_search_with_bad_identifiers_shows_field_errors(world, client_for):
     assert "Enter a valid NHS number: the check digit does not match" in errors
     assert "Enter a real postcode, like B91 3QB" in errors
     assert not AccessLog.objects.filter(action="search").exists()
+
+
+def test_manager_tray_counts_children_not_involvements(world, client_for):
+    """A child held by one worker in two caseload roles counts once, as on the organisation page."""
+    from familyhelp.people.tests.factories import InvolvementFactory
+
+    InvolvementFactory(person=world.own, worker=world.sw, role="lead_practitioner")
+    soup = _soup(client_for(world.manager).get(reverse("frontend:home")))
+    rows = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[-1].get_text(strip=True)
+        for tr in soup.select("#tray-team ~ table tbody tr")
+    }
+    assert rows[str(world.sw)] == "1"
+    assert rows[str(world.colleague)] == "2"
