@@ -53,6 +53,14 @@ class Person(VersionedModel):
     restricted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="Set when this record was found to be a duplicate and merged into another; undone by unmerge.",
+    )
     # Search keys maintained by services (lower-cased, accents folded; phonetic codes).
     search_given = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     search_family = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
