@@ -37,9 +37,13 @@ INSTALLED_APPS = [
     "familyhelp.people",
     "familyhelp.chronology",
     "familyhelp.audit",
+    "familyhelp.directory",
+    "familyhelp.frontdoor",
+    "familyhelp.casework",
     "familyhelp.frontend",
     "familyhelp.api",
     "familyhelp.synthetic",
+    "familyhelp.dedup",
 ]
 
 MIDDLEWARE = [
@@ -235,3 +239,13 @@ DEFAULT_FROM_EMAIL = "family-help@localhost"
 FAMILYHELP_LATE_RECORDING_DAYS = int(os.environ.get("FAMILYHELP_LATE_RECORDING_DAYS", 7))
 # How long a break-glass grant lasts.
 FAMILYHELP_BREAK_GLASS_HOURS = 8
+
+# --- Notifications (familyhelp.core.notify) -------------------------------------------------------
+FAMILYHELP_NOTIFIER = os.environ.get("FAMILYHELP_NOTIFIER", "console")  # console | file | notify | dotted path
+FAMILYHELP_NOTIFIER_FILE = os.environ.get("FAMILYHELP_NOTIFIER_FILE", str(VAR_DIR / "notifications.jsonl"))
+FAMILYHELP_NOTIFY_BASE_URL = os.environ.get("FAMILYHELP_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+FAMILYHELP_NOTIFY_SERVICE_ID = os.environ.get("FAMILYHELP_NOTIFY_SERVICE_ID", "")
+FAMILYHELP_NOTIFY_SECRET = os.environ.get("FAMILYHELP_NOTIFY_SECRET", "")
+FAMILYHELP_NOTIFY_TEMPLATES = {
+    "referral_outcome": os.environ.get("FAMILYHELP_NOTIFY_TEMPLATE_REFERRAL_OUTCOME", ""),
+}

@@ -141,6 +141,8 @@ class Notification(BaseModel):
     class Kind(models.TextChoices):
         BREAK_GLASS = "break_glass", "Break-glass access"
         ACCESS_GRANTED = "access_granted", "Access granted"
+        REFERRAL_OUTCOME = "referral_outcome", "Outcome of a referral"
+        AUTHORISATION = "authorisation", "A decision to authorise"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

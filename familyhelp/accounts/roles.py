@@ -51,6 +51,14 @@ MANAGE_ORGANISATION = "organisation.manage_organisation"
 MANAGE_USERS = "accounts.manage_users"
 VIEW_ACCESS_LOG = "audit.view_accesslog"
 USE_API_TOKEN = "accounts.use_api_token"
+MANAGE_DUPLICATES = "dedup.manage_duplicates"
+# The front door (MASH).
+VIEW_CONTACT = "frontdoor.view_contact"
+ADD_CONTACT = "frontdoor.add_contact"
+SUBMIT_REFERRAL = "frontdoor.submit_referral"
+PROPOSE_DECISION = "frontdoor.propose_decision"
+AUTHORISE_DECISION = "frontdoor.authorise_decision"
+MANAGE_FRONT_DOOR = "frontdoor.manage_front_door"
 
 ALL_VERBS = [
     VIEW_PERSON,
@@ -66,26 +74,48 @@ ALL_VERBS = [
     MANAGE_USERS,
     VIEW_ACCESS_LOG,
     USE_API_TOKEN,
+    MANAGE_DUPLICATES,
+    VIEW_CONTACT,
+    ADD_CONTACT,
+    SUBMIT_REFERRAL,
+    PROPOSE_DECISION,
+    AUTHORISE_DECISION,
+    MANAGE_FRONT_DOOR,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
 
+_FRONT_DOOR = {VIEW_CONTACT, ADD_CONTACT, PROPOSE_DECISION}
+
 ROLE_VERBS: dict[str, frozenset[str]] = {
-    Role.FRONT_DOOR: frozenset(_PRACTITIONER),
+    Role.FRONT_DOOR: frozenset(_PRACTITIONER | _FRONT_DOOR),
     Role.SOCIAL_WORKER: frozenset(_PRACTITIONER),
     Role.FAMILY_SUPPORT_WORKER: frozenset(_PRACTITIONER),
     Role.FAMILY_HELP_PRACTITIONER: frozenset(_PRACTITIONER),
-    Role.TEAM_MANAGER: frozenset(_PRACTITIONER | {RESTRICT_PERSON, GRANT_ACCESS}),
+    Role.TEAM_MANAGER: frozenset(
+        _PRACTITIONER | _FRONT_DOOR | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES}
+    ),
     Role.SPECIALIST_COORDINATOR: frozenset(
         {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
     ),
     Role.SENIOR_LEADER: frozenset(
-        {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, RESTRICT_PERSON, GRANT_ACCESS, VIEW_ORGANISATION}
+        {
+            VIEW_PERSON,
+            SEARCH_PERSON,
+            BREAK_GLASS,
+            RESTRICT_PERSON,
+            GRANT_ACCESS,
+            VIEW_ORGANISATION,
+            VIEW_CONTACT,
+            MANAGE_DUPLICATES,
+        }
     ),
     Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN}),
-    Role.ADMINISTRATOR: frozenset({VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset(
+        {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES}
+    ),
     Role.AUDITOR: frozenset({VIEW_ACCESS_LOG, VIEW_ORGANISATION}),
-    Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN}),
+    Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN, SUBMIT_REFERRAL}),
 }
 
 ROLE_SCOPE: dict[str, str] = {

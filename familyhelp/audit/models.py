@@ -31,6 +31,7 @@ class AccessLog(AppendOnlyModel):
         REFERRED = "referred", "Referred by them"
         GRANT = "grant", "Named grant"
         BREAK_GLASS = "break_glass", "Break glass"
+        FRONT_DOOR = "front_door", "Front-door work on a contact"
         NONE = "none", "No basis"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -16,15 +16,30 @@ KINDS: dict[str, str] = {
     "person.professional_ended": "Professional no longer involved",
     "person.access_granted": "Access granted to a restricted record",
     "person.access_revoked": "Access to a restricted record removed",
+    "person.merged": "Duplicate record merged",
+    "person.unmerged": "Merge of a duplicate record undone",
     "family.created": "Family recorded",
     "family.member_added": "Joined family",
     "family.member_ended": "Left family",
     "note.significant_event": "Significant event",
+    "frontdoor.contact": "Contact received at the front door",
+    "frontdoor.decision": "Front-door decision",
+    "casework.case_opened": "Case opened",
+    "casework.stepped_up": "Stepped up",
+    "casework.referral": "Referral to children's social care",
 }
 
 # Kinds grouped for the timeline filter.
 GROUPS: dict[str, list[str]] = {
-    "Record": ["person.created", "person.updated", "person.restricted", "person.unrestricted", "person.name_added"],
+    "Record": [
+        "person.created",
+        "person.updated",
+        "person.restricted",
+        "person.unrestricted",
+        "person.name_added",
+        "person.merged",
+        "person.unmerged",
+    ],
     "Address and family": [
         "person.address_added",
         "person.address_ended",
@@ -37,6 +52,13 @@ GROUPS: dict[str, list[str]] = {
     "Professionals": ["person.professional_added", "person.professional_ended"],
     "Access": ["person.access_granted", "person.access_revoked"],
     "Significant events": ["note.significant_event"],
+    "Front door and referrals": [
+        "frontdoor.contact",
+        "frontdoor.decision",
+        "casework.case_opened",
+        "casework.stepped_up",
+        "casework.referral",
+    ],
 }
 
 

@@ -25,10 +25,16 @@ from __future__ import annotations
 
 import threading
 from array import array
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 __all__ = [
+    "OFFICE_CLOSES",
+    "OFFICE_OPENS",
     "add_working_days",
+    "add_working_days_at",
+    "add_working_hours",
+    "working_hours_between",
     "is_working_day",
     "next_working_day",
     "previous_working_day",
@@ -219,3 +225,84 @@ def next_working_day(d: date) -> date:
 def previous_working_day(d: date) -> date:
     """Return the last working day strictly before d."""
     return add_working_days(d, -1)
+
+
+# --- Working hours (front-door clocks) ------------------------------------------------------------
+# Office hours on working days, in the council's time zone. A clock in working hours only runs
+# while the office is open; see docs/domain/working-days.md.
+OFFICE_OPENS = time(9, 0)
+OFFICE_CLOSES = time(17, 0)
+_LONDON = ZoneInfo("Europe/London")
+
+
+def _local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("working-hour functions take an aware datetime")
+    return moment.astimezone(_LONDON)
+
+
+def _at(day: date, clock_time: time) -> datetime:
+    return datetime.combine(day, clock_time, tzinfo=_LONDON)
+
+
+def _open_moment(moment: datetime, opens: time, closes: time) -> datetime:
+    """The first moment at or after `moment` when the office is open (local time)."""
+    local = _local(moment)
+    day = local.date()
+    if is_working_day(day):
+        if local.time() < opens:
+            return _at(day, opens)
+        if local.time() < closes:
+            return local
+    return _at(next_working_day(day), opens)
+
+
+def add_working_hours(
+    start: datetime, hours: float, *, opens: time = OFFICE_OPENS, closes: time = OFFICE_CLOSES
+) -> datetime:
+    """The moment `hours` of office time after `start` (office hours on working days only).
+
+    A clock started outside office hours starts when the office next opens; a deadline that falls
+    exactly at closing time stays at closing time rather than moving to the next morning.
+    """
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    current = _open_moment(start, opens, closes)
+    remaining = timedelta(hours=hours)
+    while True:
+        close_today = _at(current.date(), closes)
+        available = close_today - current
+        if remaining <= available:
+            return current + remaining
+        remaining -= available
+        current = _at(next_working_day(current.date()), opens)
+
+
+def working_hours_between(
+    start: datetime, end: datetime, *, opens: time = OFFICE_OPENS, closes: time = OFFICE_CLOSES
+) -> float:
+    """Office hours elapsed from start to end (negative if end is before start)."""
+    if end < start:
+        return -working_hours_between(end, start, opens=opens, closes=closes)
+    a, b = _local(start), _local(end)
+    total = timedelta(0)
+    day = a.date()
+    while day <= b.date():
+        if is_working_day(day):
+            lo = max(a, _at(day, opens))
+            hi = min(b, _at(day, closes))
+            if hi > lo:
+                total += hi - lo
+        day = date.fromordinal(day.toordinal() + 1)
+    return total.total_seconds() / 3600
+
+
+def add_working_days_at(
+    start: datetime, n: int, *, opens: time = OFFICE_OPENS, closes: time = OFFICE_CLOSES
+) -> datetime:
+    """The same office time on the n-th working day after `start` (started outside office hours: from
+    the next opening). A contact received on Monday at 10:00 with a one-working-day clock is due on
+    Tuesday at 10:00; one received on Friday evening is due on Tuesday at 09:00."""
+    begun = _open_moment(start, opens, closes)
+    due_day = add_working_days(begun.date(), n)
+    return _at(due_day, begun.timetz().replace(tzinfo=None))

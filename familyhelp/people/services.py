@@ -143,11 +143,46 @@ def _set_disabilities(person: Person, codes: Iterable[str]) -> None:
     PersonDisability.objects.bulk_create([PersonDisability(person=person, code=c) for c in codes if c not in existing])
 
 
+SEARCH_BEFORE_CREATE_MINUTES = 60
+SEARCH_REFUSAL = (
+    "Search for this person before recording them, so the same person is not recorded twice: you have not "
+    "searched for this name, date of birth or NHS number in the last hour"
+)
+
+
+def _searched_for(actor: Any, values: dict[str, Any]) -> bool:
+    """True when the actor searched, in the last hour, for a similar name, the same date of birth or NHS number.
+
+    The access log is the evidence: every person search is written there with its criteria.
+    """
+    from rapidfuzz.distance import JaroWinkler
+
+    since = clock.now() - timedelta(minutes=SEARCH_BEFORE_CREATE_MINUTES)
+    searches = AccessLog.objects.filter(user=actor, action=AccessLog.Action.SEARCH, at__gte=since).order_by("-at")
+    words = set(matching.fold(f"{values.get('given_names', '')} {values.get('family_name', '')}").split())
+    dob = values.get("date_of_birth")
+    nhs = values.get("nhs_number") or ""
+    for criteria in searches.values_list("criteria", flat=True)[:100]:
+        criteria = criteria or {}
+        if dob and criteria.get("date_of_birth") == dob.isoformat():
+            return True
+        if nhs and criteria.get("nhs_number", "").replace(" ", "") == nhs:
+            return True
+        searched = set(matching.fold(f"{criteria.get('given_names', '')} {criteria.get('family_name', '')}").split())
+        if any(JaroWinkler.similarity(a, b) >= 0.85 for a in words for b in searched):
+            return True
+    return False
+
+
 @transaction.atomic
 def person_create(
     *, actor: Any, kind: str = Person.Kind.CHILD, disabilities: Iterable[str] = (), **values: Any
 ) -> Person:
-    """Record a new person (child, unborn child or adult) and start their chronology."""
+    """Record a new person (child, unborn child or adult) and start their chronology.
+
+    Refused unless the actor has searched for them first (a similar name, the date of birth or NHS number
+    in the last hour), so the front door does not record a known child twice.
+    """
     require(has_verb(actor, roles.ADD_PERSON), "Your role cannot add people.")
     unknown = set(values) - set(PERSON_FIELDS)
     if unknown:
@@ -155,6 +190,8 @@ def person_create(
     values["kind"] = kind
     errors = _clean_person_values(values)
     raise_if(errors)
+    if not _searched_for(actor, values):
+        raise DomainError(SEARCH_REFUSAL)
     person = Person(**values)
     person.reference = person_reference(next_value("person"))
     person.created_by = person.modified_by = actor

@@ -31,6 +31,28 @@ def logged(user, action, person=None, **filters) -> list[AccessLog]:
 # --- create ---------------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _searched_first(request, monkeypatch):
+    """Most create tests are about other rules; the search-before-create tests below use the real rule."""
+    if "real_search_rule" not in request.keywords:
+        from familyhelp.people import services
+
+        monkeypatch.setattr(services, "_searched_for", lambda actor, values: True)
+
+
+@pytest.mark.real_search_rule
+def test_create_is_refused_until_the_user_has_searched(api_as, world):
+    client = api_as(world.frontdoor)
+    response = client.post(PEOPLE, {"given_names": "Ava", "family_name": "Jones"}, format="json")
+    assert response.status_code == 400
+    assert "Search for this person before recording them" in str(response.json())
+    assert not Person.objects.filter(family_name="Jones").exists()
+    found = client.post(f"{PEOPLE}search/", {"family_name": "Jones", "purpose": "new_contact"}, format="json")
+    assert found.status_code == 200
+    response = client.post(PEOPLE, {"given_names": "Ava", "family_name": "Jones"}, format="json")
+    assert response.status_code == 201
+
+
 @pytest.mark.parametrize(
     ("given", "family"),
     [("Zoë", "O'Brien"), ("Minh", "Nguyễn"), ("Siobhán", "Ní Bhraonáin"), ("Madonna", ""), ("", "Okafor")],

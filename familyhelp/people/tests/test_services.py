@@ -20,6 +20,13 @@ from familyhelp.people.permissions import person_access
 TODAY = "2026-03-10"
 
 
+@pytest.fixture(autouse=True)
+def _searched_first(monkeypatch):
+    """These tests are about other rules; the search-before-create rule has tests of its own
+    (test_search_before_create.py)."""
+    monkeypatch.setattr(services, "_searched_for", lambda actor, values: True)
+
+
 @pytest.mark.parametrize(
     ("given", "family"),
     [("Zoë", "O'Brien"), ("Minh Anh", "Nguyễn"), ("Madonna", ""), ("", "Ørsted"), ("Ní", "Bhriain-Ó Sé")],

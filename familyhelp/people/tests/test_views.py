@@ -111,6 +111,18 @@ def test_create_person_with_errors_then_success(world, client_for):
     assert "The date of birth must be today or in the past" in errors
     assert any("NHS number" in e for e in errors)
     assert not Person.objects.filter(nhs_number="123").exists()
+    new_child = {
+        "kind": "child",
+        "given_names": "Nguyễn Văn",
+        "family_name": "",
+        "sex": "M",
+        "ethnicity": "AOTH",
+        "disabilities": ["AUT"],
+    }
+    response = client.post(reverse("people:create"), new_child)  # not searched for yet: refused
+    assert any("Search for this person before recording them" in e for e in _error_summary(response))
+    assert not Person.objects.filter(given_names="Nguyễn Văn").exists()
+    client.post(reverse("people:search"), {"given_names": "Nguyen", "purpose": "new_contact"})
     response = client.post(
         reverse("people:create"),
         {
