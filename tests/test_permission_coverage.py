@@ -55,6 +55,11 @@ API_ALL = "200 200 200 200 200 200 200 200 200 401"
 API_ORG = "200 200 200 200 200 200 200 200 403 401"
 API_CHANGE_OWN = "201 201 201 403 403 403 403 403 403 401"
 API_VIEW_OWN = "200 200 200 403 200 403 403 403 403 401"
+CANDIDATE = {"pk": lambda w: w.candidate.pk}
+MERGE = {"pk": lambda w: w.merge.pk}
+# Managers and senior leaders review pairs they can see; administrators run the job but see no records.
+DEDUP_QUEUE = "403 403 200 403 200 403 200 403 403 302"
+DEDUP_PAIR = "403 403 200 403 200 403 403 403 403 302"
 
 MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     # ------------------------------------------------------------------ user interface
@@ -113,6 +118,12 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "people:family_create": ("get", OWN, None, CHANGE_OWN),
     "people:family": ("get", {"pk": lambda w: w.family.pk}, None, "200 200 200 403 200 403 403 403 403 302"),
     "audit:access_log": ("get", {}, None, "403 403 403 403 403 403 403 200 403 302"),
+    "dedup:queue": ("get", {}, None, DEDUP_QUEUE),
+    "dedup:find": ("post", {}, None, "403 403 302 403 302 403 302 403 403 302"),
+    "dedup:detail": ("get", CANDIDATE, None, DEDUP_PAIR),
+    "dedup:merge": ("post", CANDIDATE, None, DEDUP_PAIR),
+    "dedup:not_duplicate": ("post", CANDIDATE, None, DEDUP_PAIR),
+    "dedup:undo": ("get", MERGE, None, DEDUP_PAIR),
     # ------------------------------------------------------------------ API
     "api:schema": ("get", {}, None, API_ALL),
     "api:docs": ("get", {}, None, API_ALL),
@@ -206,6 +217,13 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     ),
     "api:user-token": ("post", {"pk": lambda w: w.analyst.pk}, lambda w: {}, "403 403 403 403 403 403 201 403 403 401"),
     "api:access-log-list": ("get", {}, None, "403 403 403 403 403 403 403 200 403 401"),
+    "api:duplicate-list": ("get", {}, None, "403 403 200 403 200 403 200 403 403 401"),
+    "api:duplicate-detail": ("get", CANDIDATE, None, "403 403 200 403 200 403 403 403 403 401"),
+    "api:duplicate-merge": ("post", CANDIDATE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
+    "api:duplicate-not-duplicate": ("post", CANDIDATE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
+    "api:duplicate-find": ("post", {}, lambda w: {}, "403 403 200 403 200 403 200 403 403 401"),
+    "api:merge-detail": ("get", MERGE, None, "403 403 200 403 200 403 403 403 403 401"),
+    "api:merge-undo": ("post", MERGE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
 }
 
 CASES = [
@@ -244,7 +262,24 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     world.own_involvement = ProfessionalInvolvement.objects.get(person=world.own, worker=world.sw)
     world.family = FamilyFactory(name="O'Brien family")
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
+    _dedup_world(world)
     return world
+
+
+def _dedup_world(world):  # type: ignore[no-untyped-def]
+    """A possible duplicate of the social worker's child, and an earlier merge into that child."""
+    from familyhelp.dedup.services import candidate_merge
+    from familyhelp.dedup.tests.factories import duplicate_of, pair
+
+    world.candidate = pair(world.own, duplicate_of(world.own, family_name="OBrian", worker=world.colleague))
+    merged = duplicate_of(world.own, given_names="Zoe", worker=world.colleague)
+    world.merge = candidate_merge(
+        actor=world.leader,
+        candidate=pair(world.own, merged),
+        survivor=world.own,
+        reason="Same child",
+        expected_version=1,
+    )
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES)

@@ -21,6 +21,7 @@ from familyhelp.api.views.organisation import (
     WorkerViewSet,
 )
 from familyhelp.api.views.people import FamilyViewSet, PersonViewSet
+from familyhelp.dedup.api import DuplicateCandidateViewSet, PersonMergeViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -55,6 +56,8 @@ router.register("schools", SchoolViewSet, basename="school")
 router.register("partner-agencies", PartnerAgencyViewSet, basename="partner-agency")
 router.register("users", UserAccountViewSet, basename="user")
 router.register("audit/access-log", AccessLogViewSet, basename="access-log")
+router.register("duplicates", DuplicateCandidateViewSet, basename="duplicate")
+router.register("merges", PersonMergeViewSet, basename="merge")
 
 app_name = "api"
 urlpatterns = [

@@ -25,6 +25,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         nav.append(("frontend:home", "Work tray"))
         if has_verb(user, roles.SEARCH_PERSON):
             nav.append(("people:search", "Find a person"))
+        if has_verb(user, roles.MANAGE_DUPLICATES):
+            nav.append(("dedup:queue", "Possible duplicates"))
         if has_verb(user, roles.VIEW_ORGANISATION):
             nav.append(("organisation:overview", "Organisation"))
         if has_verb(user, roles.VIEW_ACCESS_LOG):

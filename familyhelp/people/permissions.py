@@ -180,13 +180,14 @@ def can_break_glass(user: Any, person: Person) -> bool:
 
 
 def can_change_person(user: Any, person: Person) -> bool:
-    """Practitioners may change the records they can see; partner users never."""
-    return has_verb(user, roles.CHANGE_PERSON) and can_view_person(user, person)
+    """Practitioners may change the records they can see; partner users never. A record merged into another
+    is changed through the surviving record (undo the merge to change it again)."""
+    return has_verb(user, roles.CHANGE_PERSON) and person.merged_into_id is None and can_view_person(user, person)
 
 
 def can_add_chronology(user: Any, person: Person) -> bool:
-    """Practitioners may add significant events to records they can see."""
-    return has_verb(user, roles.ADD_CHRONOLOGY) and can_view_person(user, person)
+    """Practitioners may add significant events to records they can see (not to a merged record)."""
+    return has_verb(user, roles.ADD_CHRONOLOGY) and person.merged_into_id is None and can_view_person(user, person)
 
 
 def can_restrict_person(user: Any, person: Person) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -19,6 +19,7 @@ from familyhelp.audit.services import access_log_record
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core.errors import DomainError
 from familyhelp.people import identifiers, matching
+from familyhelp.people.merges import merged_record_ids
 from familyhelp.people.models import (
     Family,
     FamilyMember,
@@ -83,9 +84,13 @@ def person_peek_for_break_glass(user: Any, pk: Any) -> Person:
 
 
 def person_details(person: Person) -> dict[str, Any]:
-    """Everything shown on a child's page, fetched with a fixed number of queries."""
+    """Everything shown on a child's page, fetched with a fixed number of queries.
+
+    A record other records were merged into also shows their names (see people.merges)."""
+    merged = merged_record_ids(person)
     return {
         "other_names": list(person.other_names.all()),
+        "merged_names": _merged_names(merged),
         "disabilities": list(person.disabilities.all()),
         "addresses": list(PersonAddress.objects.filter(person=person).select_related("address", "address__locality")),
         "relationships": list(
@@ -106,9 +111,36 @@ def person_details(person: Person) -> dict[str, Any]:
     }
 
 
+def _merged_names(merged: list[Any]) -> list[dict[str, str]]:
+    """The names on records merged into a person: each record's own name and its other names."""
+    if not merged:
+        return []
+    names = [
+        {"name": p.full_name, "kind": "name on the merged record", "reference": p.reference}
+        for p in Person.objects.filter(pk__in=merged).only("reference", "given_names", "family_name")
+    ]
+    names += [
+        {"name": n.full_name, "kind": n.get_kind_display().lower(), "reference": n.person.reference}
+        for n in PersonName.objects.filter(person__in=merged).select_related("person")
+    ]
+    return names
+
+
 def chronology_list_for_person(person: Person, *, kinds: list[str] | None = None) -> QuerySet[ChronologyEvent]:
-    """The person's chronology, newest first, optionally limited to some kinds (access already checked)."""
-    qs = ChronologyEvent.objects.filter(Q(person=person)).select_related("recorded_by")
+    """The person's chronology, newest first, optionally limited to some kinds (access already checked).
+
+    It includes the events of records merged into this one; `from_reference` names the merged record an
+    event came from ('' for the person's own events)."""
+    merged = merged_record_ids(person)
+    qs = (
+        ChronologyEvent.objects.filter(person_id__in=[person.pk, *merged])
+        .select_related("recorded_by")
+        .annotate(
+            from_reference=Case(
+                When(person_id=person.pk, then=Value("")), default=F("person__reference"), output_field=CharField()
+            )
+        )
+    )
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return qs.order_by("-occurred_on", "-occurred_time", "-recorded_at")

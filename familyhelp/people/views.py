@@ -19,6 +19,8 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.chronology.kinds import GROUPS
 from familyhelp.chronology.services import chronology_add_significant_event
 from familyhelp.core.errors import DomainError
+from familyhelp.dedup.permissions import can_manage_duplicates
+from familyhelp.dedup.selectors import merges_for_person
 from familyhelp.frontend.forms import apply_domain_errors
 from familyhelp.people import forms as pf
 from familyhelp.people import selectors, services
@@ -105,6 +107,8 @@ class PersonDetailView(View):
             if person.is_restricted and can_grant_access(request.user, person)
             else [],
             **selectors.person_details(person),
+            **merges_for_person(person),
+            "can_manage_duplicates": can_manage_duplicates(request.user),
         }
         if request.headers.get("HX-Request") and request.GET.get("partial") == "chronology":
             return render(request, "people/_chronology.html", context)

@@ -41,6 +41,7 @@ from familyhelp.people.models import (
 from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, deferred_indexes, fast_load
 from familyhelp.synthetic.caseloads import CaseloadBuilder, CaseloadResult
 from familyhelp.synthetic.demo import DEMO_USERS, demo_logins
+from familyhelp.synthetic.duplicates import DuplicateMaker, KnownDuplicate
 from familyhelp.synthetic.population import COUPLE, UASC, PopulationBuilder
 from familyhelp.synthetic.presets import PRESETS, Preset
 from familyhelp.synthetic.workforce import Organisation, OrganisationBuilder
@@ -138,6 +139,7 @@ class GenerationResult:
     counts: dict[str, int] = field(default_factory=dict)
     caseloads: CaseloadResult | None = None
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each phase
+    duplicates: list[KnownDuplicate] = field(default_factory=list)  # second records made on purpose
 
     @property
     def total_rows(self) -> int:
@@ -193,8 +195,20 @@ def generate(
     try:
         with fast_load():
             with transaction.atomic():
+                duplicates = DuplicateMaker(
+                    rng=random.Random(f"familyhelp-synthetic:{preset.name}:{seed}:duplicates"),
+                    native_ids=ids.native,
+                    share=preset.duplicate_share,
+                )
                 counts, caseloads = _build(
-                    preset=preset, rng=rng, ids=ids, dates=dates, today=day, bar=bar, timer=timer
+                    preset=preset,
+                    rng=rng,
+                    ids=ids,
+                    dates=dates,
+                    today=day,
+                    bar=bar,
+                    timer=timer,
+                    duplicates=duplicates,
                 )
             timer.phase("commit")
         timer.phase("checkpoint")
@@ -208,6 +222,7 @@ def generate(
         counts=counts,
         caseloads=caseloads,
         phases=timer.phases,
+        duplicates=duplicates.known,
     )
 
 
@@ -236,6 +251,7 @@ def _build(
     today: int,
     bar: Any,
     timer: _PhaseTimer,
+    duplicates: DuplicateMaker | None = None,
 ) -> tuple[dict[str, int], CaseloadResult]:
     """Everything generate() writes, inside its transaction."""
     org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today).build()
@@ -252,6 +268,7 @@ def _build(
             loader=loader,
             progress=bar,
             showcase=SHOWCASE,
+            duplicates=duplicates,
         )
         households = people.run()
         timer.phase("people")

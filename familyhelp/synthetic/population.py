@@ -29,6 +29,7 @@ from familyhelp.people.models import (
 from familyhelp.people.services import family_reference, person_reference
 from familyhelp.synthetic import names
 from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds
+from familyhelp.synthetic.duplicates import DuplicateMaker
 from familyhelp.synthetic.identifiers import NhsNumbers, Upns
 from familyhelp.synthetic.presets import Preset
 from familyhelp.synthetic.workforce import Organisation
@@ -150,6 +151,8 @@ class Member:
     edd: int | None = None
     role: str = "parent"  # FamilyMember.Role
     school: int | None = None
+    nhs: str = ""
+    upn: str = ""
 
 
 class PopulationBuilder:
@@ -167,8 +170,10 @@ class PopulationBuilder:
         loader: BulkLoader,
         progress: Any = None,
         showcase: list[dict[str, Any]] | None = None,
+        duplicates: DuplicateMaker | None = None,
     ) -> None:
         self.preset = preset
+        self.duplicates = duplicates
         self.rng = rng
         self.ids = ids
         self.new_id = ids.new
@@ -379,11 +384,15 @@ class PopulationBuilder:
         done = 0
         for created, shape, spec in plans:
             n_before = self.person_n
+            if self.duplicates is not None:
+                self.duplicates.flush(self, until=created)
             self._household(created, shape, spec)
             done += self.person_n - n_before
             if self.progress is not None and done >= PROGRESS_EVERY:
                 self.progress.update(done)
                 done = 0
+        if self.duplicates is not None:
+            self.duplicates.flush(self, until=None)
         if self.progress is not None and done:
             self.progress.update(done)
         return self.households
@@ -849,6 +858,12 @@ class PopulationBuilder:
                     (nid(), stamp, stamp, m.role, self.d(m.dob if m.kind == "child" else None), family_id, m.id)
                 )
 
+        # A second record for a few of them, created later at the front door (synthetic.duplicates).
+        if self.duplicates is not None and spec is None:
+            self.duplicates.schedule(
+                self, created=created, members=members, mother=mother, addresses=household_addresses, today=today
+            )
+
         # Summary for the caseload pass.
         current = localities[-1]
         summary = HouseholdSummary(
@@ -927,6 +942,7 @@ class PopulationBuilder:
         if child:
             upn, upn_reason, school = self._upn(m, first_locality, kind)
             m.school = school
+        m.nhs, m.upn = nhs, upn
         sg, sf, pg, pf = self._keys(given, family)
         self.t_person.add(
             (

@@ -51,6 +51,7 @@ class Preset:
     dsl_share: float = 0.3  # share of schools with a designated safeguarding lead user
     partner_referrals: int = 10  # children referred by the demo partner user
     max_open_share: float = 0.5  # at most this share of current children on a caseload (tiny, small)
+    duplicate_share: float = 0.005  # share of people who get a second, misspelt record (synthetic.duplicates)
     batch_size: int = 10_000
 
 
@@ -88,6 +89,7 @@ TINY = Preset(
     dsl_share=0.0,
     partner_referrals=3,
     batch_size=2_000,
+    duplicate_share=0.015,  # a few pairs even in 200 people, for the tests
 )
 
 SMALL = Preset(

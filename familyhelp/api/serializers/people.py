@@ -327,6 +327,12 @@ class ChronologyEventSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField(read_only=True)
     recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
     late_reason = serializers.CharField(read_only=True)
+    from_merged_record = serializers.CharField(
+        source="from_reference",
+        read_only=True,
+        default="",
+        help_text="The reference of the duplicate record merged into this one that the event came from ('' if none).",
+    )
 
 
 class BreakGlassSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ from familyhelp.people import identifiers
 from familyhelp.people.models import Person, PersonAddress, ProfessionalInvolvement, Relationship
 from familyhelp.people.permissions import scope_people
 from familyhelp.synthetic.demo import DEMO_PASSWORD, DEMO_USERS, demo_logins
-from familyhelp.synthetic.generator import DataExistsError, generate
+from familyhelp.synthetic.generator import DataExistsError, GenerationResult, generate
 
 TODAY = date(2025, 3, 31)
 
@@ -52,8 +52,8 @@ def _generate_and_roll_back(seed: int) -> tuple[list[tuple[object, ...]], list[t
 
 
 @pytest.fixture
-def tiny() -> None:
-    generate(preset="tiny", seed=1, today=TODAY)
+def tiny() -> GenerationResult:
+    return generate(preset="tiny", seed=1, today=TODAY)
 
 
 def test_same_seed_and_date_give_identical_data() -> None:
@@ -84,10 +84,12 @@ def test_foreign_keys_and_constraints_hold(tiny: None) -> None:
     connection.check_constraints()
 
 
-def test_identifiers_pass_their_check_digits(tiny: None) -> None:
+def test_identifiers_pass_their_check_digits(tiny: GenerationResult) -> None:
     children = Person.objects.filter(kind=Person.Kind.CHILD, is_unborn=False)
-    nhs_numbers = [n for n in Person.objects.values_list("nhs_number", flat=True) if n]
-    upns = [u for u in Person.objects.values_list("upn", flat=True) if u]
+    # A duplicate record made on purpose may repeat its original's NHS number or UPN (synthetic.duplicates).
+    originals = Person.objects.exclude(pk__in=[d.duplicate_id for d in tiny.duplicates])
+    nhs_numbers = [n for n in originals.values_list("nhs_number", flat=True) if n]
+    upns = [u for u in originals.values_list("upn", flat=True) if u]
     assert nhs_numbers and upns
     assert all(nhs.is_valid(n) for n in nhs_numbers)
     assert all(upn.is_valid(u) for u in upns)
@@ -225,3 +227,41 @@ def test_demo_setup_lists_the_logins_without_regenerating(tiny: None) -> None:
     for _, username, _ in demo_logins():
         assert username in text
     assert DEMO_PASSWORD in text and "two-factor" in text
+
+
+def test_a_few_misspelt_duplicate_records_as_front_doors_make_them(tiny: GenerationResult) -> None:
+    """About the preset's share of people get a second record with realistic mistakes, created later."""
+    people = Person.objects.count()
+    assert tiny.duplicates
+    assert len(tiny.duplicates) <= 0.03 * people
+    for known in tiny.duplicates:
+        original = Person.objects.get(pk=known.original_id)
+        duplicate = Person.objects.get(pk=known.duplicate_id)
+        assert duplicate.kind == original.kind
+        assert duplicate.created_at > original.created_at and duplicate.reference > original.reference
+        assert duplicate.merged_into_id is None
+        if "none" not in known.mistakes and "no_dob" not in known.mistakes:
+            details = (duplicate.given_names, duplicate.family_name, duplicate.date_of_birth)
+            assert details != (original.given_names, original.family_name, original.date_of_birth), known
+        if duplicate.nhs_number:
+            assert duplicate.nhs_number == original.nhs_number
+
+
+def test_duplicates_do_not_change_the_rest_of_the_council() -> None:
+    """The duplicates draw from their own generator: without them, the same people (ids and names) exist."""
+    from dataclasses import replace
+
+    from familyhelp.synthetic.presets import TINY
+
+    with transaction.atomic():
+        result = generate(preset="tiny", seed=1, today=TODAY)
+        made = {d.duplicate_id for d in result.duplicates}
+        with_duplicates = {
+            (str(pk), g, f) for pk, g, f in Person.objects.values_list("id", "given_names", "family_name")
+        }
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        generate(preset=replace(TINY, duplicate_share=0.0), seed=1, today=TODAY)
+        without = {(str(pk), g, f) for pk, g, f in Person.objects.values_list("id", "given_names", "family_name")}
+        transaction.set_rollback(True)
+    assert made and {row for row in with_duplicates if row[0] not in made} == without

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -43,6 +44,13 @@ class Command(BaseCommand):
             "today). Fix it to get identical data on another day.",
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--duplicates-csv",
+            default="",
+            metavar="PATH",
+            help="Also write the duplicate records made on purpose (original id, duplicate id, mistakes) to this "
+            "CSV file, to measure `find_duplicates` against (`familyhelp bench dedup`).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -54,6 +62,11 @@ class Command(BaseCommand):
                 f"{exc} `familyhelp generate` only fills an empty database. Point DATABASE_URL at a new "
                 "database (or delete var/familyhelp.sqlite3) and run `familyhelp migrate` first."
             ) from exc
+        if options["duplicates_csv"]:
+            with open(options["duplicates_csv"], "w", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(["original_id", "duplicate_id", "mistakes"])
+                writer.writerows((d.original_id, d.duplicate_id, d.mistakes) for d in result.duplicates)
         rows = result.total_rows
         self.stdout.write(
             f"Generated the {result.preset} council (seed {result.seed}, reference date {result.today.isoformat()}) "
