@@ -81,7 +81,7 @@ def _in_process(command: BaseCommand, options: dict[str, Any]) -> None:
     out.write(f"  known duplicates         {len(truth):>12,}")
     out.write(f"  found (recall)           {len(hits):>12,}   {len(hits) / max(1, len(truth)):.1%}")
     out.write(f"  true among queued (precision) {len(hits) / max(1, len(found)):>7.1%}")
-    for threshold in (MIN_WEIGHT, 18.0, 20.0, 22.0, 25.0):
+    for threshold in (MIN_WEIGHT, 20.0, 22.0, 25.0):
         queued = [pair for pair, w in found.items() if w >= threshold]
         true = sum(1 for pair in queued if pair in truth)
         out.write(

@@ -40,11 +40,14 @@ RULES: dict[str, tuple[str, int]] = {
 }
 
 # Evidence weights (log2 of m/u). Exact names use term frequencies between the bounds given.
-W_NHS_SAME, W_NHS_DIFF = 14.0, -12.0
+W_NHS_SAME, W_NHS_DIFF = 14.0, -16.0
 W_UPN_SAME, W_UPN_DIFF = 12.0, -8.0
 W_DOB_SAME, W_DOB_SWAPPED, W_DOB_TYPO, W_DOB_DIFF, W_DOB_PREBIRTH = 10.0, 7.0, 4.0, -8.0, 5.0
 W_FAMILY_EXACT = (3.0, 10.0)
-W_FAMILY_TYPO, W_FAMILY_SOUNDS, W_FAMILY_PART, W_FAMILY_CLOSE, W_FAMILY_DIFF = 4.0, 3.0, 3.0, 1.0, -3.0
+W_FULL_NAME_EXACT = (6.0, 16.0)  # both names the same: by how rare the whole name is, not the sum of the two
+W_NAMES_UNDATED_MAX = 10.0  # without a date of birth on both, names alone count for at most this
+W_GIVEN_ONLY_MAX = 5.0  # a given name agreeing where a family name is missing counts for at most this
+W_FAMILY_TYPO, W_FAMILY_SOUNDS, W_FAMILY_PART, W_FAMILY_CLOSE, W_FAMILY_DIFF = 5.0, 3.0, 3.0, 1.0, -6.0
 W_GIVEN_EXACT = (3.0, 9.0)
 W_GIVEN_NICK, W_GIVEN_TYPO, W_GIVEN_SOUNDS, W_GIVEN_INITIAL, W_GIVEN_DIFF = 5.0, 4.0, 3.0, 0.0, -5.0
 W_SWAPPED_NAMES = -1.0
@@ -53,8 +56,8 @@ W_POSTCODE = 3.0
 W_RELATED, W_SHARED_RELATIVE = -12.0, 2.0
 
 # A pair goes to the review queue at or above this weight; the score is 0.5 at SCORE_MIDPOINT.
-MIN_WEIGHT = 16.0
-SCORE_MIDPOINT = 20.0
+MIN_WEIGHT = 20.0
+SCORE_MIDPOINT = 22.0
 
 
 @dataclass
@@ -234,6 +237,7 @@ class Frequencies:
         self.total = max(1, len(records))
         self.family = Counter(r[FAMILY] for r in records if r[FAMILY])
         self.given = Counter(first_word(r[GIVEN]) for r in records if r[GIVEN])
+        self.full = Counter((r[FAMILY], first_word(r[GIVEN])) for r in records if r[FAMILY] and r[GIVEN])
 
     def _weight(self, count: int, bounds: tuple[float, float]) -> float:
         low, high = bounds
@@ -244,6 +248,11 @@ class Frequencies:
 
     def given_weight(self, name: str) -> float:
         return self._weight(self.given.get(name, 1), W_GIVEN_EXACT)
+
+    def full_name_weight(self, family: str, given: str) -> float:
+        """Agreement on both names, weighted by how common the pair of names is (common names cluster in
+        communities, so the two names' separate frequencies would overstate a match)."""
+        return self._weight(self.full.get((family, first_word(given)), 1), W_FULL_NAME_EXACT)
 
 
 def _family(a: str, b: str, pa: str, pb: str, freq: Frequencies) -> tuple[float, str]:
@@ -292,6 +301,10 @@ def _names_weight(a: tuple, b: tuple, freq: Frequencies) -> tuple[float, list[st
                 g2, f2, pg2, pf2 = (fb, gb, pfb, pgb) if swapped else (gb, fb, pgb, pfb)
                 wf, rf = _family(fa, f2, pfa, pf2, freq)
                 wg, rg = _given(ga, g2, pga, pg2, freq)
+                if fa and fa == f2 and ga and first_word(ga) == first_word(g2):
+                    wf, wg = freq.full_name_weight(fa, ga), 0.0
+                elif not fa or not f2:
+                    wg = min(wg, W_GIVEN_ONLY_MAX)
                 total = wf + wg + (W_SWAPPED_NAMES if swapped else 0.0)
                 if total > best[0]:
                     reasons = [r for r in (rf, rg) if r]
@@ -342,8 +355,11 @@ def score_pair(
         evidence.append((W_UPN_SAME, "same UPN"))
     elif a[UPN] and b[UPN]:
         evidence.append((W_UPN_DIFF, "different UPNs"))
-    evidence.append(_dob(a, b))
+    dob = _dob(a, b)
+    evidence.append(dob)
     weight, reasons = _names_weight(a, b, freq)
+    if not (a[DOB] and b[DOB]) and dob[0] != W_DOB_PREBIRTH:
+        weight = min(weight, W_NAMES_UNDATED_MAX)
     evidence.append((weight, "; ".join(reasons)))
     if a[SEX] in "MF" and b[SEX] in "MF" and a[SEX] != b[SEX]:
         evidence.append((W_SEX_DIFF, "recorded with different sexes"))

@@ -27,6 +27,14 @@ def duplicate_of(person: Person, *, worker: Any = None, **changes: Any) -> Perso
     return duplicate
 
 
+SHARED_NHS = "9990000018"  # a valid number in the test range
+
+
+def same_nhs_number(*people: Person) -> None:
+    """Give the records one NHS number, so the batch job queues them even in a council of ten people."""
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(nhs_number=SHARED_NHS)
+
+
 def pair(a: Person, b: Person, *, score: float = 0.9, **fields: Any) -> DuplicateCandidate:
     """A possible duplicate waiting for review, in the canonical order (lower id first)."""
     first, second = sorted((a, b), key=lambda p: p.pk.hex)

@@ -6,7 +6,7 @@ import pytest
 
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.dedup.models import DuplicateCandidate, PersonMerge
-from familyhelp.dedup.tests.factories import duplicate_of, pair
+from familyhelp.dedup.tests.factories import duplicate_of, pair, same_nhs_number
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_refusals(api_as, world, candidate):
 
 
 def test_find_runs_the_job(api_as, world):
-    duplicate_of(world.own, family_name="OBrian", worker=world.colleague)
+    same_nhs_number(world.own, duplicate_of(world.own, family_name="OBrian", worker=world.colleague))
     body = api_as(world.leader).post(f"{BASE}find/", {}, format="json").json()
     assert body["created"] == 1 and body["records"] == 8
     assert api_as(world.leader).post(f"{BASE}find/", {}, format="json").json()["created"] == 0

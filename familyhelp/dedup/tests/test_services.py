@@ -50,7 +50,12 @@ def test_merge_keeps_both_records_and_both_histories(world, dup):
     assert Person.objects.filter(pk__in=[world.own.pk, dup.pk]).count() == 2  # nothing deleted
     assert dup.merged_into == world.own and world.own.merged_into is None
     assert (dup.family_name, dup.given_names) == ("OBrian", "Zoë")  # nothing rewritten
-    assert (merge.survivor, merge.merged, merge.merged_by, merge.candidate) == (world.own, dup, world.manager, candidate)
+    assert (merge.survivor, merge.merged, merge.merged_by, merge.candidate) == (
+        world.own,
+        dup,
+        world.manager,
+        candidate,
+    )
     candidate.refresh_from_db()
     assert (candidate.status, candidate.decided_by) == (S.MERGED, world.manager)
     # The survivor's chronology includes the merged record's events, marked with where they came from.
@@ -109,7 +114,11 @@ def test_not_a_duplicate_is_recorded_with_its_reason(world, dup):
         actor=world.leader, candidate=candidate, reason="Twins", expected_version=candidate.version
     )
     candidate.refresh_from_db()
-    assert (candidate.status, candidate.decided_reason, candidate.decided_by) == (S.NOT_DUPLICATE, "Twins", world.leader)
+    assert (candidate.status, candidate.decided_reason, candidate.decided_by) == (
+        S.NOT_DUPLICATE,
+        "Twins",
+        world.leader,
+    )
     assert Person.objects.get(pk=dup.pk).merged_into is None
     assert candidate.history.count() == 2
 
@@ -160,8 +169,9 @@ def test_two_reviewers_at_once_one_wins_the_other_gets_a_clear_error(world, dup)
     with pytest.raises(ConcurrentEditError, match="already been decided by .* Your decision was not saved"):
         _merge(world, seen_by_leader, dup, actor=world.leader, expected_version=1)
     with pytest.raises(ConcurrentEditError):
-        services.candidate_mark_not_duplicate(actor=world.leader, candidate=seen_by_leader, reason="x",
-                                              expected_version=1)
+        services.candidate_mark_not_duplicate(
+            actor=world.leader, candidate=seen_by_leader, reason="x", expected_version=1
+        )
     assert PersonMerge.objects.count() == 1
     world.own.refresh_from_db()
     assert world.own.merged_into is None

@@ -13,7 +13,7 @@ from familyhelp.audit.models import AccessLog
 from familyhelp.chronology.services import chronology_add_significant_event
 from familyhelp.dedup.models import DuplicateCandidate, PersonMerge
 from familyhelp.dedup.services import candidate_merge, duplicates_find
-from familyhelp.dedup.tests.factories import duplicate_of, pair
+from familyhelp.dedup.tests.factories import duplicate_of, pair, same_nhs_number
 
 
 def _soup(response):  # type: ignore[no-untyped-def]
@@ -35,6 +35,7 @@ def dup(world):  # type: ignore[no-untyped-def]
 
 
 def test_find_button_fills_the_queue_which_lists_pairs_best_first(world, dup, client_for):
+    same_nhs_number(world.own, dup)
     client = client_for(world.manager)
     response = client.post(reverse("dedup:find"), follow=True)
     assert "1 new possible duplicate" in response.content.decode()
@@ -123,6 +124,7 @@ def test_second_reviewer_gets_a_clear_error(world, dup, client_for):
 
 
 def test_not_a_duplicate_and_it_is_not_suggested_again(world, dup, client_for):
+    same_nhs_number(world.own, dup)
     client = client_for(world.manager)
     duplicates_find(actor=world.manager)
     candidate = DuplicateCandidate.objects.get()
