@@ -8,6 +8,8 @@ urlpatterns = [
     path("organisation/", include("familyhelp.organisation.urls")),
     path("people/", include("familyhelp.people.urls")),
     path("audit/", include("familyhelp.audit.urls")),
+    path("front-door/", include("familyhelp.frontdoor.urls")),
+    path("directory/", include("familyhelp.directory.urls")),
     path("duplicates/", include("familyhelp.dedup.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]

@@ -15,3 +15,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 FAMILYHELP_AUDIT_MAINTENANCE = True  # Django empties tables between transactional tests
 FAMILYHELP_NOTIFIER = "memory"
+
+# SQLite test databases live in a file rather than shared-cache memory, so tests that use two connections
+# at once (concurrent authorisation, for example) get SQLite's real locking: the busy timeout waits for the
+# other writer instead of failing with "database table is locked". One file per test process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(_tempfile.gettempdir(), f"familyhelp-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

@@ -49,3 +49,45 @@ THRESHOLD_LEVELS = [
         "exploitation or missing; a child with no one to care for them.",
     ),
 ]
+
+
+def install(apps: object = None) -> None:
+    """Create the default policy, check types and threshold document where missing (idempotent).
+
+    `apps` is the migration state's app registry when called from a migration, else the real models.
+    """
+    from datetime import date
+
+    from django.utils import timezone
+
+    def model(name: str):  # type: ignore[no-untyped-def]
+        if apps is not None:
+            return apps.get_model("frontdoor", name)  # type: ignore[attr-defined]
+        from django.apps import apps as real
+
+        return real.get_model("frontdoor", name)
+
+    policy, check_type, document, level = (
+        model("FrontDoorPolicy"), model("CheckType"), model("ThresholdDocument"), model("ThresholdLevel")
+    )
+    if not policy.objects.exists():
+        policy.objects.create()
+    for order, (name, kind, hours, requested, required, screens) in enumerate(CHECK_TYPES):
+        check_type.objects.get_or_create(
+            name=name,
+            defaults={
+                "agency_kind": kind,
+                "due_hours": hours,
+                "requested_by_default": requested,
+                "required_by_default": required,
+                "screens_exploitation": screens,
+                "order": order,
+            },
+        )
+    if not document.objects.exists():
+        doc = document.objects.create(
+            number=1, title=THRESHOLD_TITLE, status="published", in_force_from=date(2016, 4, 1),
+            published_at=timezone.now(),
+        )
+        for number, name, descriptor, examples in THRESHOLD_LEVELS:
+            level.objects.create(document=doc, level=number, name=name, descriptor=descriptor, examples=examples)

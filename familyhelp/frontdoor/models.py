@@ -76,7 +76,7 @@ class ThresholdDocument(VersionedModel):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    version = models.PositiveIntegerField(unique=True)
+    number = models.PositiveIntegerField("version number", unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -88,10 +88,10 @@ class ThresholdDocument(VersionedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-version"]
+        ordering = ["-number"]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return f"{self.title} (version {self.number})"
 
 
 class ThresholdLevel(BaseModel):

@@ -101,8 +101,8 @@ def threshold_document_in_force(on: date | None = None) -> ThresholdDocument:
     """The published threshold document in force on a day (the newest whose start is on or before it)."""
     on = on or clock.today()
     published = ThresholdDocument.objects.filter(status=ThresholdDocument.Status.PUBLISHED)
-    document = published.filter(in_force_from__lte=on).order_by("-in_force_from", "-version").first()
-    document = document or published.order_by("in_force_from", "version").first()
+    document = published.filter(in_force_from__lte=on).order_by("-in_force_from", "-number").first()
+    document = document or published.order_by("in_force_from", "number").first()
     if document is None:
         raise DomainError("There is no published threshold document: an administrator must publish one first")
     return document
@@ -822,9 +822,9 @@ def threshold_draft_create(*, actor: Any) -> ThresholdDocument:
     _admin(actor)
     if ThresholdDocument.objects.filter(status=ThresholdDocument.Status.DRAFT).exists():
         raise DomainError("There is already a draft: change or publish it first")
-    latest = ThresholdDocument.objects.order_by("-version").first()
+    latest = ThresholdDocument.objects.order_by("-number").first()
     draft = ThresholdDocument.objects.create(
-        version=(latest.version + 1) if latest else 1,
+        number=(latest.number + 1) if latest else 1,
         title=latest.title if latest else "Threshold document",
         summary=latest.summary if latest else "",
         created_by=actor,

@@ -23,10 +23,17 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     nav: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         nav.append(("frontend:home", "Work tray"))
+        if has_verb(user, roles.VIEW_CONTACT):
+            nav.append(("frontdoor:queue", "Front door"))
+        if has_verb(user, roles.SUBMIT_REFERRAL):
+            nav.append(("frontdoor:refer", "Make a referral"))
+            nav.append(("frontdoor:my_referrals", "My referrals"))
         if has_verb(user, roles.SEARCH_PERSON):
             nav.append(("people:search", "Find a person"))
         if has_verb(user, roles.MANAGE_DUPLICATES):
             nav.append(("dedup:queue", "Possible duplicates"))
+        if has_verb(user, roles.MANAGE_FRONT_DOOR):
+            nav.append(("frontdoor:settings", "Front-door settings"))
         if has_verb(user, roles.VIEW_ORGANISATION):
             nav.append(("organisation:overview", "Organisation"))
         if has_verb(user, roles.VIEW_ACCESS_LOG):
