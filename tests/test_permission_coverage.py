@@ -55,6 +55,16 @@ API_ALL = "200 200 200 200 200 200 200 200 200 401"
 API_ORG = "200 200 200 200 200 200 200 200 403 401"
 API_CHANGE_OWN = "201 201 201 403 403 403 403 403 403 401"
 API_VIEW_OWN = "200 200 200 403 200 403 403 403 403 401"
+CONTACT = {"pk": lambda w: w.contact.pk}
+FD_VIEW = "200 403 200 403 200 403 403 403 403 302"
+FD_WORK = "200 403 200 403 403 403 403 403 403 302"
+FD_WORK_POST = "302 403 302 403 403 403 403 403 403 302"
+FD_ADMIN = "403 403 403 403 403 403 200 403 403 302"
+PARTNER_ONLY = "403 403 403 403 403 403 403 403 200 302"
+API_FD_VIEW = "200 403 200 403 200 403 403 403 403 401"
+API_FD_CREATE = "201 403 201 403 403 403 403 403 403 401"
+API_MANAGER = "403 403 200 403 403 403 403 403 403 401"
+API_PARTNER = "403 403 403 403 403 403 403 403 200 401"
 CANDIDATE = {"pk": lambda w: w.candidate.pk}
 MERGE = {"pk": lambda w: w.merge.pk}
 # Managers and senior leaders review pairs they can see; administrators run the job but see no records.
@@ -118,6 +128,30 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "people:family_create": ("get", OWN, None, CHANGE_OWN),
     "people:family": ("get", {"pk": lambda w: w.family.pk}, None, "200 200 200 403 200 403 403 403 403 302"),
     "audit:access_log": ("get", {}, None, "403 403 403 403 403 403 403 200 403 302"),
+    # front door
+    "frontdoor:queue": ("get", {}, None, FD_VIEW),
+    "frontdoor:contact_add": ("get", {}, None, FD_WORK),
+    "frontdoor:contact": ("get", CONTACT, None, FD_VIEW),
+    "frontdoor:find": ("get", CONTACT, None, FD_WORK),
+    "frontdoor:identify": ("post", CONTACT, None, FD_WORK_POST),
+    "frontdoor:add_person": ("post", CONTACT, None, FD_WORK_POST),
+    "frontdoor:new_person": ("get", CONTACT, None, FD_WORK),
+    "frontdoor:sibling_add": ("get", CONTACT, None, FD_WORK),
+    "frontdoor:checks_request": ("get", CONTACT, None, FD_WORK),
+    "frontdoor:check_response": ("get", {"pk": lambda w: w.check.pk}, None, FD_WORK),
+    "frontdoor:decide": ("get", {"pk": lambda w: w.contact2.pk}, None, FD_WORK),
+    "frontdoor:authorise": ("get", {"pk": lambda w: w.decision.pk}, None, "403 403 200 403 403 403 403 403 403 302"),
+    "frontdoor:refer": ("get", {}, None, PARTNER_ONLY),
+    "frontdoor:my_referrals": ("get", {}, None, PARTNER_ONLY),
+    "frontdoor:my_referral": ("get", {"pk": lambda w: w.partner_contact.pk}, None, PARTNER_ONLY),
+    "frontdoor:thresholds": ("get", {}, None, UI_SIGNED_IN),
+    "frontdoor:threshold_draft": ("get", {}, None, FD_ADMIN),
+    "frontdoor:settings": ("get", {}, None, FD_ADMIN),
+    "frontdoor:check_type_add": ("get", {}, None, FD_ADMIN),
+    "frontdoor:check_type_edit": ("get", {"pk": lambda w: w.check.check_type.pk}, None, FD_ADMIN),
+    "directory:list": ("get", {}, None, VIEW_ORG),
+    "directory:add": ("get", {}, None, MANAGE_ORG),
+    "directory:edit": ("get", {"pk": lambda w: w.hub.pk}, None, MANAGE_ORG),
     "dedup:queue": ("get", {}, None, DEDUP_QUEUE),
     "dedup:find": ("post", {}, None, "403 403 302 403 302 403 302 403 403 302"),
     "dedup:detail": ("get", CANDIDATE, None, DEDUP_PAIR),
@@ -217,6 +251,37 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     ),
     "api:user-token": ("post", {"pk": lambda w: w.analyst.pk}, lambda w: {}, "403 403 403 403 403 403 201 403 403 401"),
     "api:access-log-list": ("get", {}, None, "403 403 403 403 403 403 403 200 403 401"),
+    "api:contact-list": ("get", {}, None, API_FD_VIEW),
+    "api:contact-counts": ("get", {}, None, API_FD_VIEW),
+    "api:contact-detail": ("get", CONTACT, None, API_FD_VIEW),
+    "api:contact-identify-child": ("post", CONTACT, lambda w: {"person": str(w.own.pk)},
+                                   "200 403 200 403 403 403 403 403 403 401"),
+    "api:contact-add-person": ("post", CONTACT, lambda w: {"person": str(w.parent.pk), "relationship": "mother"},
+                               API_FD_CREATE),
+    "api:contact-add-sibling": ("post", CONTACT, lambda w: {"given_names": "Kit", "family_name": "O'Brien"},
+                                API_FD_CREATE),
+    "api:contact-request-checks": ("post", CONTACT, lambda w: {"check_types": ["Police"]}, API_FD_CREATE),
+    "api:contact-propose-decision": (
+        "post",
+        {"pk": lambda w: w.contact2.pk},
+        lambda w: {"level": 1, "outcome": "nfa", "rationale": "Universal services are meeting the child's needs."},
+        API_FD_CREATE,
+    ),
+    "api:partner-check-response": (
+        "post",
+        {"pk": lambda w: w.check.pk},
+        lambda w: {"information": "Not known to health", "rag": "not_known", "provided_by_name": "Nurse Ali",
+                   "version": w.check.version},
+        "200 403 200 403 403 403 403 403 403 401",
+    ),
+    "api:decision-authorise": ("post", {"pk": lambda w: w.decision.pk}, lambda w: {}, API_MANAGER),
+    "api:decision-send-back": ("post", {"pk": lambda w: w.decision.pk}, lambda w: {"comment": "Wait for health"},
+                               API_MANAGER),
+    "api:referral-list": ("get", {}, None, API_PARTNER),
+    "api:referral-detail": ("get", {"pk": lambda w: w.partner_contact.pk}, None, API_PARTNER),
+    "api:threshold-document-list": ("get", {}, None, API_ALL),
+    "api:threshold-document-detail": ("get", {"pk": lambda w: w.threshold.pk}, None, API_ALL),
+    "api:local-service-list": ("get", {}, None, API_ORG),
     "api:duplicate-list": ("get", {}, None, "403 403 200 403 200 403 200 403 403 401"),
     "api:duplicate-detail": ("get", CANDIDATE, None, "403 403 200 403 200 403 403 403 403 401"),
     "api:duplicate-merge": ("post", CANDIDATE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
@@ -263,7 +328,34 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     world.family = FamilyFactory(name="O'Brien family")
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
     _dedup_world(world)
+    _front_door_world(world)
     return world
+
+
+def _front_door_world(world):  # type: ignore[no-untyped-def]
+    """A contact about the social worker's child with a health check and a proposed decision, an unmatched
+    contact, a partner's referral and a directory entry; every user has just searched for "Nguyen"."""
+    from familyhelp.audit.services import access_log_record
+    from familyhelp.directory.models import LocalService
+    from familyhelp.frontdoor import services as fd
+    from familyhelp.frontdoor.models import CheckType, ThresholdDocument
+    from familyhelp.frontdoor.tests.conftest import make_contact
+
+    for user in world.users.values():
+        access_log_record(actor=user, action="search", criteria={"given_names": "Nguyen"}, reason="matrix")
+    world.contact, world.contact2 = make_contact(
+        world, children=[fd.ChildAsGiven(family_name="OBrien"), fd.ChildAsGiven(family_name="OBrien")],
+        received_at=fd.clock.now() - datetime.timedelta(hours=1),
+    )
+    fd.contact_identify_child(actor=world.frontdoor, contact=world.contact, person=world.own)
+    (world.check,) = fd.checks_request(actor=world.frontdoor, contact=world.contact,
+                                       check_types=[CheckType.objects.get(name="Health")], required=[])
+    world.decision = fd.decision_propose(actor=world.frontdoor, contact=world.contact, level=2, outcome="advice",
+                                         rationale="Advice on parenting support is enough.")
+    (world.partner_contact,) = fd.referral_submit(actor=world.partner, children=[fd.ChildAsGiven(family_name="X")],
+                                                  concerns="Worried.", consent="given", urgency="routine")
+    world.hub = LocalService.objects.create(name="Hub", kind="family_hub", offer="Groups")
+    world.threshold = ThresholdDocument.objects.get(number=1)
 
 
 def _dedup_world(world):  # type: ignore[no-untyped-def]

@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
         "PersonNameKindEnum": "familyhelp.people.models.PersonName.Kind",
         "TeamKindEnum": "familyhelp.organisation.models.Team.Kind",
         "PartnerAgencyKindEnum": "familyhelp.organisation.models.PartnerAgency.Kind",
+        "ContactKindEnum": "familyhelp.frontdoor.models.Contact.Kind",
+        "ContactStatusEnum": "familyhelp.frontdoor.models.Contact.Status",
+        "PartnerCheckStatusEnum": "familyhelp.frontdoor.models.PartnerCheck.Status",
+        "DecisionStatusEnum": "familyhelp.frontdoor.models.ThresholdDecision.Status",
+        "ThresholdDocumentStatusEnum": "familyhelp.frontdoor.models.ThresholdDocument.Status",
+        "LocalServiceKindEnum": "familyhelp.directory.models.LocalService.Kind",
     },
 }
 

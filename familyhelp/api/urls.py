@@ -10,6 +10,14 @@ from rest_framework.routers import SimpleRouter
 from familyhelp.accounts.declare import AUTHENTICATED
 from familyhelp.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication
 from familyhelp.api.views.audit import AccessLogViewSet
+from familyhelp.api.views.frontdoor import (
+    ContactViewSet,
+    DecisionViewSet,
+    LocalServiceViewSet,
+    PartnerCheckViewSet,
+    ReferralViewSet,
+    ThresholdDocumentViewSet,
+)
 from familyhelp.api.views.me import MeView
 from familyhelp.api.views.organisation import (
     LocalAuthorityViewSet,
@@ -56,6 +64,12 @@ router.register("schools", SchoolViewSet, basename="school")
 router.register("partner-agencies", PartnerAgencyViewSet, basename="partner-agency")
 router.register("users", UserAccountViewSet, basename="user")
 router.register("audit/access-log", AccessLogViewSet, basename="access-log")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("partner-checks", PartnerCheckViewSet, basename="partner-check")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("threshold-documents", ThresholdDocumentViewSet, basename="threshold-document")
+router.register("local-services", LocalServiceViewSet, basename="local-service")
 router.register("duplicates", DuplicateCandidateViewSet, basename="duplicate")
 router.register("merges", PersonMergeViewSet, basename="merge")
 

@@ -6,6 +6,7 @@ Views stay thin: reads through frontdoor.selectors (logged), writes through fron
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -206,8 +207,9 @@ class ContactFindView(View):
 def _chosen_person(request: HttpRequest) -> Person:
     """The person chosen from search results, fetched through the logged, scoped selector."""
     try:
-        person, _ = person_get_for_user(request.user, request.POST.get("person", ""), purpose="matched to a contact")
-    except Http404 as exc:
+        pk = uuid.UUID(request.POST.get("person", ""))
+        person, _ = person_get_for_user(request.user, pk, purpose="matched to a contact")
+    except (ValueError, Http404) as exc:
         raise DomainError("Choose a person from the search results", field="person") from exc
     return person
 
