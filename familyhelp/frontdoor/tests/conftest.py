@@ -52,3 +52,6 @@ def make_contact(world, *, children=None, **overrides):  # type: ignore[no-untyp
     }
     values.update(overrides)
     return services.contact_create(**values)
+
+
+from familyhelp.api.tests.conftest import api_as  # noqa: E402,F401 - the API client fixture, shared
