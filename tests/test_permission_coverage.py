@@ -267,7 +267,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
         lambda w: {"level": 1, "outcome": "nfa", "rationale": "Universal services are meeting the child's needs."},
         API_FD_CREATE,
     ),
-    "api:partner-check-response": (
+    "api:partner-check-record-response": (
         "post",
         {"pk": lambda w: w.check.pk},
         lambda w: {"information": "Not known to health", "rag": "not_known", "provided_by_name": "Nurse Ali",

@@ -5,6 +5,8 @@ Used by the data migration and by the synthetic council; administrators change a
 
 from __future__ import annotations
 
+from typing import Any
+
 CHECK_TYPES = [
     # name, agency kind, due working hours, requested by default, required by default, screens exploitation
     ("Police", "police", 4, True, True, False),
@@ -51,7 +53,7 @@ THRESHOLD_LEVELS = [
 ]
 
 
-def install(apps: object = None) -> None:
+def install(apps: Any = None) -> None:
     """Create the default policy, check types and threshold document where missing (idempotent).
 
     `apps` is the migration state's app registry when called from a migration, else the real models.
@@ -60,9 +62,9 @@ def install(apps: object = None) -> None:
 
     from django.utils import timezone
 
-    def model(name: str):  # type: ignore[no-untyped-def]
+    def model(name: str) -> Any:
         if apps is not None:
-            return apps.get_model("frontdoor", name)  # type: ignore[attr-defined]
+            return apps.get_model("frontdoor", name)
         from django.apps import apps as real
 
         return real.get_model("frontdoor", name)

@@ -188,8 +188,10 @@ class CheckRequestForm(VersionForm):
     def __init__(self, *args: Any, available: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         qs = available if available is not None else CheckType.objects.filter(is_active=True)
-        self.fields["check_types"].queryset = qs
-        self.fields["required"].queryset = qs
+        for name in ("check_types", "required"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = qs
         if not self.is_bound:
             self.initial.setdefault("check_types", [c.pk for c in qs if c.requested_by_default])
             self.initial.setdefault("required", [c.pk for c in qs if c.required_by_default])

@@ -20,7 +20,7 @@ from familyhelp.chronology.services import chronology_record
 from familyhelp.core import calendar, clock, notify
 from familyhelp.core.concurrency import save_versioned
 from familyhelp.core.effective import raise_if
-from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_or_raise, require
+from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenError, full_clean_or_raise, require
 from familyhelp.core.sequences import next_value
 from familyhelp.directory.models import LocalService
 from familyhelp.frontdoor.models import (
@@ -275,7 +275,8 @@ def referral_submit(*, actor: Any, children: list[ChildAsGiven], **values: Any) 
     """A partner's referral form: the referrer is the signed-in partner user and their agency."""
     require(has_verb(actor, roles.SUBMIT_REFERRAL), "Your role cannot submit referrals.")
     agency = getattr(actor, "partner_agency", None)
-    require(agency is not None, "Your account is not linked to a partner agency.")
+    if agency is None:
+        raise ForbiddenError("Your account is not linked to a partner agency.")
     values.setdefault("referral_source", SOURCE_FOR_AGENCY.get(agency.kind, ReferralSource.S8))
     return contact_create(
         actor=actor,

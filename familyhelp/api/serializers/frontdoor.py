@@ -85,9 +85,9 @@ class ContactPersonSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     threshold_document_version = serializers.IntegerField(source="threshold_document.number")
-    proposed_by = serializers.StringRelatedField()
-    authorised_by = serializers.StringRelatedField()
-    local_service = serializers.StringRelatedField()
+    proposed_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    authorised_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    local_service: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = ThresholdDecision
@@ -164,7 +164,7 @@ class SiblingSerializer(ChildAsGivenSerializer):
 
 class CheckRequestSerializer(serializers.Serializer):
     check_types = serializers.ListField(child=serializers.CharField(), help_text="Check type names, e.g. Police")
-    required = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None,
+    wait_for = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None,
                                      help_text="Which of them the decision waits for (default: the usual ones)")
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -219,7 +219,7 @@ class CheckTypeSerializer(serializers.ModelSerializer):
 
 
 class LocalServiceSerializer(serializers.ModelSerializer):
-    locality = serializers.StringRelatedField()
+    locality: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = LocalService

@@ -149,7 +149,7 @@ class ContactViewSet(ApiViewSet):
         checks = services.checks_request(
             actor=request.user, contact=self._contact("requested checks"),
             check_types=_check_types(data["check_types"], "check_types") or [],
-            required=_check_types(data["required"], "required"), expected_version=data["version"],
+            required=_check_types(data["wait_for"], "wait_for"), expected_version=data["version"],
         )
         return Response(s.PartnerCheckSerializer(checks, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -165,12 +165,12 @@ class ContactViewSet(ApiViewSet):
 
 
 class PartnerCheckViewSet(ApiViewSet):
-    required_permissions = {"response": roles.ADD_CONTACT}
+    required_permissions = {"record_response": roles.ADD_CONTACT}
 
     @extend_schema(summary="Record what the agency said", request=s.CheckResponseSerializer,
                    responses={200: s.PartnerCheckSerializer, 400: BAD_REQUEST, 409: CONFLICT})
-    @action(detail=True, methods=["post"])
-    def response(self, request: Request, pk: UUID) -> Response:
+    @action(detail=True, methods=["post"], url_path="response")
+    def record_response(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.CheckResponseSerializer, request.data)
         check = selectors.check_get_for_user(request.user, pk)
         version = data.pop("version")
