@@ -91,6 +91,9 @@ class Person(VersionedModel):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["phonetic_family", "phonetic_given"]),
             models.Index(fields=["search_family", "search_given"]),
+            # person search (familyhelp/people/search.py): a former UPN; a typo in the family name
+            models.Index(fields=["former_upn"], name="person_former_upn_idx"),
+            models.Index(fields=["phonetic_given", "search_family"], name="person_given_key_family_idx"),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +159,7 @@ class PersonName(BaseModel):
 
     class Meta:
         ordering = ["kind", "family_name"]
+        indexes = [models.Index(fields=["phonetic_given"], name="personname_phonetic_given_idx")]  # search
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(given_names="") & models.Q(family_name="")),
