@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from familyhelp.accounts import roles
@@ -121,7 +122,7 @@ class ContactDetailView(View):
         history = None
         if contact.child is not None:
             history = selectors.histories_for(
-                [contact.child], on=contact.received_at.date(), exclude_contact=contact
+                [contact.child], on=timezone.localdate(contact.received_at), exclude_contact=contact
             )[contact.child.pk]
         policy = services.policy_get()
         return render(
@@ -154,7 +155,8 @@ class ContactFindView(View):
 
     def _render(self, request: HttpRequest, contact: Contact, form: Any, results: Any) -> HttpResponse:
         target = request.GET.get("for", "child")
-        histories = selectors.histories_for([r.person for r in results or []], on=contact.received_at.date())
+        on = timezone.localdate(contact.received_at)
+        histories = selectors.histories_for([r.person for r in results or []], on=on)
         return render(
             request,
             "frontdoor/find.html",
