@@ -1,0 +1,634 @@
+"""Person search ("is this child known?"): typo-tolerant, scoped to the user, and every search logged.
+
+How it works (docs/adr/0010-person-search.md, docs/domain/person-search.md):
+
+1. The criteria are normalised: names folded (accents, case, punctuation), identifiers validated.
+2. Candidate *blocks* are read with a few small, indexed queries that fetch only the columns scoring needs
+   (`values_list`, never model instances): everyone born on one of the date-of-birth variants (the date,
+   the same day a year either side, day and month swapped), people whose names share a phonetic key or the
+   exact name, other names (aliases, former names) with the same keys, and exact NHS number, UPN and
+   postcode matches. Each block has a cap, so a common name cannot crowd the others out.
+3. Every candidate is scored in Python with rapidfuzz (edit distance, Jaro-Winkler), metaphone keys and the
+   nickname list, and gets the human-readable reasons it matched.
+4. A merged record is never returned: its survivor is, once, with "matched a name on a merged record".
+5. Only the best `limit` people are loaded as `Person` objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Model, QuerySet
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from familyhelp.accounts import roles
+from familyhelp.accounts.permissions import has_verb
+from familyhelp.accounts.roles import Scope
+from familyhelp.audit.models import AccessLog
+from familyhelp.audit.services import access_log_record
+from familyhelp.core.errors import DomainError
+from familyhelp.people import identifiers, matching
+from familyhelp.people.models import Address, Person, PersonAddress, PersonName
+from familyhelp.people.permissions import person_access, scope_people
+
+
+@dataclass
+class SearchCriteria:
+    """What the user searched for. Logged with the search."""
+
+    given_names: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(
+            [self.given_names, self.family_name, self.date_of_birth, self.postcode, self.nhs_number, self.upn]
+        )
+
+    def as_log(self) -> dict[str, str]:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class SearchResult:
+    """One person found, how well they match (0 to 1) and why; `restricted` masks the record."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    restricted: bool = False
+
+
+# --- Tuning --------------------------------------------------------------------------------------------
+# Weights of the parts of a search in the final score (the score is the weighted mean, 0 to 1).
+WEIGHT_NAME, WEIGHT_DOB, WEIGHT_IDENTIFIER, WEIGHT_POSTCODE = 2.0, 1.0, 3.0, 0.5
+# Within a name: how much the family name counts against the given name when both were entered.
+FAMILY_SHARE = 0.55
+# Credit for a date of birth that is not exact; a missing one is weak evidence either way.
+DOB_SCORES = {"exact": 1.0, "swapped": 0.85, "year": 0.8}
+DOB_UNKNOWN = 0.4
+SWAPPED_NAMES = 0.95  # a match with given and family names the wrong way round
+# Name similarity is the mean of Jaro-Winkler and optimal-string-alignment similarity (0..1): one typo in a
+# name scores about 0.9, two unrelated names about 0.3.
+SIMILAR, SOUNDS_ALIKE, SHORT_FORM, FIRST_NAME_ONLY = 0.75, 0.85, 0.9, 0.97
+# When names were entered, a candidate whose names score below this is not shown (unless an NHS number or
+# UPN matches); nor is one whose overall score is below MIN_SCORE.
+MIN_NAME_SCORE = 0.65
+MIN_NAME_WITH_OTHER_DOB = 0.85  # a date of birth was searched and theirs is known but none of its variants
+MIN_SCORE = 0.4
+# Caps: rows read per candidate block.
+CAP_DOB, CAP_NAME_WITH_DOB, CAP_NAME, CAP_ALIAS, CAP_IDENTIFIER, CAP_POSTCODE = 2000, 300, 400, 200, 50, 200
+MAX_MERGE_HOPS = 50
+
+_COLUMNS = (
+    "pk",
+    "search_given",
+    "search_family",
+    "phonetic_given",
+    "phonetic_family",
+    "date_of_birth",
+    "nhs_number",
+    "upn",
+    "former_upn",
+    "merged_into_id",
+    "is_restricted",
+)
+_PK, _SG, _SF, _PG, _PF, _DOB, _NHS, _UPN, _FUPN, _MERGED, _RESTRICTED = range(len(_COLUMNS))
+_NAME_KIND: dict[str, str] = {
+    PersonName.Kind.ALIAS: "an alias",
+    PersonName.Kind.FORMER: "a former name",
+    PersonName.Kind.BIRTH: "the name at birth",
+    PersonName.Kind.PREFERRED: "the preferred name",
+}
+
+
+@dataclass(frozen=True)
+class _Query:
+    """The normalised criteria, with the phonetic keys worked out once."""
+
+    given: str
+    family: str
+    dob: date | None
+    nhs: str
+    upn: str
+    postcode: str
+    given_first: str = field(init=False)
+    given_key: str = field(init=False)
+    family_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "given_first", self.given.split(" ")[0] if self.given else "")
+        object.__setattr__(self, "given_key", matching.phonetic(self.given))
+        object.__setattr__(self, "family_key", matching.phonetic(self.family))
+
+    @property
+    def has_names(self) -> bool:
+        return bool(self.given or self.family)
+
+
+def dob_variants(dob: date) -> dict[date, str]:
+    """The dates searched for a date of birth: itself, day and month swapped, the same day a year either side."""
+    variants = {dob: "exact"}
+    if dob.day <= 12 and dob.day != dob.month:
+        variants[date(dob.year, dob.day, dob.month)] = "swapped"
+    for delta in (-1, 1):
+        with contextlib.suppress(ValueError):  # 29 February
+            variants.setdefault(dob.replace(year=dob.year + delta), "year")
+    return variants
+
+
+_DOB_REASONS = {
+    "exact": "date of birth matches",
+    "swapped": "date of birth matches with day and month swapped",
+    "year": "date of birth matches but for the year (±1)",
+}
+
+
+# --- Name similarity -----------------------------------------------------------------------------------
+def name_similarity(want: str, got: str) -> float:
+    """How alike two folded names are, 0..1: the mean of Jaro-Winkler and optimal string alignment (which
+    counts a transposition as one edit); a missing word in a multi-word name costs little."""
+    if want == got:
+        return 1.0
+    s = (JaroWinkler.similarity(want, got) + OSA.normalized_similarity(want, got)) / 2
+    if " " in want or " " in got:  # double-barrelled names and middle names: one word may be missing
+        s = max(s, 0.95 * fuzz.token_set_ratio(want, got) / 100)
+    return s
+
+
+class _NameScorer:
+    """Scores stored names against the query's, caching per distinct stored name (names repeat a lot)."""
+
+    def __init__(self, q: _Query) -> None:
+        self.q = q
+        self.nicknames = matching.name_variants(q.given) if q.given else set()
+        # stored name -> (similarity, how) for: the family name, the given names, and both swapped
+        self._family: dict[str, tuple[float, str]] = {}
+        self._given: dict[str, tuple[float, str]] = {}
+        self._family_as_given: dict[str, tuple[float, str]] = {}
+        self._given_as_family: dict[str, tuple[float, str]] = {}
+
+    @staticmethod
+    def _part(want: str, want_key: str, got: str, got_key: str) -> tuple[float, str]:
+        """Similarity of one name part and how it matched ('' when it does not)."""
+        if not want or not got:
+            return 0.0, ""
+        if want == got:
+            return 1.0, "matches"
+        s = name_similarity(want, got)
+        if s >= SIMILAR:
+            return s, "is similar"
+        if want_key and want_key == got_key:
+            return SOUNDS_ALIKE, "sounds alike"
+        return s, ""
+
+    def family(self, got: str, got_key: str) -> tuple[float, str]:
+        hit = self._family.get(got)
+        if hit is None:
+            hit = self._family[got] = self._part(self.q.family, self.q.family_key, got, got_key)
+        return hit
+
+    def given(self, got: str, got_key: str) -> tuple[float, str]:
+        hit = self._given.get(got)
+        if hit is None:
+            s, how = self._part(self.q.given, self.q.given_key, got, got_key)
+            if s < 1.0 and got:
+                first = got.split(" ")[0]
+                if first == self.q.given_first:
+                    s, how = max(s, FIRST_NAME_ONLY), "matches"  # the first given name matches; a middle one differs
+                elif first in self.nicknames and s < SHORT_FORM:
+                    s, how = SHORT_FORM, "is a known short form"
+            hit = self._given[got] = (s, how)
+        return hit
+
+    def _combine(self, family: float, given: float) -> float:
+        """One score for the name parts entered."""
+        if self.q.family and self.q.given:
+            return FAMILY_SHARE * family + (1 - FAMILY_SHARE) * given
+        return family if self.q.family else given
+
+    def score(self, given: str, family: str, given_key: str, family_key: str) -> tuple[float, tuple[bool, str, str]]:
+        """How well one stored name matches the query's names, in either order, and how: (names swapped, how
+        the family name matched, how the given name matched)."""
+        q = self.q
+        sf, how_f = self.family(family, family_key)
+        sg, how_g = self.given(given, given_key)
+        straight = self._combine(sf, sg)
+        # The other way round: the query's family name against the stored given name, and vice versa. With
+        # one name entered, it is checked against the other stored name (a single name in the other box).
+        xf, how_xf = self._family_as_given.get(given) or self._family_as_given.setdefault(
+            given, self._part(q.family, q.family_key, given, given_key)
+        )
+        xg, how_xg = self._given_as_family.get(family) or self._given_as_family.setdefault(
+            family, self._part(q.given, q.given_key, family, family_key)
+        )
+        swapped = SWAPPED_NAMES * self._combine(xf, xg)
+        if swapped > straight:
+            return swapped, (True, how_xf, how_xg)
+        return straight, (False, how_f, how_g)
+
+
+def _name_reasons(how: tuple[bool, str, str], kind: str) -> list[str]:
+    """The reasons for a name match, in words."""
+    swapped, how_family, how_given = how
+    reasons = ["given and family names swapped"] if swapped else []
+    reasons += [f"family name {how_family}"] if how_family else []
+    reasons += [f"given name {how_given}"] if how_given else []
+    if kind:
+        reasons = [f"{r} ({_NAME_KIND.get(kind, 'another name')})" for r in reasons]
+    return reasons
+
+
+# --- Candidate blocks ----------------------------------------------------------------------------------
+# The candidate read is one hand-written statement: the blocks below, each a small indexed SELECT with its
+# own LIMIT, joined with UNION ALL, returning plain tuples. Building the same with querysets cost about 3 ms
+# a search in the ORM alone (an eighth of the latency budget); see docs/adr/0010-person-search.md.
+
+
+@dataclass
+class _Block:
+    label: str
+    tag: str  # p: a person; c / r: lives / lived at the searched postcode
+    where: str  # a condition on the person ("p"), other name ("n") or address tables ("a", "pa")
+    params: list[Any]
+    cap: int
+    source: str = "person"  # person, other names or addresses
+
+
+def _next_prefix(prefix: str) -> str:
+    """The first string after every string starting with `prefix` (for index range scans, not LIKE)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _name_condition(q: _Query, t: str) -> tuple[str, list[Any]]:
+    """The exact name, names that sound alike (with the given name's nicknames) and names the wrong way round,
+    on table alias `t` (a person or an other name): each term can be served by an index."""
+    if q.family and q.given:
+        keys = sorted({q.given_key} | {matching.phonetic(n) for n in matching.name_variants(q.given)})
+        return (
+            f"({t}.search_family = %s AND {t}.search_given >= %s AND {t}.search_given < %s)"
+            f" OR ({t}.phonetic_family = %s AND {t}.phonetic_given IN ({', '.join(['%s'] * len(keys))}))"
+            f" OR ({t}.phonetic_family = %s AND {t}.phonetic_given = %s)",
+            [q.family, q.given_first, _next_prefix(q.given_first), q.family_key, *keys, q.given_key, q.family_key],
+        )
+    # One name: it may be in either box.
+    name, key = (q.family, q.family_key) if q.family else (q.given, q.given_key)
+    return (
+        f"{t}.search_family = %s OR {t}.phonetic_family = %s OR {t}.search_given = %s OR {t}.phonetic_given = %s",
+        [name, key, name, key],
+    )
+
+
+def _blocks(q: _Query) -> list[_Block]:
+    """The candidate blocks for a search, each with a cap on the rows it reads."""
+    blocks: list[_Block] = []
+    if q.dob:
+        # Everyone born on one of the dates (a few hundred at most): the heart of a front-door search.
+        dates = [connection.ops.adapt_datefield_value(d) for d in dob_variants(q.dob)]
+        blocks.append(
+            _Block("date of birth", "p", f"p.date_of_birth IN ({', '.join(['%s'] * len(dates))})", dates, CAP_DOB)
+        )
+    if q.has_names:
+        # With a date of birth, the fallback for people with none or a wrong one; without, the main block.
+        where, params = _name_condition(q, "p")
+        blocks.append(_Block("name", "p", where, params, CAP_NAME_WITH_DOB if q.dob else CAP_NAME))
+        where, params = _name_condition(q, "n")
+        blocks.append(_Block("other names", "p", where, params, CAP_ALIAS, source="names"))
+    if q.family and q.given and not q.dob:
+        # Name-only searches: a typo in the given name (same family name, same initial), or in the family name
+        # (given name sounds the same, family name starts the same).
+        g1, f2 = q.given_first[:1], q.family[:2]
+        blocks += [
+            _Block(
+                "given name typo",
+                "p",
+                "p.search_family = %s AND p.search_given >= %s AND p.search_given < %s",
+                [q.family, g1, _next_prefix(g1)],
+                CAP_NAME,
+            ),
+            _Block(
+                "family name typo",
+                "p",
+                "p.phonetic_given = %s AND p.search_family >= %s AND p.search_family < %s",
+                [q.given_key, f2, _next_prefix(f2)],
+                CAP_NAME,
+            ),
+        ]
+    if q.nhs:
+        blocks.append(_Block("NHS number", "p", "p.nhs_number = %s", [q.nhs], CAP_IDENTIFIER))
+    if q.upn:
+        blocks.append(_Block("UPN", "p", "p.upn = %s OR p.former_upn = %s", [q.upn, q.upn], CAP_IDENTIFIER))
+    if q.postcode:
+        for tag, current in (("c", "IS NULL"), ("r", "IS NOT NULL")):
+            where = f"a.postcode = %s AND pa.end_date {current}"
+            blocks.append(_Block("postcode", tag, where, [q.postcode], CAP_POSTCODE, source="addresses"))
+    return blocks
+
+
+_UNIT, _RECORD = "\x1f", "\x1e"  # ASCII unit and record separators: never in a folded name
+_OTHER_NAME_FIELDS = ("kind", "search_given", "search_family", "phonetic_given", "phonetic_family")
+
+
+def _column(model: type[Model], name: str) -> str:
+    """A model field's column, quoted for the database ("pk" for the primary key)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return connection.ops.quote_name(str(getattr(field, "column", "")))
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _block_sql(block: _Block, scope: tuple[str, list[Any]] | None) -> tuple[str, list[Any]]:
+    """One block as a complete SELECT of the person's columns and their other names, with its LIMIT.
+
+    Table and column names come from the models (quoted); every value is a parameter."""
+    columns = ", ".join(f"p.{_column(Person, name)}" for name in _COLUMNS)
+    pk = f"p.{_column(Person, 'pk')}"
+    person_fk = _column(PersonName, "person")
+    record = " || %s || ".join(f"o.{_column(PersonName, f)}" for f in _OTHER_NAME_FIELDS)
+    join_text = "GROUP_CONCAT" if connection.vendor == "sqlite" else "STRING_AGG"
+    # A correlated scalar subquery runs per candidate row through the person_id index; as a join, PostgreSQL's
+    # planner may choose to read every other name instead.
+    packed = f"(SELECT {join_text}({record}, %s) FROM {_table(PersonName)} o WHERE o.{person_fk} = {pk})"  # noqa: S608
+    params: list[Any] = [_UNIT] * (len(_OTHER_NAME_FIELDS) - 1) + [_RECORD]
+    if block.source == "names":
+        source = f"{_table(PersonName)} n JOIN {_table(Person)} p ON {pk} = n.{person_fk}"
+    elif block.source == "addresses":
+        source = (
+            f"{_table(PersonAddress)} pa"
+            f" JOIN {_table(Address)} a ON a.{_column(Address, 'pk')} = pa.{_column(PersonAddress, 'address')}"
+            f" JOIN {_table(Person)} p ON {pk} = pa.{_column(PersonAddress, 'person')}"
+        )
+    else:
+        source = f"{_table(Person)} p"
+    where = f"({block.where})"
+    params += block.params
+    if scope is not None:
+        # Inside the user's record scope, or a merged record (whose survivor is checked at the end).
+        where += f" AND ({pk} IN ({scope[0]}) OR p.{_column(Person, 'merged_into')} IS NOT NULL)"
+        params += scope[1]
+    sql = f"SELECT {columns}, {packed} AS packed FROM {source} WHERE {where} LIMIT {int(block.cap)}"  # noqa: S608
+    return sql, params
+
+
+def _scope_sql(scoped: QuerySet[Person] | None) -> tuple[str, list[Any]] | None:
+    """The SQL (from the ORM) selecting the ids of the people inside the user's scope; None for everyone."""
+    if scoped is None:
+        return None
+    sql, params = scoped.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+@dataclass
+class _Candidate:
+    row: tuple[Any, ...]
+    other_names: list[list[str]]  # kind, search_given, search_family, phonetic_given, phonetic_family
+    postcode: str = ""  # "c" lives at the searched postcode, "r" lived there
+
+
+def _collect(q: _Query, scoped: QuerySet[Person] | None) -> dict[Any, _Candidate]:
+    """Read every candidate block in one round trip and return the candidates by id."""
+    scope = _scope_sql(scoped)
+    parts: list[str] = []
+    params: list[Any] = []
+    for k, block in enumerate(_blocks(q)):
+        sql, block_params = _block_sql(block, scope)
+        parts.append(f"SELECT '{block.tag}' AS tag, b{k}.* FROM ({sql}) b{k}")  # noqa: S608 - tags are ours
+        params += block_params
+    found: dict[Any, _Candidate] = {}
+    if not parts:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for tag, *person, packed in rows:
+        pk = person[_PK]
+        if not isinstance(pk, uuid.UUID):  # SQLite keeps UUIDs as hex text
+            pk = person[_PK] = uuid.UUID(pk)
+            if person[_MERGED]:
+                person[_MERGED] = uuid.UUID(person[_MERGED])
+        if isinstance(person[_DOB], str):
+            person[_DOB] = date.fromisoformat(person[_DOB])
+        candidate = found.get(pk)
+        if candidate is None:
+            other = [r.split(_UNIT) for r in packed.split(_RECORD)] if packed else []
+            candidate = found[pk] = _Candidate(tuple(person), other)
+        if tag == "c" or (tag == "r" and not candidate.postcode):
+            candidate.postcode = tag
+    return found
+
+
+def explain_blocks(criteria: SearchCriteria, user: Any = None) -> list[tuple[str, str]]:
+    """(block, query plan) for each candidate block of a search, to check that every one is served by an index."""
+    q = _normalise(criteria)
+    scope = _scope_sql(None if user is None or _sees_everyone(user) else scope_people(user, Person.objects.all()))
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    plans = []
+    with connection.cursor() as cursor:
+        for block in _blocks(q):
+            sql, params = _block_sql(block, scope)
+            cursor.execute(prefix + sql, params)
+            plans.append((block.label, "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())))
+    return plans
+
+
+# --- Scoring -------------------------------------------------------------------------------------------
+def _score(
+    q: _Query, names: _NameScorer, c: _Candidate, variants: dict[Any, str], *, explain: bool = False
+) -> tuple[float, bool, list[str]]:
+    """(score 0..1, whether it is good enough to show, and with `explain` the reasons) for one candidate.
+
+    Scoring runs over every candidate (a few hundred); the reasons are put into words only for those shown."""
+    row = c.row
+    score = weight = 0.0
+    reasons: list[str] = []
+    strong = False  # an NHS number or UPN matched: shown whatever the names say
+    name_ok = True
+    if q.has_names:
+        s, how = names.score(row[_SG], row[_SF], row[_PG], row[_PF])
+        kind = ""
+        for other in c.other_names:
+            other_score, other_how = names.score(other[1], other[2], other[3], other[4])
+            if other_score > s:
+                s, how, kind = other_score, other_how, other[0]
+        score += WEIGHT_NAME * s
+        weight += WEIGHT_NAME
+        name_ok = s >= MIN_NAME_SCORE
+        if explain:
+            reasons += _name_reasons(how, kind)
+    if q.dob:
+        weight += WEIGHT_DOB
+        dob = row[_DOB]
+        if dob is None:
+            score += WEIGHT_DOB * DOB_UNKNOWN
+        elif dob_how := variants.get(dob):
+            score += WEIGHT_DOB * DOB_SCORES[dob_how]
+            if explain:
+                reasons.append(_DOB_REASONS[dob_how])
+        elif q.has_names and score < WEIGHT_NAME * MIN_NAME_WITH_OTHER_DOB:
+            name_ok = False  # born on another day: only a close name is worth showing
+    if q.nhs:
+        weight += WEIGHT_IDENTIFIER
+        if row[_NHS] == q.nhs:
+            score += WEIGHT_IDENTIFIER
+            strong = True
+            if explain:
+                reasons.append("NHS number matches")
+    if q.upn:
+        weight += WEIGHT_IDENTIFIER
+        if q.upn in (row[_UPN], row[_FUPN]):
+            score += WEIGHT_IDENTIFIER
+            strong = True
+            if explain:
+                reasons.append("UPN matches" if row[_UPN] == q.upn else "former UPN matches")
+    if q.postcode:
+        weight += WEIGHT_POSTCODE
+        if c.postcode:
+            score += WEIGHT_POSTCODE * (1.0 if c.postcode == "c" else 0.8)
+            if explain:
+                reasons.append("lives at this postcode" if c.postcode == "c" else "lived at this postcode")
+    final = score / weight if weight else 0.0
+    matched = strong or score > 0
+    return final, strong or (name_ok and matched and final >= MIN_SCORE), reasons
+
+
+_Scored = dict[Any, tuple[float, bool, list[str]]]
+
+
+def _resolve_merges(
+    scored: _Scored, rows: dict[Any, tuple[Any, ...]], explain: Any
+) -> dict[Any, tuple[list[str], bool]]:
+    """Replace merged records by their final survivors (following chains), keeping each survivor once.
+
+    Returns, per survivor reached this way, the reasons to show and whether they replace its own (when the
+    merged record matched better than the survivor itself). `explain(pk)` gives a candidate's reasons."""
+    notes: dict[Any, tuple[list[str], bool]] = {}
+    merged = [pk for pk, row in rows.items() if row[_MERGED] is not None]
+    if not merged:
+        return notes
+    target: dict[Any, Any] = {pk: rows[pk][_MERGED] for pk in merged}
+    for _ in range(MAX_MERGE_HOPS):
+        missing = {t for t in target.values() if t not in rows}
+        if missing:
+            for row in Person.objects.order_by().filter(pk__in=missing).values_list(*_COLUMNS):
+                rows[row[_PK]] = row
+        moved = False
+        for pk, t in target.items():
+            nxt = rows[t][_MERGED] if t in rows else None
+            if nxt is not None and nxt != pk:
+                target[pk] = nxt
+                moved = True
+        if not moved:
+            break
+    for pk in sorted(merged, key=lambda pk: -scored[pk][0]):  # the best-matching merged record speaks first
+        score, show, _ = scored.pop(pk)
+        survivor = target[pk]
+        if not show or survivor not in rows or rows[survivor][_MERGED] is not None:
+            continue  # not a match, or a chain that loops or is too long
+        reasons = explain(pk)
+        named = any("name" in r for r in reasons)
+        via = ["matched a name on a merged record" if named else "matched a merged record"]
+        current = scored.get(survivor)
+        if survivor in notes:
+            continue  # already reached through a better-matching merged record
+        if current is None or not current[1] or score > current[0]:
+            scored[survivor] = (score, True, [])
+            notes[survivor] = (via + [f"{r} (merged record)" for r in reasons if "name" not in r], True)
+        else:
+            notes[survivor] = (via, False)
+    return notes
+
+
+def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50) -> list[SearchResult]:
+    """Typo-tolerant search over people the user may see; the search and its criteria are logged."""
+    if not has_verb(user, roles.SEARCH_PERSON):
+        raise PermissionDenied("Your role cannot search for people.")
+    q = _normalise(criteria)
+    results: list[SearchResult] = []
+    if q.has_names or q.dob or q.nhs or q.upn or q.postcode:
+        scoped = None if _sees_everyone(user) else scope_people(user, Person.objects.all())
+        results = _search(user, q, scoped, limit)
+    access_log_record(
+        actor=user,
+        action=AccessLog.Action.SEARCH,
+        criteria=criteria.as_log(),
+        reason=purpose,
+        result_count=len(results),
+    )
+    return results
+
+
+def _sees_everyone(user: Any) -> bool:
+    """True when the user's record scope is everyone (permissions.children_q would give Q()), so no scope
+    filter is needed; decided without building the narrower scopes' queries."""
+    return getattr(user, "scope", None) == Scope.ALL and has_verb(user, roles.VIEW_PERSON)
+
+
+def _normalise(criteria: SearchCriteria) -> _Query:
+    """Fold the names and validate the identifiers (a DomainError names every malformed one)."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    for key, cleaner in (
+        ("nhs_number", identifiers.clean_nhs_number),
+        ("upn", identifiers.clean_upn),
+        ("postcode", identifiers.clean_postcode),
+    ):
+        try:
+            cleaned[key] = cleaner(getattr(criteria, key)) if getattr(criteria, key) else ""
+        except ValueError as exc:
+            errors[key] = [str(exc)]
+    if errors:
+        raise DomainError(errors=errors)
+    return _Query(
+        given=matching.fold(criteria.given_names),
+        family=matching.fold(criteria.family_name),
+        dob=criteria.date_of_birth,
+        nhs=cleaned["nhs_number"],
+        upn=cleaned["upn"],
+        postcode=cleaned["postcode"],
+    )
+
+
+def _search(user: Any, q: _Query, scoped: QuerySet[Person] | None, limit: int) -> list[SearchResult]:
+    candidates = _collect(q, scoped)
+    names = _NameScorer(q)
+    variants = dob_variants(q.dob) if q.dob else {}
+    scored: _Scored = {pk: _score(q, names, c, variants) for pk, c in candidates.items()}
+    rows = {pk: c.row for pk, c in candidates.items()}
+    notes = _resolve_merges(scored, rows, lambda pk: _score(q, names, candidates[pk], variants, explain=True)[2])
+    ranked = sorted(
+        (pk for pk, s in scored.items() if s[1] and rows[pk][_MERGED] is None),
+        key=lambda pk: (-scored[pk][0], rows[pk][_SF], rows[pk][_SG], str(pk)),
+    )
+    if scoped is not None:
+        # Survivors reached through a merged record did not pass the blocks' scope filter: check them here.
+        reached = [pk for pk in ranked if pk not in candidates]
+        if reached:
+            allowed = set(scope_people(user, Person.objects.filter(pk__in=reached)).values_list("pk", flat=True))
+            ranked = [pk for pk in ranked if pk in candidates or pk in allowed]
+    ranked = ranked[:limit]
+    people = Person.objects.order_by().in_bulk(ranked)
+    results = []
+    for pk in ranked:
+        score = scored[pk][0]
+        note, replaces = notes.get(pk, ([], False))
+        own = [] if replaces or pk not in candidates else _score(q, names, candidates[pk], variants, explain=True)[2]
+        reasons = own + note
+        if pk in people:
+            person = people[pk]
+            results.append(SearchResult(person, round(score, 3), reasons, restricted=person.is_restricted))
+    for result in results:
+        if result.restricted and person_access(user, result.person).allowed:
+            result.restricted = False
+    return results
