@@ -46,6 +46,7 @@ def people(world):  # type: ignore[no-untyped-def]
             given_names="Leah", family_name="Thompson", date_of_birth=D(2010, 2, 7), upn="D330200114001"
         ),
         "madonna": AdultFactory(given_names="Madonna", family_name="", date_of_birth=D(1990, 7, 30)),
+        "lan": ChildFactory(given_names="Thị Lan", family_name="Đỗ", date_of_birth=D(2017, 7, 23)),
         "zoe": world.own,  # Zoë O'Brien, 4 March 2016
         "nguyen": world.team_child,  # Minh Nguyễn, 1 June 2015
     }
@@ -90,6 +91,9 @@ def _first(results: list[SearchResult]) -> SearchResult:
         ("mohammed", {"given_names": "Muhammad", "family_name": "Rahman", "date_of_birth": D(2012, 11, 3)}, "given"),
         # given and family names the wrong way round
         ("katherine", {"given_names": "Fitzgerald", "family_name": "Katherine"}, "given and family names swapped"),
+        # middle names recorded: the first given name alone, exactly or mistyped
+        ("lan", {"given_names": "Thi", "family_name": "Do", "date_of_birth": D(2017, 7, 23)}, "given name matches"),
+        ("lan", {"given_names": "Tyi", "family_name": "Do", "date_of_birth": D(2017, 7, 23)}, "family name matches"),
         # a single name, entered in either box
         ("madonna", {"family_name": "Madonna"}, "swapped"),
         ("madonna", {"given_names": "Madonna", "date_of_birth": D(1990, 7, 30)}, "given name matches"),
@@ -369,3 +373,35 @@ def test_every_candidate_block_is_served_by_an_index(world, people):
         else:
             scans = [line for line in plan.splitlines() if "Seq Scan" in line]
         assert not scans, (label, plan)
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "sw",
+        "manager",
+        "eh_worker",
+        "cp_worker",
+        "frontdoor",
+        "specialist",
+        "leader",
+        "analyst",
+        "admin",
+        "auditor",
+        "partner",
+    ],
+)
+def test_search_scope_rule_agrees_with_scope_people(world, people, username):
+    """search.scope_condition restates permissions.scope_people for speed: the two must select the same people."""
+    from familyhelp.people.permissions import scope_people
+    from familyhelp.people.search import _in_scope, scope_condition
+
+    user = world.users[username]
+    own_adult = AdultFactory(given_names="Created", family_name="ByThem", created_by=user)  # "records they created"
+    everyone = list(Person.objects.values_list("pk", flat=True))
+    expected = set(scope_people(user, Person.objects.all()).values_list("pk", flat=True))
+    condition = scope_condition(user)
+    got = set(everyone) if condition is None else _in_scope(everyone, condition)
+    assert got == expected
+    assert expected != set(everyone) or condition is None  # the test would notice a scope that lets everyone in
+    assert (own_adult.pk in got) == (own_adult.pk in expected)

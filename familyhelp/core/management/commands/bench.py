@@ -194,6 +194,13 @@ def _search_arguments(parser: CommandParser) -> None:
         default=100,
         help="Extra searches by exact name alone, reported separately (default 100; 0: none).",
     )
+    parser.add_argument(
+        "--scoped-queries",
+        type=int,
+        default=100,
+        help="Run the first N queries again as a social worker whose record scope is their team, reported "
+        "separately (latency of the scope rule; default 100; 0: none).",
+    )
     parser.add_argument("--username", default="frontdoor", help="Who searches (default the front door).")
     parser.add_argument("--in-process", action="store_true", help=argparse_suppress())
     parser.add_argument("--count-people", action="store_true", help=argparse_suppress())
@@ -348,6 +355,32 @@ def _search_in_process(command: BaseCommand, options: dict[str, Any]) -> None:
         out.write("  person can rank anywhere among them; the front door adds a date of birth)")
         out.write(row("exact name only", named))
 
+    if options["scoped_queries"] > 0:
+        from familyhelp.accounts.roles import Scope
+
+        worker = next(
+            (
+                u
+                for u in User.objects.filter(is_active=True, team__isnull=False).order_by("username")
+                if u.scope == Scope.TEAM
+            ),
+            None,
+        )
+        if worker is not None:
+            scoped = []
+            for query in queries[: options["scoped_queries"]]:
+                started = time.perf_counter()
+                results = person_search_for_user(worker, SearchCriteria(**query.criteria_fields()), purpose="bench")
+                scoped.append((query, (time.perf_counter() - started) * 1000, -1, len(results)))
+            times = [m[1] for m in scoped]
+            out.write("")
+            out.write(f"  informational: the first {len(scoped)} queries as {worker.username} (team scope: most of the")
+            out.write("  people searched for are outside it, so recall does not apply)")
+            out.write(
+                f"  {'team scope':<30}{len(scoped):>6}{statistics.median(times):>9.1f}{_percentile(times, 0.95):>9.1f}"
+                f"{max(times):>9.1f}{'':>16}{statistics.mean(m[3] for m in scoped):>7.1f}"
+            )
+
     out.write("")
     out.write(
         f"  targets: p95 <= 25 ms {'met' if p95 <= 25 else 'NOT met'} ({p95:.1f} ms); top-5 recall >= 99% "
@@ -476,6 +509,8 @@ def bench_search(command: BaseCommand, options: dict[str, Any]) -> None:
                     str(options["baseline_queries"]),
                     "--name-only-queries",
                     str(options["name_only_queries"]),
+                    "--scoped-queries",
+                    str(options["scoped_queries"]),
                     "--seed",
                     str(options["seed"]),
                     "--username",
