@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -267,6 +268,7 @@ class _Block:
     params: list[Any]
     cap: int
     source: str = "person"  # person, other names or addresses
+    in_scope: bool = False  # read only people inside the user's record scope (see _blocks)
 
 
 def _next_prefix(prefix: str) -> str:
@@ -293,8 +295,13 @@ def _name_condition(q: _Query, t: str) -> tuple[str, list[Any]]:
     )
 
 
-def _blocks(q: _Query) -> list[_Block]:
-    """The candidate blocks for a search, each with a cap on the rows it reads."""
+def _blocks(q: _Query, *, scoped: bool = False) -> list[_Block]:
+    """The candidate blocks for a search, each with a cap on the rows it reads.
+
+    The blocks read everyone; a user with a narrower record scope gets the candidates filtered afterwards,
+    once, and one more block, the names block limited to their scope, so that a common name's cap cannot
+    push out the people they can see (evaluating the scope rule in every block would cost several times
+    over)."""
     blocks: list[_Block] = []
     if q.dob:
         # Everyone born on one of the dates (a few hundred at most): the heart of a front-door search.
@@ -306,6 +313,8 @@ def _blocks(q: _Query) -> list[_Block]:
         # With a date of birth, the fallback for people with none or a wrong one; without, the main block.
         where, params = _name_condition(q, "{P}")
         blocks.append(_Block("name", "p", where, params, CAP_NAME_WITH_DOB if q.dob else CAP_NAME))
+        if scoped:
+            blocks.append(_Block("name, in scope", "p", where, params, CAP_NAME, in_scope=True))
         where, params = _name_condition(q, "n")
         blocks.append(_Block("other names", "p", where, params, CAP_ALIAS, source="names"))
     if q.family and q.given and not q.dob:
@@ -380,7 +389,7 @@ def _block_sql(block: _Block, scope: tuple[str, list[Any]] | None) -> tuple[str,
         source = person
     where = "(" + block.where.replace("{P}", person) + ")"
     params += block.params
-    if scope is not None:
+    if block.in_scope and scope is not None:
         # Inside the user's record scope, or a merged record (whose survivor is checked at the end).
         where += f" AND (({scope[0]}) OR {person}.{_column(Person, 'merged_into')} IS NOT NULL)"
         params += scope[1]
@@ -438,9 +447,23 @@ def _in_scope(ids: list[Any], scope: tuple[str, list[Any]]) -> set[Any]:
     assert pk_field is not None
     values = [pk_field.get_db_prep_value(i, connection) for i in ids]
     sql = f"SELECT {pk} FROM {person} WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND ({scope[0]})"  # noqa: S608
-    with connection.cursor() as cursor:
+    with _cursor(no_jit=True) as cursor:
         cursor.execute(sql, [*values, *scope[1]])
         return {r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in cursor.fetchall()}
+
+
+@contextlib.contextmanager
+def _cursor(*, no_jit: bool) -> Iterator[Any]:
+    """A cursor; with `no_jit` on PostgreSQL, inside a transaction with JIT compilation off. The scope rule's
+    subqueries inflate the planner's cost estimate past jit_above_cost, and compiling the plan (seconds)
+    would cost far more than running it (milliseconds)."""
+    if not (no_jit and connection.vendor == "postgresql"):
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield cursor
 
 
 @dataclass
@@ -451,22 +474,18 @@ class _Candidate:
 
 
 def _collect(q: _Query, scope: tuple[str, list[Any]] | None) -> dict[Any, _Candidate]:
-    """Read every candidate block in one round trip and return the candidates by id."""
+    """Read every candidate block in one round trip and return the candidates by id (not yet filtered by
+    the user's scope)."""
     parts: list[str] = []
     params: list[Any] = []
-    for k, block in enumerate(_blocks(q)):
+    for k, block in enumerate(_blocks(q, scoped=scope is not None)):
         sql, block_params = _block_sql(block, scope)
         parts.append(f"SELECT '{block.tag}' AS tag, b{k}.* FROM ({sql}) b{k}")  # noqa: S608 - tags are ours
         params += block_params
     found: dict[Any, _Candidate] = {}
     if not parts:
         return found
-    no_jit = scope is not None and connection.vendor == "postgresql"
-    with transaction.atomic() if no_jit else contextlib.nullcontext(), connection.cursor() as cursor:
-        if no_jit:
-            # The scope rule's subqueries inflate the planner's cost estimate past jit_above_cost, and compiling
-            # the plan (seconds) would cost far more than running it (milliseconds): no JIT for this statement.
-            cursor.execute("SET LOCAL jit = off")
+    with _cursor(no_jit=scope is not None) as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     for tag, *person, packed in rows:
@@ -493,7 +512,7 @@ def explain_blocks(criteria: SearchCriteria, user: Any = None) -> list[tuple[str
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     plans = []
     with connection.cursor() as cursor:
-        for block in _blocks(q):
+        for block in _blocks(q, scoped=scope is not None):
             sql, params = _block_sql(block, scope)
             cursor.execute(prefix + sql, params)
             plans.append((block.label, "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())))
@@ -668,11 +687,9 @@ def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: in
         key=lambda pk: (-scored[pk][0], rows[pk][_SF], rows[pk][_SG], str(pk)),
     )
     if scope is not None:
-        # Survivors reached through a merged record did not pass the blocks' scope filter: check them here.
-        reached = [pk for pk in ranked if pk not in candidates]
-        if reached:
-            allowed = _in_scope(reached, scope)
-            ranked = [pk for pk in ranked if pk in candidates or pk in allowed]
+        # One check of the user's record scope for everyone who would be shown (survivors included).
+        allowed = _in_scope(ranked, scope)
+        ranked = [pk for pk in ranked if pk in allowed]
     ranked = ranked[:limit]
     people = Person.objects.order_by().in_bulk(ranked)
     results = []

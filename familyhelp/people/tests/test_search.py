@@ -364,7 +364,7 @@ def test_every_candidate_block_is_served_by_an_index(world, people):
     name_only = SearchCriteria(given_names="Katherine", family_name="Fitzgerald")
     if connection.vendor == "postgresql":  # on a table this small the planner would rightly prefer to read it all
         with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")  # until the test's transaction ends
     plans = [*explain_blocks(criteria), *explain_blocks(name_only), *explain_blocks(criteria, world.sw)]
     assert len(plans) >= 10
     for label, plan in plans:
