@@ -278,6 +278,19 @@ def test_search_respects_record_scope(world, people):
     assert "Oliver Smith" in [r.person.full_name for r in _search(world.cp_worker, family_name="Smith")]
 
 
+def test_caps_do_not_push_out_the_people_a_scoped_user_can_see(world, people, monkeypatch):
+    from familyhelp.people import search
+
+    monkeypatch.setattr(search, "CAP_NAME", 3)
+    monkeypatch.setattr(search, "CAP_NAME_WITH_DOB", 3)
+    for day in range(1, 9):  # more Smiths than the cap, none of them the social worker's
+        ChildFactory(given_names="Jack", family_name="Smith", date_of_birth=D(2012, 1, day))
+    mine = ChildFactory(given_names="Jack", family_name="Smith", date_of_birth=D(2012, 2, 1))
+    InvolvementFactory(person=mine, worker=world.sw)
+    assert [r.person for r in _search(world.sw, given_names="Jack", family_name="Smith")] == [mine]
+    assert len(_search(world.frontdoor, given_names="Jack", family_name="Smith")) < 9  # the caps do bite
+
+
 def test_scope_also_applies_to_dates_of_birth_and_identifiers(world, people):
     InvolvementFactory(person=people["mohammed"], worker=world.cp_worker)
     assert _search(world.sw, nhs_number="4857773457") == []
