@@ -313,7 +313,7 @@ def _request_screening(actor: Any, contact: Contact) -> None:
 
 def _locked(contact: Contact) -> Contact:
     """The stored contact, locked for this transaction (PostgreSQL row lock; SQLite's write lock)."""
-    return Contact.objects.select_for_update().select_related("child").get(pk=contact.pk)
+    return Contact.objects.select_for_update(of=("self",)).select_related("child").get(pk=contact.pk)
 
 
 def _refresh_status(contact: Contact) -> None:
@@ -692,7 +692,8 @@ def decision_authorise(
 ) -> ThresholdDecision:
     """A manager authorises a proposed decision. Exactly one authorisation can succeed per contact."""
     contact = _locked(decision.contact)
-    decision = ThresholdDecision.objects.select_for_update().select_related("proposed_by").get(pk=decision.pk)
+    locked = ThresholdDecision.objects.select_for_update(of=("self",)).select_related("proposed_by")
+    decision = locked.get(pk=decision.pk)
     policy = policy_get()
     if not has_verb(actor, roles.AUTHORISE_DECISION):
         require(False, "Only a manager can authorise a threshold decision.")
