@@ -314,7 +314,8 @@ def _clean_reason(reason: str, message: str) -> str:
 
 def _lock_candidate(candidate: DuplicateCandidate, expected_version: int | None) -> DuplicateCandidate:
     """Lock the pair and refuse a decision on a pair someone else has decided (or changed) meanwhile."""
-    locked = DuplicateCandidate.objects.select_for_update().select_related("decided_by").get(pk=candidate.pk)
+    rows = DuplicateCandidate.objects.select_for_update(of=("self",)).select_related("decided_by")
+    locked = rows.get(pk=candidate.pk)
     if locked.status != S.OPEN:
         who = f" by {locked.decided_by}" if locked.decided_by else ""
         when = f" at {localtime(locked.decided_at):%H:%M on %-d %B %Y}" if locked.decided_at else ""
@@ -472,7 +473,7 @@ def merge_undo(*, actor: Any, merge: PersonMerge, reason: str, reopen: bool = Fa
     """
     require(has_verb(actor, roles.MANAGE_DUPLICATES), "Your role cannot undo merges.")
     reason = _clean_reason(reason, "Enter why the merge is being undone")
-    merge = PersonMerge.objects.select_for_update().select_related("undone_by").get(pk=merge.pk)
+    merge = PersonMerge.objects.select_for_update(of=("self",)).select_related("undone_by").get(pk=merge.pk)
     if merge.undone_at is not None:
         raise ConcurrentEditError(
             f"This merge was already undone by {merge.undone_by} at {localtime(merge.undone_at):%H:%M on %-d %B %Y}."
