@@ -419,9 +419,11 @@ def _throwaway_postgres(out: Any) -> Iterator[str]:
         _pg_run(
             str(pgbin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"
         )
+        # As scripts/with-postgres.sh, with shared_buffers sized like a server's for a million people (the
+        # 128 MB default cannot hold the person table's indexes, which a production server would).
         settings = (
             f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off"
+            "-c full_page_writes=off -c shared_buffers=1GB"
         )
         _pg_run(str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o", settings, "start")
         url = f"postgres://postgres@127.0.0.1:{port}/familyhelp"
