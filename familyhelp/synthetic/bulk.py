@@ -49,16 +49,21 @@ def _sql_literal(value: Any) -> str | None:
 class SyntheticIds:
     """UUID primary keys drawn from a seeded random generator, in the database's stored form."""
 
+    # Clear the version and variant bits, then set version 4 and the RFC 4122 variant.
+    _KEEP = ~(0xC000 << 48) & ~(0xF000 << 64)
+    _SET = (0x8000 << 48) | (4 << 76)
+
     def __init__(self, rng: Any, *, native: bool) -> None:
         self._getrandbits = rng.getrandbits
         self.native = native
+        if not native:
+            getrandbits, keep, put = rng.getrandbits, self._KEEP, self._SET
+            self.new = lambda: f"{getrandbits(128) & keep | put:032x}"  # type: ignore[method-assign]
 
     def new(self) -> Any:
         """A version-4 UUID from the seeded generator (hex text on SQLite, a UUID object elsewhere)."""
         # Same bits as uuid.UUID(int=rng.getrandbits(128), version=4), without building the object.
-        n = self._getrandbits(128)
-        n = (n & ~(0xC000 << 48)) | (0x8000 << 48)
-        n = (n & ~(0xF000 << 64)) | (4 << 76)
+        n = self._getrandbits(128) & self._KEEP | self._SET
         if self.native:
             return uuid.UUID(int=n)
         return f"{n:032x}"

@@ -56,6 +56,35 @@ class Allocation:
 
 
 @dataclass
+class Referral:
+    """Who referred a family's children (their `referrer` involvement) and on what day."""
+
+    day: int
+    worker: WorkerInfo | None
+    name: str
+    agency: Any
+
+
+@dataclass
+class Episode:
+    """One spell of a household's children on a caseload (now, or ended), for the front door's history.
+
+    `start` is the day the first worker took the case (earlier than the current worker's start when the
+    case changed hands); `end` is None while it is open. Written by the caseload pass without drawing any
+    random numbers, so recording it does not change the generated council.
+    """
+
+    household: HouseholdSummary
+    children: list[Any]  # ChildSummary
+    start: int
+    end: int | None
+    worker: WorkerInfo
+    team_kind: str
+    supervised: bool = False  # a social worker supervises the practitioner's work (Family Help model)
+    referral: Referral | None = None
+
+
+@dataclass
 class CaseloadResult:
     allocations: int = 0
     open_children: int = 0
@@ -63,6 +92,7 @@ class CaseloadResult:
     caseloads: dict[str, int] = field(default_factory=dict)  # username -> children held now
     restricted_child: Any = None
     partner_referred: list[Any] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)  # current and ended, in the order written
 
 
 class CaseloadBuilder:
@@ -186,7 +216,7 @@ class CaseloadBuilder:
         result = CaseloadResult()
         allocations = self._allocate(households, result)
         self._write_allocations(allocations, result)
-        self._history(households)
+        self._history(households, result)
         self._other_professionals(households)
         return result
 
@@ -246,7 +276,7 @@ class CaseloadBuilder:
 
     def _referrer(
         self, hh: HouseholdSummary, kids: list[Any], day: int, end: int | None, partner: WorkerInfo | None = None
-    ) -> None:
+    ) -> Referral:
         """Record who referred the children (a partner agency user where there is one)."""
         rng = self.rng
         org = self.org
@@ -283,6 +313,7 @@ class CaseloadBuilder:
         by = org.front_door[0].id if org.front_door else None
         for child in kids:
             self._row(child.id, "referrer", day, end, worker=worker, name=name, agency=agency, by=by)
+        return Referral(day=day, worker=worker, name=name, agency=agency)
 
     def _write_allocations(self, allocations: list[Allocation], result: CaseloadResult) -> None:
         rng = self.rng
@@ -302,6 +333,7 @@ class CaseloadBuilder:
         historical: dict[str, list[WorkerInfo]] = {}
         for w in self.org.leavers + [m for t in self.org.teams for m in t.members]:
             historical.setdefault(w.job_role, []).append(w)
+        episodes: dict[int, Episode] = {}
         for a in allocations:
             worker = a.slot.worker
             manager = self.managers.get(a.slot.team.id)
@@ -315,12 +347,18 @@ class CaseloadBuilder:
                 if worker.username == "socialworker" and result.restricted_child is None:
                     result.restricted_child = child.id
             if supervising:
+                if id(a.household) in episodes:
+                    episodes[id(a.household)].supervised = True
                 continue
             result.allocations += 1
+            episode = Episode(a.household, list(a.children), a.start, None, worker, a.slot.team.kind)
+            result.episodes.append(episode)
+            episodes[id(a.household)] = episode
             if a.start - a.household.created > 60 and rng.random() < 0.3:
                 previous = rng.choice(historical.get(worker.job_role) or [worker])
                 if previous is not worker:
                     prev_start = max(a.household.created, a.start - rng.randint(30, 400))
+                    episode.start = min(episode.start, prev_start)
                     for child in a.children:
                         if child.dob is not None and child.dob > a.start - 1:
                             continue
@@ -332,12 +370,12 @@ class CaseloadBuilder:
             referred.add(key)
             day = max(a.household.created, a.start - rng.randint(1, 20))
             if key in partner_allocations and partner is not None:
-                self._referrer(a.household, a.children, day, None, partner=partner)
+                episode.referral = self._referrer(a.household, a.children, day, None, partner=partner)
                 result.partner_referred.extend(c.id for c in a.children)
             elif rng.random() < 0.7:
-                self._referrer(a.household, a.children, day, None)
+                episode.referral = self._referrer(a.household, a.children, day, None)
 
-    def _history(self, households: list[HouseholdSummary]) -> None:
+    def _history(self, households: list[HouseholdSummary], result: CaseloadResult) -> None:
         """Episodes that have ended: the worker who held the case then, and who referred it."""
         rng = self.rng
         rnd = rng.random
@@ -363,8 +401,10 @@ class CaseloadBuilder:
                 for child in kids:
                     assert child.dob is not None
                     self._row(child.id, "allocated_worker", max(start, child.dob), end, worker=worker, by=by)
+                episode = Episode(hh, kids, start, end, worker, worker.team.kind if worker.team else "")
+                result.episodes.append(episode)
                 if rnd() < 0.5:
-                    self._referrer(hh, kids, max(hh.created, start - int(rnd() * 20)), end)
+                    episode.referral = self._referrer(hh, kids, max(hh.created, start - int(rnd() * 20)), end)
 
     def _other_professionals(self, households: list[HouseholdSummary]) -> None:
         """GPs, health visitors and school DSLs recorded on children's records."""

@@ -23,9 +23,12 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from familyhelp.accounts.models import RestrictedAccessGrant, User
+from familyhelp.casework.models import Case, CINEpisode
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core import clock
 from familyhelp.core.sequences import set_at_least
+from familyhelp.directory.models import LocalService
+from familyhelp.frontdoor.models import Contact, ContactPerson, PartnerCheck, ThresholdDecision
 from familyhelp.organisation.models import LocalAuthority
 from familyhelp.people.models import (
     Address,
@@ -42,6 +45,7 @@ from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, defe
 from familyhelp.synthetic.caseloads import CaseloadBuilder, CaseloadResult
 from familyhelp.synthetic.demo import DEMO_USERS, demo_logins
 from familyhelp.synthetic.duplicates import DuplicateMaker, KnownDuplicate
+from familyhelp.synthetic.frontdoor import FrontDoorBuilder, FrontDoorResult
 from familyhelp.synthetic.population import COUPLE, UASC, PopulationBuilder
 from familyhelp.synthetic.presets import PRESETS, Preset
 from familyhelp.synthetic.workforce import Organisation, OrganisationBuilder
@@ -123,6 +127,12 @@ BULK_MODELS = (
     PersonDisability,
     ProfessionalInvolvement,
     ChronologyEvent,
+    Contact,
+    ContactPerson,
+    PartnerCheck,
+    ThresholdDecision,
+    Case,
+    CINEpisode,
 )
 
 
@@ -140,6 +150,7 @@ class GenerationResult:
     caseloads: CaseloadResult | None = None
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each phase
     duplicates: list[KnownDuplicate] = field(default_factory=list)  # second records made on purpose
+    frontdoor: FrontDoorResult | None = None  # contacts, decisions and cases (synthetic.frontdoor)
 
     @property
     def total_rows(self) -> int:
@@ -200,7 +211,8 @@ def generate(
                     native_ids=ids.native,
                     share=preset.duplicate_share,
                 )
-                counts, caseloads = _build(
+                frontdoor_rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}:frontdoor")
+                counts, caseloads, frontdoor = _build(
                     preset=preset,
                     rng=rng,
                     ids=ids,
@@ -209,6 +221,7 @@ def generate(
                     bar=bar,
                     timer=timer,
                     duplicates=duplicates,
+                    frontdoor_rng=frontdoor_rng,
                 )
             timer.phase("commit")
         timer.phase("checkpoint")
@@ -223,6 +236,7 @@ def generate(
         caseloads=caseloads,
         phases=timer.phases,
         duplicates=duplicates.known,
+        frontdoor=frontdoor,
     )
 
 
@@ -252,7 +266,8 @@ def _build(
     bar: Any,
     timer: _PhaseTimer,
     duplicates: DuplicateMaker | None = None,
-) -> tuple[dict[str, int], CaseloadResult]:
+    frontdoor_rng: random.Random | None = None,
+) -> tuple[dict[str, int], CaseloadResult, FrontDoorResult | None]:
     """Everything generate() writes, inside its transaction."""
     org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today).build()
     timer.phase("organisation")
@@ -276,6 +291,21 @@ def _build(
             preset=preset, rng=rng, ids=ids, dates=dates, today=today, org=org, loader=loader
         ).run(households)
         timer.phase("caseloads")
+        frontdoor = None
+        if frontdoor_rng is not None:
+            # Its own generator (and ids), so the rest of the council is the same with or without it.
+            frontdoor = FrontDoorBuilder(
+                preset=preset,
+                rng=frontdoor_rng,
+                ids=SyntheticIds(frontdoor_rng, native=ids.native),
+                dates=dates,
+                today=today,
+                org=org,
+                loader=loader,
+                households=households,
+                caseloads=caseloads,
+            ).run()
+            timer.phase("front door")
         counts = loader.finish()
         timer.phase("writing")
     timer.phase("indexing")
@@ -284,14 +314,20 @@ def _build(
     counts.update(_organisation_counts())
     set_at_least("person", people.person_n)
     set_at_least("family", people.family_n)
+    if frontdoor is not None:
+        set_at_least("contact", frontdoor.contacts)
+        set_at_least("case", frontdoor.cases)
     timer.phase("demo records")
-    return counts, caseloads
+    return counts, caseloads, frontdoor
 
 
 def _organisation_counts() -> dict[str, int]:
     from familyhelp.organisation.models import Locality, PartnerAgency, School, Team
 
-    return {m._meta.db_table: m.objects.count() for m in (LocalAuthority, Locality, Team, PartnerAgency, School, User)}
+    return {
+        m._meta.db_table: m.objects.count()
+        for m in (LocalAuthority, Locality, Team, PartnerAgency, School, User, LocalService)
+    }
 
 
 def _demo_records(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -126,15 +126,32 @@ class ChildSummary:
     edd: int | None
     school: int | None  # index of the school that issued their UPN (if one of ours)
     culture: str
+    given: str = ""
+    family: str = ""
+    sex: str = ""
+
+
+@dataclass
+class AdultSummary:
+    """An adult the front door names on a contact about the children (parent, partner, carer)."""
+
+    id: Any
+    relationship: str  # to the children, as a contact records it ("Mother", "Mother's partner"…)
+    given: str
+    family: str
+    in_household: bool
 
 
 @dataclass
 class HouseholdSummary:
-    """What the caseload pass needs: where the family lives now, when it became known, its children."""
+    """What the caseload and front-door passes need: where the family lives now, when it became known,
+    its children, the adults around them and its addresses over time."""
 
     locality: int | None  # None: moved out of the area
     created: int
     children: list[ChildSummary]
+    adults: list[AdultSummary] = field(default_factory=list)
+    addresses: list[tuple[int, int | None, str, str]] = field(default_factory=list)  # start, end, label, postcode
 
 
 @dataclass
@@ -866,10 +883,23 @@ class PopulationBuilder:
 
         # Summary for the caseload pass.
         current = localities[-1]
+        adults = [
+            AdultSummary(a.id, label, a.given, a.family, a.in_household)
+            for a, label in (
+                (mother, "Mother"),
+                (father, "Father"),
+                (second_father, "Father"),
+                (step, "Mother's partner"),
+                *((c, f"{'Grandmother' if c.sex == 'F' else 'Grandfather'} (kinship carer)") for c in carers),
+            )
+            if a is not None
+        ]
         summary = HouseholdSummary(
             locality=current,
             created=created,
-            children=[ChildSummary(k.id, k.dob, k.edd, k.school, k.culture) for k in kids],
+            children=[ChildSummary(k.id, k.dob, k.edd, k.school, k.culture, k.given, k.family, k.sex) for k in kids],
+            adults=adults,
+            addresses=[(start, end, label, label.rsplit(", ", 1)[-1]) for _, label, start, end in household_addresses],
         )
         self.households.append(summary)
 

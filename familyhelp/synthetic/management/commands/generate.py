@@ -81,4 +81,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  children on a caseload now: {c.open_children:,} of {c.eligible_children:,} current children"
                 )
+            if result.frontdoor:
+                fd = result.frontdoor
+                self.stdout.write(
+                    f"  front door since {fd.first_day}: {fd.contacts:,} contacts ({fd.open_contacts:,} open now), "
+                    f"{fd.cin_episodes:,} referrals, {fd.cases:,} cases ({fd.open_cases:,} open, "
+                    f"{fd.awaiting_allocation:,} awaiting allocation)"
+                )
         self.stdout.write("Sign in with the demonstration logins: `familyhelp demo_setup` lists them.")
