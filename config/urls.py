@@ -11,6 +11,7 @@ urlpatterns = [
     path("front-door/", include("familyhelp.frontdoor.urls")),
     path("directory/", include("familyhelp.directory.urls")),
     path("duplicates/", include("familyhelp.dedup.urls")),
+    path("cases/", include("familyhelp.casework.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]
 

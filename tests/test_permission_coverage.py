@@ -291,6 +291,15 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:merge-undo": ("post", MERGE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
 }
 
+from tests.casework_matrix import assessments as _cw_assessments  # noqa: E402
+from tests.casework_matrix import cases as _cw_cases  # noqa: E402
+from tests.casework_matrix import plans as _cw_plans  # noqa: E402
+
+CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans)
+for _module in CASEWORK_BUILDERS:
+    assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"
+    MATRIX.update(_module.MATRIX)
+
 CASES = [
     (name, role, int(code))
     for name, (_, _, _, row) in MATRIX.items()
@@ -329,6 +338,8 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
     _dedup_world(world)
     _front_door_world(world)
+    for module in CASEWORK_BUILDERS:
+        module.build(world)
     return world
 
 

@@ -60,6 +60,13 @@ PROPOSE_DECISION = "frontdoor.propose_decision"
 AUTHORISE_DECISION = "frontdoor.authorise_decision"
 MANAGE_FRONT_DOOR = "frontdoor.manage_front_door"
 
+# Casework.
+VIEW_CASE = "casework.view_case"
+WORK_CASE = "casework.work_case"  # assess, plan, visit, record notes on cases in scope
+ALLOCATE_CASE = "casework.allocate_case"  # the duty bank, allocation, step up/down authorisation
+AUTHORISE_CASEWORK = "casework.authorise_casework"  # authorise assessments and closures, oversight notes
+MANAGE_CASEWORK = "casework.manage_casework"  # the council's casework policy
+
 ALL_VERBS = [
     VIEW_PERSON,
     SEARCH_PERSON,
@@ -81,22 +88,32 @@ ALL_VERBS = [
     PROPOSE_DECISION,
     AUTHORISE_DECISION,
     MANAGE_FRONT_DOOR,
+    VIEW_CASE,
+    WORK_CASE,
+    ALLOCATE_CASE,
+    AUTHORISE_CASEWORK,
+    MANAGE_CASEWORK,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
 
 _FRONT_DOOR = {VIEW_CONTACT, ADD_CONTACT, PROPOSE_DECISION}
 
+_CASEWORK = {VIEW_CASE, WORK_CASE}
+
 ROLE_VERBS: dict[str, frozenset[str]] = {
     Role.FRONT_DOOR: frozenset(_PRACTITIONER | _FRONT_DOOR),
-    Role.SOCIAL_WORKER: frozenset(_PRACTITIONER),
-    Role.FAMILY_SUPPORT_WORKER: frozenset(_PRACTITIONER),
-    Role.FAMILY_HELP_PRACTITIONER: frozenset(_PRACTITIONER),
+    Role.SOCIAL_WORKER: frozenset(_PRACTITIONER | _CASEWORK),
+    Role.FAMILY_SUPPORT_WORKER: frozenset(_PRACTITIONER | _CASEWORK),
+    Role.FAMILY_HELP_PRACTITIONER: frozenset(_PRACTITIONER | _CASEWORK),
     Role.TEAM_MANAGER: frozenset(
-        _PRACTITIONER | _FRONT_DOOR | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES}
+        _PRACTITIONER
+        | _FRONT_DOOR
+        | _CASEWORK
+        | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES, ALLOCATE_CASE, AUTHORISE_CASEWORK}
     ),
     Role.SPECIALIST_COORDINATOR: frozenset(
-        {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
+        {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION, VIEW_CASE}
     ),
     Role.SENIOR_LEADER: frozenset(
         {
@@ -108,11 +125,12 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
             VIEW_ORGANISATION,
             VIEW_CONTACT,
             MANAGE_DUPLICATES,
+            VIEW_CASE,
         }
     ),
     Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN}),
     Role.ADMINISTRATOR: frozenset(
-        {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES}
+        {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES, MANAGE_CASEWORK}
     ),
     Role.AUDITOR: frozenset({VIEW_ACCESS_LOG, VIEW_ORGANISATION}),
     Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN, SUBMIT_REFERRAL}),

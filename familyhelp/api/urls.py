@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from familyhelp.accounts.declare import AUTHENTICATED
 from familyhelp.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication
+from familyhelp.api.views import casework_assessments, casework_cases, casework_plans
 from familyhelp.api.views.audit import AccessLogViewSet
 from familyhelp.api.views.frontdoor import (
     ContactViewSet,
@@ -72,6 +73,9 @@ router.register("threshold-documents", ThresholdDocumentViewSet, basename="thres
 router.register("local-services", LocalServiceViewSet, basename="local-service")
 router.register("duplicates", DuplicateCandidateViewSet, basename="duplicate")
 router.register("merges", PersonMergeViewSet, basename="merge")
+casework_cases.register(router)
+casework_assessments.register(router)
+casework_plans.register(router)
 
 app_name = "api"
 urlpatterns = [
