@@ -5,3 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 urlpatterns: list[Any] = []
+
+
+def case_section(request: Any, case: Any) -> dict[str, Any]:
+    """Context for this area's section of the case page (template casework/plans/_case_section.html)."""
+    return {}
