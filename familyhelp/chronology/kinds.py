@@ -27,6 +27,14 @@ KINDS: dict[str, str] = {
     "casework.case_opened": "Case opened",
     "casework.stepped_up": "Stepped up",
     "casework.referral": "Referral to children's social care",
+    "casework.assessment_started": "Assessment started",
+    "casework.assessment_submitted": "Assessment submitted for authorisation",
+    "casework.assessment_authorised": "Assessment authorised",
+    "casework.assessment_returned": "Assessment returned to the worker",
+    "casework.strategy_discussion": "Strategy discussion",
+    "casework.s47_started": "Section 47 enquiry started",
+    "casework.s47_concluded": "Section 47 enquiry concluded",
+    "casework.icpc": "Initial child protection conference",
 }
 
 # Kinds grouped for the timeline filter.
@@ -58,6 +66,16 @@ GROUPS: dict[str, list[str]] = {
         "casework.case_opened",
         "casework.stepped_up",
         "casework.referral",
+    ],
+    "Assessments and enquiries": [
+        "casework.assessment_started",
+        "casework.assessment_submitted",
+        "casework.assessment_authorised",
+        "casework.assessment_returned",
+        "casework.strategy_discussion",
+        "casework.s47_started",
+        "casework.s47_concluded",
+        "casework.icpc",
     ],
 }
 
