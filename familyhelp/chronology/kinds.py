@@ -35,6 +35,9 @@ KINDS: dict[str, str] = {
     "casework.s47_started": "Section 47 enquiry started",
     "casework.s47_concluded": "Section 47 enquiry concluded",
     "casework.icpc": "Initial child protection conference",
+    "casework.visit": "Visit",
+    "casework.note": "Case note",
+    "casework.management_oversight": "Management oversight",
 }
 
 # Kinds grouped for the timeline filter.
@@ -77,6 +80,7 @@ GROUPS: dict[str, list[str]] = {
         "casework.s47_concluded",
         "casework.icpc",
     ],
+    "Visits and case notes": ["casework.visit", "casework.note", "casework.management_oversight"],
 }
 
 
