@@ -243,6 +243,10 @@ class Assessment(VersionedModel):
     step_down_to = models.PositiveSmallIntegerField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ReasonForClosure.choices, blank=True)
     completed_on = models.DateField(null=True, blank=True)  # submitted for authorisation
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_comment = models.TextField(blank=True)  # why a manager last returned it to the worker
     authorised_on = models.DateField(null=True, blank=True)  # the CIN census AssessmentAuthorisationDate
     authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -596,6 +600,10 @@ class CaseNote(VersionedModel):
     category = models.CharField(max_length=30, choices=Category.choices)
     occurred_on = models.DateField()
     text = models.TextField()
+    # Notes are append-only: a correction is a new note that names the note it corrects.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
