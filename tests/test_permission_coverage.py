@@ -294,8 +294,9 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
 from tests.casework_matrix import assessments as _cw_assessments  # noqa: E402
 from tests.casework_matrix import cases as _cw_cases  # noqa: E402
 from tests.casework_matrix import plans as _cw_plans  # noqa: E402
+from tests.casework_matrix import visits as _cw_visits  # noqa: E402
 
-CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans)
+CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans, _cw_visits)
 for _module in CASEWORK_BUILDERS:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"
     MATRIX.update(_module.MATRIX)

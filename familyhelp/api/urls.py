@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from familyhelp.accounts.declare import AUTHENTICATED
 from familyhelp.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication
-from familyhelp.api.views import casework_assessments, casework_cases, casework_plans
+from familyhelp.api.views import casework_assessments, casework_cases, casework_plans, casework_visits
 from familyhelp.api.views.audit import AccessLogViewSet
 from familyhelp.api.views.frontdoor import (
     ContactViewSet,
@@ -76,6 +76,7 @@ router.register("merges", PersonMergeViewSet, basename="merge")
 casework_cases.register(router)
 casework_assessments.register(router)
 casework_plans.register(router)
+casework_visits.register(router)
 
 app_name = "api"
 urlpatterns = [
