@@ -1,0 +1,176 @@
+"""Casework API shapes: plans (with goals, actions, reviews and looked-after episodes) and their inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from familyhelp.api.serializers.common import UserSummarySerializer
+from familyhelp.casework.models import CategoryOfAbuse, LookedAfterEpisode, Plan, PlanAction, PlanReview
+from familyhelp.casework.services import plans as svc
+from familyhelp.core import clock
+
+
+# --- output -------------------------------------------------------------------------------------------
+class PlanGoalSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    plan = serializers.UUIDField(source="plan_id", read_only=True)
+    text = serializers.CharField(read_only=True)
+    achieved_on = serializers.DateField(read_only=True, allow_null=True)
+    carried_from = serializers.UUIDField(source="carried_from_id", read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class PlanActionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    plan = serializers.UUIDField(source="plan_id", read_only=True)
+    goal = serializers.UUIDField(source="goal_id", read_only=True, allow_null=True)
+    text = serializers.CharField(read_only=True)
+    owner = UserSummarySerializer(read_only=True, allow_null=True)
+    owner_name = serializers.CharField(read_only=True)
+    owner_agency = serializers.CharField(read_only=True)
+    due_on = serializers.DateField(read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    carried_from = serializers.UUIDField(source="carried_from_id", read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
+
+    def get_is_overdue(self, obj: PlanAction) -> bool:
+        return bool(
+            obj.status in svc.OPEN_ACTION
+            and obj.due_on is not None
+            and obj.due_on < clock.today()
+            and obj.plan.ended_on is None
+        )
+
+
+class PlanReviewSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    held_on = serializers.DateField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
+    latest_category = serializers.CharField(read_only=True)
+    notes = serializers.CharField(read_only=True)
+    next_due_on = serializers.DateField(read_only=True, allow_null=True)
+
+
+class LookedAfterEpisodeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    started_on = serializers.DateField(read_only=True)
+    legal_status = serializers.CharField(read_only=True)
+    placement_type = serializers.CharField(read_only=True)
+    placement_postcode = serializers.CharField(read_only=True)
+    uasc = serializers.BooleanField(read_only=True)
+    ended_on = serializers.DateField(read_only=True, allow_null=True)
+    reason_ended = serializers.CharField(read_only=True)
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    kind = serializers.CharField(read_only=True)
+    started_on = serializers.DateField(read_only=True)
+    ended_on = serializers.DateField(read_only=True, allow_null=True)
+    end_reason = serializers.CharField(read_only=True)
+    previous = serializers.UUIDField(source="previous_id", read_only=True, allow_null=True)
+    next_review_due = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True)
+
+    def get_next_review_due(self, obj: Plan) -> Any:
+        return svc.next_review_due(obj)
+
+
+class PlanDetailSerializer(PlanSummarySerializer):
+    summary = serializers.CharField(read_only=True)
+    cin_episode = serializers.UUIDField(source="cin_episode_id", read_only=True, allow_null=True)
+    s47_enquiry = serializers.UUIDField(source="s47_enquiry_id", read_only=True, allow_null=True)
+    initial_category = serializers.CharField(read_only=True)
+    latest_category = serializers.CharField(read_only=True)
+    previous_cp_plans = serializers.IntegerField(read_only=True)
+    goals = PlanGoalSerializer(many=True, read_only=True)
+    actions = PlanActionSerializer(many=True, read_only=True)
+    reviews = PlanReviewSerializer(many=True, read_only=True)
+    looked_after_episodes = LookedAfterEpisodeSerializer(many=True, read_only=True)
+
+
+# --- input --------------------------------------------------------------------------------------------
+def _blank_choice(choices: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, required=False, allow_blank=True, default="")
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=Plan.Kind.choices)
+    started_on = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    s47_enquiry = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="CP plans: the S47 enquiry whose ICPC decided on the plan",
+    )
+    initial_category = _blank_choice(CategoryOfAbuse.choices)
+    legal_status = _blank_choice(LookedAfterEpisode.LegalStatus.choices)
+    placement_type = _blank_choice(LookedAfterEpisode.PlacementType.choices)
+    placement_postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
+    uasc = serializers.BooleanField(required=False, default=False)
+    continue_cp_plan = serializers.BooleanField(required=False, default=False)
+
+
+class PlanEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, max_length=300)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class PlanReviewInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=PlanReview.Outcome.choices)
+    latest_category = _blank_choice(CategoryOfAbuse.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    end_reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class LacChangeSerializer(serializers.Serializer):
+    changed_on = serializers.DateField()
+    legal_status = _blank_choice(LookedAfterEpisode.LegalStatus.choices)
+    placement_type = _blank_choice(LookedAfterEpisode.PlacementType.choices)
+    placement_postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
+
+
+class LacEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason_ended = _blank_choice(LookedAfterEpisode.ReasonEpisodeEnded.choices)
+
+
+class GoalCreateSerializer(serializers.Serializer):
+    plan = serializers.UUIDField()
+    text = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class GoalUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    achieved_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField()
+
+
+class _ActionFields(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, max_length=2000)
+    goal = serializers.UUIDField(required=False, allow_null=True)
+    owner = serializers.UUIDField(required=False, allow_null=True, help_text="A council user")
+    owner_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Someone from a partner agency or the family"
+    )
+    owner_agency = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=PlanAction.Status.choices, required=False)
+
+
+class ActionCreateSerializer(_ActionFields):
+    plan = serializers.UUIDField()
+
+
+class ActionUpdateSerializer(_ActionFields):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    version = serializers.IntegerField()

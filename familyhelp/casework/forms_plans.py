@@ -1,0 +1,190 @@
+"""Plan forms: shapes only. The rules and the messages that matter come from casework.services.plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from familyhelp.casework.models import CategoryOfAbuse, LookedAfterEpisode, Plan, PlanAction, PlanGoal, PlanReview
+from familyhelp.frontend.forms import GovDateField
+
+
+def _choices(choices: Any, blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *[(str(v), str(lbl)) for v, lbl in choices]]
+
+
+def _coded(choices: Any, blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *[(str(v), f"{v}: {lbl}") for v, lbl in choices]]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlanStartForm(forms.Form):
+    """Start a plan of one kind; the CP and looked-after fields appear only for those kinds."""
+
+    started_on = GovDateField(label="Start date")
+    summary = forms.CharField(
+        label="What the plan is for",
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+        help_text="In the family's words where possible. Goals and actions are added on the plan's page.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        s47_choices: list[tuple[str, str]] | None = None,
+        has_open_cp: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Plan.Kind.CP:
+            self.fields["started_on"].help_text = "The date of the initial child protection conference"
+            self.fields["s47_enquiry"] = forms.ChoiceField(
+                label="Section 47 enquiry and initial conference",
+                choices=[("", "Choose the enquiry"), *(s47_choices or [])],
+                required=False,
+            )
+            self.fields["initial_category"] = forms.ChoiceField(
+                label="Initial category of abuse",
+                choices=_choices(CategoryOfAbuse.choices, "Choose a category"),
+                required=False,
+            )
+        if kind == Plan.Kind.LAC:
+            self.fields["started_on"].label = "Date the child became looked after"
+            self.fields["legal_status"] = forms.ChoiceField(
+                label="Legal status",
+                choices=_coded(LookedAfterEpisode.LegalStatus.choices, "Choose the legal status"),
+                required=False,
+            )
+            self.fields["placement_type"] = forms.ChoiceField(
+                label="Placement type",
+                choices=_coded(LookedAfterEpisode.PlacementType.choices, "Choose the placement type"),
+                required=False,
+            )
+            self.fields["placement_postcode"] = forms.CharField(
+                label="Placement postcode", required=False, max_length=10
+            )
+            self.fields["uasc"] = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+            if has_open_cp:
+                self.fields["continue_cp_plan"] = forms.BooleanField(
+                    label="The child protection plan continues while the child is looked after",
+                    required=False,
+                    help_text="Leave unticked to end the child protection plan on the day care starts.",
+                )
+
+
+class PlanEndForm(VersionForm):
+    ended_on = GovDateField(label="End date")
+    reason = forms.CharField(label="Why is the plan ending?", widget=forms.Textarea, required=False, max_length=300)
+
+
+class PlanReviewForm(forms.Form):
+    held_on = GovDateField(label="Date of the review")
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=PlanReview.Outcome.choices, widget=forms.RadioSelect, required=False
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False, max_length=10000)
+    end_reason = forms.CharField(label="If the plan ends: why", required=False, max_length=300)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if kind == Plan.Kind.CP:
+            self.fields["latest_category"] = forms.ChoiceField(
+                label="Latest category of abuse",
+                choices=_choices(CategoryOfAbuse.choices, "Choose a category"),
+                required=False,
+            )
+            self.order_fields(["held_on", "outcome", "latest_category"])
+
+
+class GoalForm(VersionForm):
+    text = forms.CharField(label="Goal", widget=forms.Textarea, required=False, max_length=2000)
+    achieved_on = GovDateField(
+        label="Date achieved", required=False, help_text="Leave blank while the goal is still being worked on."
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["achieved_on"]
+
+
+class ActionForm(VersionForm):
+    text = forms.CharField(label="What will be done", widget=forms.Textarea, required=False, max_length=2000)
+    goal = forms.ChoiceField(label="Goal it works towards", required=False)
+    owner = forms.ChoiceField(
+        label="Council worker responsible",
+        required=False,
+        help_text="Or leave this blank and name someone from a partner agency or the family.",
+    )
+    owner_name = forms.CharField(
+        label="Name of the person responsible (partner agency or family)", required=False, max_length=200
+    )
+    owner_agency = forms.CharField(label="Their agency, or 'Family'", required=False, max_length=200)
+    due_on = GovDateField(label="Due date", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=PlanAction.Status.choices,
+        widget=forms.RadioSelect,
+        initial=PlanAction.Status.OPEN,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, goals: list[PlanGoal], owners: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.goal_objects = {str(g.pk): g for g in goals}
+        self.owner_objects = {str(u.pk): u for u in owners}
+        self.fields["goal"].choices = [  # type: ignore[attr-defined]
+            ("", "Not linked to a goal"),
+            *[(k, g.text[:80]) for k, g in self.goal_objects.items()],
+        ]
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", "Not a council worker"),
+            *[
+                (k, f"{u.get_full_name() or u.username} ({u.get_job_role_display()})")
+                for k, u in self.owner_objects.items()
+            ],
+        ]
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "text": d.get("text", ""),
+            "goal": self.goal_objects.get(d.get("goal") or ""),
+            "owner": self.owner_objects.get(d.get("owner") or ""),
+            "owner_name": d.get("owner_name", ""),
+            "owner_agency": d.get("owner_agency", ""),
+            "due_on": d.get("due_on"),
+            "status": d.get("status") or PlanAction.Status.OPEN,
+        }
+
+
+class LacChangeForm(forms.Form):
+    changed_on = GovDateField(label="Date of the change")
+    legal_status = forms.ChoiceField(
+        label="Legal status",
+        choices=_coded(LookedAfterEpisode.LegalStatus.choices, "Choose the legal status"),
+        required=False,
+    )
+    placement_type = forms.ChoiceField(
+        label="Placement type",
+        choices=_coded(LookedAfterEpisode.PlacementType.choices, "Choose the placement type"),
+        required=False,
+    )
+    placement_postcode = forms.CharField(label="Placement postcode", required=False, max_length=10)
+
+
+class LacEndForm(forms.Form):
+    ended_on = GovDateField(label="Date the child stopped being looked after")
+    reason_ended = forms.ChoiceField(
+        label="Reason",
+        choices=_coded([c for c in LookedAfterEpisode.ReasonEpisodeEnded.choices if c[0] != "X1"], "Choose a reason"),
+        required=False,
+    )
