@@ -123,6 +123,10 @@ def candidate_workers(
     return rows
 
 
+def candidate_workers_qs() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=WORKER_ROLES).select_related("team")
+
+
 def social_workers() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role=roles.Role.SOCIAL_WORKER).select_related("team")
 

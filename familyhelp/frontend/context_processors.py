@@ -30,6 +30,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             nav.append(("frontdoor:my_referrals", "My referrals"))
         if has_verb(user, roles.SEARCH_PERSON):
             nav.append(("people:search", "Find a person"))
+        if has_verb(user, roles.WORK_CASE):
+            nav.append(("casework:my_work", "My work"))
+        if has_verb(user, roles.ALLOCATE_CASE):
+            nav.append(("casework:team", "Team"))
+            nav.append(("casework:duty_bank", "Duty bank"))
         if has_verb(user, roles.MANAGE_DUPLICATES):
             nav.append(("dedup:queue", "Possible duplicates"))
         if has_verb(user, roles.MANAGE_FRONT_DOOR):

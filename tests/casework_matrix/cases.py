@@ -10,7 +10,94 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {}
+CASE = {"pk": lambda w: w.case.pk}
+DUTY = {"pk": lambda w: w.duty_case.pk}
+WORK = "403 200 200 403 403 403 403 403 403 302"
+MANAGER = "403 403 200 403 403 403 403 403 403 302"
+VIEW = "403 200 200 403 200 403 403 403 403 302"
+API_WORK = "403 200 200 403 403 403 403 403 403 401"
+API_MANAGER = "403 403 200 403 403 403 403 403 403 401"
+API_VIEW = "403 200 200 403 200 403 403 403 403 401"
+API_LIST = "403 200 200 200 200 403 403 403 403 401"
+
+
+def _version(case: Any) -> int:
+    return int(type(case).objects.get(pk=case.pk).version)
+
+
+MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
+    "casework:my_work": ("get", {}, None, WORK),
+    "casework:team": ("get", {}, None, MANAGER),
+    "casework:duty_bank": ("get", {}, None, MANAGER),
+    "casework:case": ("get", CASE, None, VIEW),
+    "casework:allocate": ("get", DUTY, None, MANAGER),
+    "casework:reallocate": ("get", CASE, None, MANAGER),
+    "casework:step_up": ("get", DUTY, None, MANAGER),
+    "casework:step_down": ("get", CASE, None, MANAGER),
+    "casework:close": ("get", CASE, None, MANAGER),
+    "casework:link_siblings": ("get", CASE, None, WORK),
+    "api:case-list": ("get", {}, None, API_LIST),
+    "api:case-detail": ("get", CASE, None, API_VIEW),
+    "api:case-duty-bank": ("get", {}, None, API_MANAGER),
+    "api:case-allocate": (
+        "post",
+        DUTY,
+        lambda w: {"worker": str(w.colleague.pk), "version": _version(w.duty_case)},
+        API_MANAGER,
+    ),
+    "api:case-reallocate": (
+        "post",
+        CASE,
+        lambda w: {"worker": str(w.cp_worker.pk), "reason": "Moved to child protection", "version": _version(w.case)},
+        API_MANAGER,
+    ),
+    "api:case-step-up": (
+        "post",
+        DUTY,
+        lambda w: {
+            "requested_by": str(w.sw.pk),
+            "reason": "Concerns grew",
+            "changed_on": datetime.date.today().isoformat(),
+            "referral_source": "2A",
+            "primary_need": "N1",
+            "version": _version(w.duty_case),
+        },
+        API_MANAGER,
+    ),
+    "api:case-step-down": (
+        "post",
+        CASE,
+        lambda w: {
+            "to_level": 3,
+            "requested_by": str(w.sw.pk),
+            "reason": "Risks reduced",
+            "changed_on": datetime.date.today().isoformat(),
+            "closure_reason": "RC9",
+            "version": _version(w.case),
+        },
+        API_MANAGER,
+    ),
+    "api:case-close": (
+        "post",
+        CASE,
+        lambda w: {
+            "closure_reason": "RC9",
+            "step_down_to": "early_help",
+            "closing_summary": "Family hub continues",
+            "closed_on": datetime.date.today().isoformat(),
+            "version": _version(w.case),
+        },
+        API_MANAGER,
+    ),
+    "api:case-link-siblings": (
+        "post",
+        CASE,
+        lambda w: {"cases": [str(w.sibling_case.pk)], "version": _version(w.case)},
+        API_WORK,
+    ),
+    "api:work-tray-list": ("get", {}, None, API_WORK),
+    "api:work-tray-team": ("get", {}, None, API_MANAGER),
+}
 
 
 def build(world: Any) -> None:
@@ -43,6 +130,26 @@ def build(world: Any) -> None:
         referral_source="2A",
         primary_need="N1",
     )
+    # A brother in the same family with an open case the social worker also holds (for linking siblings).
+    family = getattr(world, "family", None)
+    if family is not None:
+        from familyhelp.people.models import FamilyMember, ProfessionalInvolvement
+
+        world.sibling = ChildFactory(given_names="Kit", family_name="O'Brien")
+        FamilyMember.objects.create(family=family, person=world.sibling, role="child")
+        ProfessionalInvolvement.objects.create(
+            person=world.sibling, worker=world.sw, role="allocated_worker", start_date=world.case.allocated_on
+        )
+        world.sibling_case = Case.objects.create(
+            reference="CASE9000003",
+            person=world.sibling,
+            level=3,
+            status="open",
+            opened_on=world.case.opened_on,
+            team=world.sw.team,
+            worker=world.sw,
+            allocated_on=world.case.allocated_on,
+        )
     world.duty_child = ChildFactory(given_names="Zoë", family_name="Nguyễn")
     world.duty_case = Case.objects.create(
         reference="CASE9000002",
