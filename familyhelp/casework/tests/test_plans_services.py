@@ -693,3 +693,20 @@ def test_writes_need_work_case_with_the_child_in_scope_and_an_open_case(world):
     Case.objects.filter(pk=case.pk).update(closed_on=D("2025-05-01"), status="closed")
     with pytest.raises(ForbiddenError):
         svc.goal_add(actor=world.sw, plan=cin, text="Too late")
+
+
+@freeze_time("2025-06-02")
+def test_a_cp_plan_for_a_looked_after_child_runs_alongside_the_care_plan(world):
+    case = make_case(world)
+    lac = svc.plan_start(actor=world.sw, case=case, kind="lac", started_on=D("2024-12-20"), care=CARE)
+    cp = svc.plan_start(
+        actor=world.sw,
+        case=case,
+        kind="cp",
+        started_on=D("2025-02-03"),
+        s47_enquiry=make_s47(case, icpc_on="2025-02-03"),
+        initial_category="PHY",
+    )
+    lac.refresh_from_db()
+    assert lac.ended_on is None and cp.previous is None
+    assert [p.kind for p in svc.open_plans(case)] == ["lac", "cp"]
