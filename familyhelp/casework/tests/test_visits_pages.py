@@ -196,3 +196,14 @@ def test_case_section_shows_the_overdue_clock_frequencies_and_filtered_notes(wor
     assert rows["Looked after (care plan)"] == "30 working days"
     assert page.select("select[name=notes-category] option[selected]")[0].get("value") == "management_oversight"
     assert len(page.select("li.fh-oversight")) == 1
+
+
+@freeze_time(NOW)
+def test_the_case_page_includes_the_visits_and_notes_section(world, case, client_for):
+    services.visit_record(actor=world.sw, case=case, visited_on=D(2025, 1, 8), seen="not_seen", not_seen_reason="Out")
+    r = client_for(world.sw).get(reverse("casework:case", kwargs={"pk": case.pk}))
+    assert r.status_code == 200
+    page = doc(r)
+    assert page.find(id="visits-heading") and page.find(id="notes-heading")
+    assert "Not seen" in page.find(id="visits-heading").parent.get_text()
+    assert page.select(f"a[href='{reverse('casework:visit_add', kwargs={'pk': case.pk})}']")
