@@ -208,16 +208,14 @@ def duty_bank_for_user(
     if filters.team:
         qs = qs.filter(fh_deciding_team=filters.team)
     cases = list(qs[:500])
-    localities = Locality.objects.in_bulk(
-        {c.fh_address_locality or c.fh_deciding_locality for c in cases} - {None}  # type: ignore[attr-defined]
-    )
-    teams = Team.objects.in_bulk({c.fh_deciding_team for c in cases} - {None})  # type: ignore[attr-defined]
+    localities = Locality.objects.in_bulk({c.fh_address_locality or c.fh_deciding_locality for c in cases} - {None})
+    teams = Team.objects.in_bulk({c.fh_deciding_team for c in cases} - {None})
     return [
         DutyBankRow(
             case=c,
             age=calendar.working_days_between(c.opened_on, today),
-            locality=localities.get(c.fh_address_locality or c.fh_deciding_locality),  # type: ignore[attr-defined]
-            deciding_team=teams.get(c.fh_deciding_team),  # type: ignore[attr-defined]
+            locality=localities.get(c.fh_address_locality or c.fh_deciding_locality),
+            deciding_team=teams.get(c.fh_deciding_team),
         )
         for c in cases
     ]
@@ -290,7 +288,7 @@ def clocks_for_cases(cases: list[Case], today: date, policy: CaseworkPolicy | No
         .annotate(last_review=Max("reviews__held_on"))
         .only("case_id", "kind", "started_on")
     ):
-        due = clocks.plan_review_due(plan.kind, plan.started_on, plan.last_review, policy)  # type: ignore[attr-defined]
+        due = clocks.plan_review_due(plan.kind, plan.started_on, plan.last_review, policy)
         out[plan.case_id].append(clocks.Clock(label=f"{plan.get_kind_display()} review due", due_on=due, today=today))
     for case_id, visit in _visit_clocks(cases, today, policy).items():
         out[case_id].append(visit)

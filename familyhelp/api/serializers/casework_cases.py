@@ -43,7 +43,7 @@ class _UserField(serializers.Field):
         return _user(user)
 
     def get_attribute(self, instance: Any) -> Any:
-        return getattr(instance, self.source or self.field_name, None)
+        return getattr(instance, self.source or self.field_name or "", None)
 
 
 class CaseSummarySerializer(serializers.ModelSerializer):
@@ -156,7 +156,7 @@ class LinkSiblingsSerializer(_Versioned):
 
 
 class ClockSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     due_on = serializers.DateField()
     overdue = serializers.BooleanField()
     working_days_left = serializers.IntegerField()

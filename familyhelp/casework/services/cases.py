@@ -7,6 +7,7 @@ per child (also database constraints), and an episode never closes before its re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -230,7 +231,7 @@ def _involve(actor: Any, person: Person, worker: Any, role: str, on: date) -> No
         )
 
 
-def _uninvolve(actor: Any, person: Person, worker: Any, roles_: list[str], on: date) -> None:
+def _uninvolve(actor: Any, person: Person, worker: Any, roles_: Sequence[str], on: date) -> None:
     for involvement in ProfessionalInvolvement.objects.filter(
         person=person, worker=worker, role__in=roles_, end_date__isnull=True
     ):

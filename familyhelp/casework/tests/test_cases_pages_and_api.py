@@ -240,3 +240,13 @@ def test_api_case_list_is_scoped_and_masks_restricted_names(world, api_as):  # n
 @pytest.mark.parametrize("user", ["frontdoor", "partner", "analyst"])
 def test_api_cases_refused_without_casework_verbs(world, api_as, user):  # noqa: F811
     assert api_as(world.users[user]).get("/api/v1/cases/").status_code == 403
+
+
+@freeze_time(NOW)
+def test_the_childs_page_lists_their_cases(world, client_for):
+    case = duty_case(world, person=world.own)
+    allocate(world, case, world.sw)
+    page = soup(client_for(world.sw).get(reverse("people:detail", args=[world.own.pk])))
+    listed = page.select_one("#person-cases")
+    assert listed is not None and case.reference in listed.text
+    assert listed.select_one("a")["href"] == reverse("casework:case", args=[case.pk])
