@@ -94,6 +94,13 @@ def s47_list_for_user(user: Any, *, mine: bool = False) -> QuerySet[S47Enquiry]:
     return qs.select_related("case", "person", "case__worker").order_by("icpc_due_on", "started_on")
 
 
+def strategy_discussion_list_for_user(user: Any) -> QuerySet[StrategyDiscussion]:
+    """Strategy discussions about children in the user's scope, newest first."""
+    _require_view(user)
+    qs = StrategyDiscussion.objects.filter(person__in=_people_in_scope(user).values("pk"))
+    return qs.order_by("-held_on", "-created_at")
+
+
 @dataclass(frozen=True)
 class Row:
     """An item with its clock, as lists and case pages show it."""

@@ -181,14 +181,15 @@ class StrategyDiscussionViewSet(ApiViewSet):
     required_permissions = {"list": roles.VIEW_CASE, "retrieve": roles.VIEW_CASE, "create": roles.WORK_CASE}
 
     @extend_schema(
-        summary="One case's strategy discussions, newest first", parameters=[CASE_PARAM],
+        summary="Strategy discussions in your scope (or one case's), newest first", parameters=[CASE_PARAM],
         responses={200: s.StrategyDiscussionSerializer(many=True), 400: BAD_REQUEST},
     )  # fmt: skip
     def list(self, request: Request) -> Response:
         case = _case_filter(request, "listed the case's strategy discussions")
         if case is None:
-            raise DomainError("Give the case's ID", field="case")
-        items = case.strategy_discussions.order_by("-held_on", "-created_at")
+            items: Any = sel.strategy_discussion_list_for_user(request.user)
+        else:
+            items = case.strategy_discussions.order_by("-held_on", "-created_at")
         return self.paginate(request, items, s.StrategyDiscussionSerializer)
 
     @extend_schema(summary="One strategy discussion", responses={200: s.StrategyDiscussionSerializer})

@@ -154,11 +154,11 @@ def next_steps(assessment: Assessment) -> list[NextStep]:
     if outcome == Assessment.Outcome.STRATEGY:
         return [NextStep("Record the strategy discussion", "casework:strategy_discussion_add")]
     if outcome == Assessment.Outcome.STEP_DOWN:
-        return [NextStep("Step the case down", "casework:case_step_down")]
+        return [NextStep("Step the case down", "casework:step_down")]
     if outcome == Assessment.Outcome.CLOSE:
-        return [NextStep("Close the case", "casework:case_close")]
+        return [NextStep("Close the case", "casework:close")]
     if outcome == Assessment.Outcome.STEP_UP:
-        return [NextStep("Step the case up to children's social care", "casework:case_step_up")]
+        return [NextStep("Step the case up to children's social care", "casework:step_up")]
     return []
 
 

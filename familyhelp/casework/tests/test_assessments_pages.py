@@ -130,6 +130,10 @@ def test_manager_authorises_and_the_page_offers_the_next_step(aw, client_for):
     assert a.status == Assessment.Status.AUTHORISED and a.authorised_on == D(2024, 12, 30)
     page = c.get(reverse("casework:assessment", kwargs={"pk": a.pk})).content.decode()
     assert "Close the case" in page and "In timescale" in page
+    # The case page (the cases area's) includes this section, with the link to the next step.
+    case_page = c.get(reverse("casework:case", kwargs={"pk": aw.l4.pk})).content.decode()
+    assert "Assessments and enquiries" in case_page
+    assert reverse("casework:close", kwargs={"pk": aw.l4.pk}) in case_page
 
 
 @freeze_time("2024-12-30 10:00")
