@@ -12,6 +12,8 @@ from typing import Any
 
 CASE = {"pk": lambda w: w.case.pk}
 DUTY = {"pk": lambda w: w.duty_case.pk}
+# Step down and close use a case of their own: other areas' builders add unauthorised work to world.case.
+CLOSABLE = {"pk": lambda w: w.closable_case.pk}
 WORK = "403 200 200 403 403 403 403 403 403 302"
 MANAGER = "403 403 200 403 403 403 403 403 403 302"
 VIEW = "403 200 200 403 200 403 403 403 403 302"
@@ -66,26 +68,26 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     ),
     "api:case-step-down": (
         "post",
-        CASE,
+        CLOSABLE,
         lambda w: {
             "to_level": 3,
             "requested_by": str(w.sw.pk),
             "reason": "Risks reduced",
             "changed_on": datetime.date.today().isoformat(),
             "closure_reason": "RC9",
-            "version": _version(w.case),
+            "version": _version(w.closable_case),
         },
         API_MANAGER,
     ),
     "api:case-close": (
         "post",
-        CASE,
+        CLOSABLE,
         lambda w: {
             "closure_reason": "RC9",
             "step_down_to": "early_help",
             "closing_summary": "Family hub continues",
             "closed_on": datetime.date.today().isoformat(),
-            "version": _version(w.case),
+            "version": _version(w.closable_case),
         },
         API_MANAGER,
     ),
@@ -150,6 +152,29 @@ def build(world: Any) -> None:
             worker=world.sw,
             allocated_on=world.case.allocated_on,
         )
+    from familyhelp.people.models import ProfessionalInvolvement as Involvement
+
+    closable_child = ChildFactory(given_names="Aoife", family_name="Ní Bhriain")
+    Involvement.objects.create(
+        person=closable_child, worker=world.sw, role="allocated_worker", start_date=world.case.allocated_on
+    )
+    world.closable_case = Case.objects.create(
+        reference="CASE9000004",
+        person=closable_child,
+        level=4,
+        status="open",
+        opened_on=world.case.opened_on,
+        team=world.sw.team,
+        worker=world.sw,
+        allocated_on=world.case.allocated_on,
+    )
+    CINEpisode.objects.create(
+        case=world.closable_case,
+        person=closable_child,
+        referral_date=world.case.opened_on,
+        referral_source="2A",
+        primary_need="N1",
+    )
     world.duty_child = ChildFactory(given_names="Zoë", family_name="Nguyễn")
     world.duty_case = Case.objects.create(
         reference="CASE9000002",
