@@ -217,6 +217,7 @@ class History:
     last_contact: date | None = None
     last_referral: date | None = None
     rereferral: bool = False
+    closed_within_year: Any = None  # the latest case closed in the 12 months before (a reopening is a re-referral)
 
     @property
     def known(self) -> bool:
@@ -238,6 +239,10 @@ def histories_for(people: list[Person], *, on: date | None = None, exclude_conta
         h.cases.append(case)
         if case.closed_on is None:
             h.open_case = case
+        elif year_ago <= case.closed_on <= on and (
+            h.closed_within_year is None or case.closed_on > h.closed_within_year.closed_on
+        ):
+            h.closed_within_year = case
     for episode in CINEpisode.objects.filter(person_id__in=ids).order_by("-referral_date"):
         h = out[episode.person_id]
         h.referrals.append(episode)

@@ -157,6 +157,18 @@ def test_a_referral_more_than_12_months_ago_is_not_a_rereferral(fd):
 
 
 @freeze_time(NOW)
+def test_history_names_a_case_closed_in_the_last_12_months(fd):
+    from familyhelp.frontdoor.selectors import histories_for
+
+    # NOW is 9 March 2026: a case closed on 9 March 2025 closed within the 12 months (the same date a year
+    # earlier counts); one closed on 8 March 2025 did not.
+    _episode(fd, datetime.date(2024, 6, 1), closed=datetime.date(2025, 3, 8))
+    assert histories_for([fd.own])[fd.own.pk].closed_within_year is None
+    later = _episode(fd, datetime.date(2025, 1, 2), closed=datetime.date(2025, 3, 9))
+    assert histories_for([fd.own])[fd.own.pk].closed_within_year == later.case
+
+
+@freeze_time(NOW)
 def test_the_partner_who_referred_can_then_see_the_child_as_a_referrer(fd):
     (contact,) = services.referral_submit(actor=fd.partner, children=[services.ChildAsGiven(family_name="Smith")],
                                           concerns="Worried.", consent="given", urgency="routine")
