@@ -82,6 +82,12 @@ class Episode:
     team_kind: str
     supervised: bool = False  # a social worker supervises the practitioner's work (Family Help model)
     referral: Referral | None = None
+    # For synthetic.casework's allocation history: the team now, the social worker supervising, and the
+    # earlier worker with the day the current one took over (None: no change of worker).
+    team: TeamInfo | None = None
+    supervisor: WorkerInfo | None = None
+    previous: WorkerInfo | None = None
+    handover: int | None = None
 
 
 @dataclass
@@ -349,9 +355,10 @@ class CaseloadBuilder:
             if supervising:
                 if id(a.household) in episodes:
                     episodes[id(a.household)].supervised = True
+                    episodes[id(a.household)].supervisor = worker
                 continue
             result.allocations += 1
-            episode = Episode(a.household, list(a.children), a.start, None, worker, a.slot.team.kind)
+            episode = Episode(a.household, list(a.children), a.start, None, worker, a.slot.team.kind, team=a.slot.team)
             result.episodes.append(episode)
             episodes[id(a.household)] = episode
             if a.start - a.household.created > 60 and rng.random() < 0.3:
@@ -359,6 +366,7 @@ class CaseloadBuilder:
                 if previous is not worker:
                     prev_start = max(a.household.created, a.start - rng.randint(30, 400))
                     episode.start = min(episode.start, prev_start)
+                    episode.previous, episode.handover = previous, a.start
                     for child in a.children:
                         if child.dob is not None and child.dob > a.start - 1:
                             continue
@@ -401,7 +409,9 @@ class CaseloadBuilder:
                 for child in kids:
                     assert child.dob is not None
                     self._row(child.id, "allocated_worker", max(start, child.dob), end, worker=worker, by=by)
-                episode = Episode(hh, kids, start, end, worker, worker.team.kind if worker.team else "")
+                episode = Episode(
+                    hh, kids, start, end, worker, worker.team.kind if worker.team else "", team=worker.team
+                )
                 result.episodes.append(episode)
                 if rnd() < 0.5:
                     episode.referral = self._referrer(hh, kids, max(hh.created, start - int(rnd() * 20)), end)

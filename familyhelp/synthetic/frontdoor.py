@@ -149,6 +149,7 @@ class Spell:
     start: int = INF  # the allocated worker's start (the case opened by then)
     reason: str = ""  # RC code (level 4) or the level 3 closure text
     worker: WorkerInfo | None = None  # extras: the worker who held it (an involvement is written)
+    episode: Episode | None = None  # anchors: the caseload spell it stands for
 
 
 @dataclass(slots=True)
@@ -168,6 +169,54 @@ class Event:
     secs: int = 0  # local time of day it arrived
     seq: int = 0
     s47_weight: float = 1.0
+    factors: tuple[str, ...] = ()  # the contact's CIN factors (set when written)
+    group: Any = None  # the siblings' contacts' sibling_group (set when written)
+
+
+# Columns of the Case rows (synthetic.casework fills the allocation columns when it runs).
+CASE_COLUMNS = (
+    "id",
+    "created_at",
+    "modified_at",
+    "created_by_id",
+    "modified_by_id",
+    "reference",
+    "person_id",
+    "level",
+    "status",
+    "opened_on",
+    "contact_id",
+    "closed_on",
+    "closure_reason",
+    "team_id",
+    "worker_id",
+    "supervisor_id",
+    "allocated_on",
+    "sibling_group",
+)
+
+
+@dataclass(slots=True)
+class PlannedCase:
+    """A case the front door opened, handed to synthetic.casework (which writes it with its allocation)."""
+
+    row: tuple[Any, ...]  # CASE_COLUMNS up to closure_reason
+    case_id: Any
+    child: ChildSummary
+    household: HouseholdSummary | None
+    level: int
+    status: str
+    opened: int
+    closed: int | None
+    reason: str  # RC code (level 4) or the level 3 closure text
+    decided_on: int
+    manager_id: Any
+    spell: Spell
+    factors: tuple[str, ...]
+    group: Any
+    episode_id: Any = None
+    referral_day: int = 0
+    route: str = ""
 
 
 @dataclass
@@ -186,6 +235,7 @@ class FrontDoorResult:
     ended_spells_with_case: int = 0  # of which began with a contact decided here
     first_day: date | None = None
     queue_status: dict[str, int] = field(default_factory=dict)
+    planned: list[PlannedCase] = field(default_factory=list)  # with defer_cases: the cases, in order opened
 
 
 class FrontDoorBuilder:
@@ -203,7 +253,10 @@ class FrontDoorBuilder:
         loader: BulkLoader,
         households: list[HouseholdSummary],
         caseloads: CaseloadResult,
+        defer_cases: bool = False,
     ) -> None:
+        # defer_cases: leave the Case rows to synthetic.casework (result.planned), which adds the allocation.
+        self.defer_cases = defer_cases
         self.preset = preset
         self.rng = rng
         self.ids = ids
@@ -343,25 +396,7 @@ class FrontDoorBuilder:
             ),
             constants={"version": 1, "checks_override_reason": "", "checks_override_by_id": None},
         )
-        self.t_case = loader.table(
-            Case,
-            (
-                "id",
-                "created_at",
-                "modified_at",
-                "created_by_id",
-                "modified_by_id",
-                "reference",
-                "person_id",
-                "level",
-                "status",
-                "opened_on",
-                "contact_id",
-                "closed_on",
-                "closure_reason",
-            ),
-            constants={"version": 1},
-        )
+        self.t_case = loader.table(Case, CASE_COLUMNS, constants={"version": 1})
         self.t_episode = loader.table(
             CINEpisode,
             (
@@ -806,7 +841,7 @@ class FrontDoorBuilder:
                         continue
             status = Case.Status.OPEN if closed is None else Case.Status.CLOSED
             kids.append(child)
-            spells.append(Spell(level, closed, status, start))
+            spells.append(Spell(level, closed, status, start, episode=ep))
         if not kids:
             return
         if ep.end is not None:
@@ -1545,7 +1580,7 @@ class FrontDoorBuilder:
         if received > self.limit:
             received = self.limit - 60 * int(rnd() * 60)
         due = self._decision_due(received)
-        group = new_id()
+        group = ev.group = new_id()
         first = kids[0]
         age = None if first.dob is None or first.dob > ev.day else (ev.day - first.dob) / YEAR
         given_as = [self._as_given(c, ev.day) for c in kids]
@@ -1558,7 +1593,8 @@ class FrontDoorBuilder:
             factors.add("3A")
         if ev.status == Contact.Status.NEW:
             factors -= EXPLOITATION_FACTORS  # the screening check would already have been asked for
-        factors_value = self._factors_value(tuple(sorted(factors)))
+        ev.factors = tuple(sorted(factors))
+        factors_value = self._factors_value(ev.factors)
         exploitation = bool(factors & EXPLOITATION_FACTORS)
         (name, role, agency_id, agency_name, email, phone, submitted_by, via) = self._referrer(ev, first)
         mum, partner, others = self._adults(hh)
@@ -1998,6 +2034,7 @@ class FrontDoorBuilder:
                 assert decided_on is not None
                 self._write_case(
                     ev,
+                    child,
                     child_id,
                     spell,
                     contact_id,
@@ -2013,6 +2050,7 @@ class FrontDoorBuilder:
     def _write_case(
         self,
         ev: Event,
+        child: ChildSummary,
         child_id: Any,
         spell: Spell,
         contact_id: Any,
@@ -2040,23 +2078,42 @@ class FrontDoorBuilder:
         closure_text = spell.reason
         if level == 4:
             closure_text = self._labels[f"rc:{spell.reason}"] if spell.reason else ""
-        self.t_case.add(
-            (
+        row = (
+            case_id,
+            decided_ts,
+            modified,
+            manager_id,
+            manager_id,
+            reference,
+            child_id,
+            level,
+            spell.status,
+            d(opened),
+            contact_id,
+            d(closed),
+            closure_text if closed is not None else "",
+        )
+        planned = None
+        if self.defer_cases:
+            planned = PlannedCase(
+                row,
                 case_id,
-                decided_ts,
-                modified,
-                manager_id,
-                manager_id,
-                reference,
-                child_id,
+                child,
+                ev.household,
                 level,
                 spell.status,
-                d(opened),
-                contact_id,
-                d(closed),
-                closure_text if closed is not None else "",
+                opened,
+                closed,
+                spell.reason,
+                decided_on,
+                manager_id,
+                spell,
+                ev.factors,
+                ev.group,
             )
-        )
+            self.result.planned.append(planned)
+        else:
+            self.t_case.add((*row, None, None, None, None, None))
         level_text = self._labels[f"level:{level}"]
         self.t_event.add(
             (
@@ -2099,6 +2156,8 @@ class FrontDoorBuilder:
                 )
             )
             self.result.cin_episodes += 1
+            if planned is not None:
+                planned.episode_id, planned.referral_day, planned.route = episode_id, ev.day, route
             self.refs_written.setdefault(child_id, []).append(ev.day)
             self.t_event.add(
                 (

@@ -23,7 +23,22 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from familyhelp.accounts.models import RestrictedAccessGrant, User
-from familyhelp.casework.models import Case, CINEpisode
+from familyhelp.casework.models import (
+    Allocation,
+    Assessment,
+    Case,
+    CaseNote,
+    CINEpisode,
+    LevelChange,
+    LookedAfterEpisode,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    S47Enquiry,
+    StrategyDiscussion,
+    Visit,
+)
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core import clock
 from familyhelp.core.sequences import set_at_least
@@ -43,6 +58,7 @@ from familyhelp.people.models import (
 )
 from familyhelp.synthetic.bulk import BulkLoader, DateFormat, SyntheticIds, deferred_indexes, fast_load
 from familyhelp.synthetic.caseloads import CaseloadBuilder, CaseloadResult
+from familyhelp.synthetic.casework import CaseworkBuilder, CaseworkResult
 from familyhelp.synthetic.demo import DEMO_USERS, demo_logins
 from familyhelp.synthetic.duplicates import DuplicateMaker, KnownDuplicate
 from familyhelp.synthetic.frontdoor import FrontDoorBuilder, FrontDoorResult
@@ -133,6 +149,18 @@ BULK_MODELS = (
     ThresholdDecision,
     Case,
     CINEpisode,
+    Allocation,
+    LevelChange,
+    Assessment,
+    StrategyDiscussion,
+    S47Enquiry,
+    Plan,
+    PlanGoal,
+    PlanAction,
+    PlanReview,
+    LookedAfterEpisode,
+    Visit,
+    CaseNote,
 )
 
 
@@ -151,6 +179,7 @@ class GenerationResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each phase
     duplicates: list[KnownDuplicate] = field(default_factory=list)  # second records made on purpose
     frontdoor: FrontDoorResult | None = None  # contacts, decisions and cases (synthetic.frontdoor)
+    casework: CaseworkResult | None = None  # allocations, assessments, plans, visits (synthetic.casework)
 
     @property
     def total_rows(self) -> int:
@@ -212,7 +241,8 @@ def generate(
                     share=preset.duplicate_share,
                 )
                 frontdoor_rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}:frontdoor")
-                counts, caseloads, frontdoor = _build(
+                casework_rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}:casework")
+                counts, caseloads, frontdoor, casework = _build(
                     preset=preset,
                     rng=rng,
                     ids=ids,
@@ -222,6 +252,7 @@ def generate(
                     timer=timer,
                     duplicates=duplicates,
                     frontdoor_rng=frontdoor_rng,
+                    casework_rng=casework_rng,
                 )
             timer.phase("commit")
         timer.phase("checkpoint")
@@ -237,6 +268,7 @@ def generate(
         phases=timer.phases,
         duplicates=duplicates.known,
         frontdoor=frontdoor,
+        casework=casework,
     )
 
 
@@ -267,7 +299,8 @@ def _build(
     timer: _PhaseTimer,
     duplicates: DuplicateMaker | None = None,
     frontdoor_rng: random.Random | None = None,
-) -> tuple[dict[str, int], CaseloadResult, FrontDoorResult | None]:
+    casework_rng: random.Random | None = None,
+) -> tuple[dict[str, int], CaseloadResult, FrontDoorResult | None, CaseworkResult | None]:
     """Everything generate() writes, inside its transaction."""
     org = OrganisationBuilder(preset=preset, rng=rng, ids=ids, dates=dates, today=today).build()
     timer.phase("organisation")
@@ -292,6 +325,7 @@ def _build(
         ).run(households)
         timer.phase("caseloads")
         frontdoor = None
+        casework = None
         if frontdoor_rng is not None:
             # Its own generator (and ids), so the rest of the council is the same with or without it.
             frontdoor = FrontDoorBuilder(
@@ -304,8 +338,22 @@ def _build(
                 loader=loader,
                 households=households,
                 caseloads=caseloads,
+                defer_cases=casework_rng is not None,
             ).run()
             timer.phase("front door")
+            if casework_rng is not None:
+                # The cases with their allocation and journeys; its own generator too (synthetic.casework).
+                casework = CaseworkBuilder(
+                    preset=preset,
+                    rng=casework_rng,
+                    ids=SyntheticIds(casework_rng, native=ids.native),
+                    dates=dates,
+                    today=today,
+                    org=org,
+                    loader=loader,
+                    planned=frontdoor.planned,
+                ).run()
+                timer.phase("casework")
         counts = loader.finish()
         timer.phase("writing")
     timer.phase("indexing")
@@ -318,7 +366,7 @@ def _build(
         set_at_least("contact", frontdoor.contacts)
         set_at_least("case", frontdoor.cases)
     timer.phase("demo records")
-    return counts, caseloads, frontdoor
+    return counts, caseloads, frontdoor, casework
 
 
 def _organisation_counts() -> dict[str, int]:

@@ -88,4 +88,12 @@ class Command(BaseCommand):
                     f"{fd.cin_episodes:,} referrals, {fd.cases:,} cases ({fd.open_cases:,} open, "
                     f"{fd.awaiting_allocation:,} awaiting allocation)"
                 )
+            if result.casework:
+                cw = result.casework
+                in_time = cw.single_in_time / max(cw.single_assessments_authorised, 1)
+                self.stdout.write(
+                    f"  casework now: {cw.children_in_need:,} children in need, {cw.on_cp_plans:,} on CP plans, "
+                    f"{cw.looked_after:,} looked after; {cw.single_assessments_authorised:,} single assessments "
+                    f"({in_time:.1%} within 45 working days), {cw.cp_plans:,} CP plans, {cw.visits:,} visits"
+                )
         self.stdout.write("Sign in with the demonstration logins: `familyhelp demo_setup` lists them.")
