@@ -22,7 +22,7 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.casework import forms_cases as cf
 from familyhelp.casework import trays
 from familyhelp.casework.models import Allocation, Case
-from familyhelp.casework.permissions import can_allocate, can_authorise_casework, can_work_case
+from familyhelp.casework.permissions import can_allocate, can_authorise_casework, can_view_case, can_work_case
 from familyhelp.casework.policy import casework_policy
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.casework.services import cases as services
@@ -255,6 +255,11 @@ class _CaseFormView(View):
                 apply_domain_errors(form, exc)
             else:
                 messages.success(request, self.success.format(case=case))
+                if not can_view_case(request.user, case):
+                    # A closure dated in the past ends the caseload involvements on that date, so the child may
+                    # have left the user's record scope: the case page would refuse them.
+                    messages.info(request, "The child is no longer on a caseload in your record scope.")
+                    return redirect("casework:team" if has_verb(request.user, roles.ALLOCATE_CASE) else "frontend:home")
                 return redirect("casework:case", pk=case.pk)
         return self._render(request, case, form)
 
