@@ -245,6 +245,9 @@ DEFAULT_FROM_EMAIL = "family-help@localhost"
 FAMILYHELP_LATE_RECORDING_DAYS = int(os.environ.get("FAMILYHELP_LATE_RECORDING_DAYS", 7))
 # How long a break-glass grant lasts.
 FAMILYHELP_BREAK_GLASS_HOURS = 8
+# After a caseload involvement ends (a case closes or moves), the worker, their team and service keep
+# the child in scope this many days: closing records, audits and a quick re-referral need no break-glass.
+FAMILYHELP_SCOPE_AFTER_INVOLVEMENT_DAYS = int(os.environ.get("FAMILYHELP_SCOPE_AFTER_INVOLVEMENT_DAYS", 90))
 
 # --- Notifications (familyhelp.core.notify) -------------------------------------------------------
 FAMILYHELP_NOTIFIER = os.environ.get("FAMILYHELP_NOTIFIER", "console")  # console | file | notify | dotted path

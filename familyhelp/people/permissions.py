@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from familyhelp.accounts import roles
@@ -27,8 +29,11 @@ RELATIONSHIP_PROVIDERS: dict[str, list[Callable[[Any], Q]]] = {"own": [], "refer
 
 
 def _active_involvements() -> QuerySet[ProfessionalInvolvement]:
-    today = clock.today()
-    return ProfessionalInvolvement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    """Involvements that put a child in scope: current ones, and ones that ended in the last
+    FAMILYHELP_SCOPE_AFTER_INVOLVEMENT_DAYS days (default 90, ADR 0003), so a closed case stays readable to
+    the people who worked it while they finish recording, audit it or meet the family again."""
+    since = clock.today() - timedelta(days=settings.FAMILYHELP_SCOPE_AFTER_INVOLVEMENT_DAYS)
+    return ProfessionalInvolvement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
 
 
 def _caseload_involvements() -> QuerySet[ProfessionalInvolvement]:

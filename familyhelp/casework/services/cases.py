@@ -464,6 +464,14 @@ def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str) -> None:
         plan.modified_by = actor
         plan.modified_at = clock.now()
         plan.save(update_fields=["ended_on", "end_reason", "version", "modified_by", "modified_at"])
+        chronology_record(
+            actor=actor,
+            kind="casework.plan_ended",
+            summary=f"{plan.get_kind_display()} ended: {plan.end_reason}",
+            occurred_on=on,
+            person=plan.person,
+            subject=plan,
+        )
 
 
 def _plans_ending_problems(plans: list[Plan], on: date, field: str) -> list[str]:

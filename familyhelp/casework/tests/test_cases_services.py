@@ -375,6 +375,8 @@ def test_step_down_to_family_support_closes_the_episode_and_ends_cin_and_cp_plan
     change = LevelChange.objects.get(case=case)
     assert (change.from_level, change.to_level, change.direction) == (4, 3, "down")
     assert ChronologyEvent.objects.filter(person=case.person, kind="casework.stepped_down").exists()
+    ended = ChronologyEvent.objects.get(person=case.person, kind="casework.plan_ended")
+    assert (ended.subject_id, ended.occurred_on) == (str(cin.pk), TODAY)
 
 
 @freeze_time(NOW)

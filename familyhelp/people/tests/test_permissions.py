@@ -118,6 +118,23 @@ def test_ended_involvement_removes_caseload_access(world):
     assert person_access(world.sw, world.team_child).allowed
 
 
+def test_scope_lasts_90_days_after_an_involvement_ends(world):
+    import datetime
+
+    from freezegun import freeze_time
+
+    involvement = world.own.involvements.get(worker=world.sw)
+    involvement.end_date = datetime.date(2025, 1, 31)
+    involvement.save()
+    # Ended 31 January 2025: 90 days later is 1 May 2025 (Feb 28 + Mar 31 + Apr 30 = 89 days to 30 April).
+    with freeze_time("2025-05-01 12:00:00"):
+        assert person_access(world.sw, world.own).allowed
+        assert person_access(world.manager, world.own).allowed  # the service's manager too
+    with freeze_time("2025-05-02 12:00:00"):
+        assert not person_access(world.sw, world.own).allowed
+        assert not person_access(world.manager, world.own).allowed
+
+
 def test_inactive_user_has_no_access(world):
     world.frontdoor.is_active = False
     world.frontdoor.save()
