@@ -12,6 +12,7 @@ urlpatterns = [
     path("directory/", include("familyhelp.directory.urls")),
     path("duplicates/", include("familyhelp.dedup.urls")),
     path("cases/", include("familyhelp.casework.urls")),
+    path("returns/", include("familyhelp.returns.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]
 

@@ -295,8 +295,11 @@ from tests.casework_matrix import assessments as _cw_assessments  # noqa: E402
 from tests.casework_matrix import cases as _cw_cases  # noqa: E402
 from tests.casework_matrix import plans as _cw_plans  # noqa: E402
 from tests.casework_matrix import visits as _cw_visits  # noqa: E402
+from tests.returns_matrix import annex_a as _rt_annex_a  # noqa: E402
+from tests.returns_matrix import cin as _rt_cin  # noqa: E402
+from tests.returns_matrix import ssda903 as _rt_ssda903  # noqa: E402
 
-CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans, _cw_visits)
+CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans, _cw_visits, _rt_cin, _rt_ssda903, _rt_annex_a)
 for _module in CASEWORK_BUILDERS:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"
     MATRIX.update(_module.MATRIX)

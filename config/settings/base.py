@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "familyhelp.api",
     "familyhelp.synthetic",
     "familyhelp.dedup",
+    "familyhelp.returns",
 ]
 
 MIDDLEWARE = [

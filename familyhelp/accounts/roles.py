@@ -67,6 +67,10 @@ ALLOCATE_CASE = "casework.allocate_case"  # the duty bank, allocation, step up/d
 AUTHORISE_CASEWORK = "casework.authorise_casework"  # authorise assessments and closures, oversight notes
 MANAGE_CASEWORK = "casework.manage_casework"  # the council's casework policy
 
+# Statutory returns.
+EXPORT_RETURNS = "returns.export_returns"  # build and download the CIN census, SSDA903 and Annex A
+VIEW_DATA_QUALITY = "returns.view_data_quality"  # the data-quality report before a return
+
 ALL_VERBS = [
     VIEW_PERSON,
     SEARCH_PERSON,
@@ -93,6 +97,8 @@ ALL_VERBS = [
     ALLOCATE_CASE,
     AUTHORISE_CASEWORK,
     MANAGE_CASEWORK,
+    EXPORT_RETURNS,
+    VIEW_DATA_QUALITY,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
@@ -111,6 +117,7 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
         | _FRONT_DOOR
         | _CASEWORK
         | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES, ALLOCATE_CASE, AUTHORISE_CASEWORK}
+        | {VIEW_DATA_QUALITY}
     ),
     Role.SPECIALIST_COORDINATOR: frozenset(
         {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION, VIEW_CASE}
@@ -128,7 +135,7 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
             VIEW_CASE,
         }
     ),
-    Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN}),
+    Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN, EXPORT_RETURNS, VIEW_DATA_QUALITY}),
     Role.ADMINISTRATOR: frozenset(
         {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES, MANAGE_CASEWORK}
     ),

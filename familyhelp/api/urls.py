@@ -9,7 +9,15 @@ from rest_framework.routers import SimpleRouter
 
 from familyhelp.accounts.declare import AUTHENTICATED
 from familyhelp.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication
-from familyhelp.api.views import casework_assessments, casework_cases, casework_plans, casework_visits
+from familyhelp.api.views import (
+    casework_assessments,
+    casework_cases,
+    casework_plans,
+    casework_visits,
+    returns_annex_a,
+    returns_cin,
+    returns_ssda903,
+)
 from familyhelp.api.views.audit import AccessLogViewSet
 from familyhelp.api.views.frontdoor import (
     ContactViewSet,
@@ -77,6 +85,9 @@ casework_cases.register(router)
 casework_assessments.register(router)
 casework_plans.register(router)
 casework_visits.register(router)
+returns_cin.register(router)
+returns_ssda903.register(router)
+returns_annex_a.register(router)
 
 app_name = "api"
 urlpatterns = [
