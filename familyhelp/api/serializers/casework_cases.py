@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from familyhelp.casework.models import Allocation, Case, CINEpisode, LevelChange
@@ -19,6 +20,23 @@ def _user(user: Any) -> dict[str, Any] | None:
     return {"id": str(user.pk), "name": str(user), "role": user.role}
 
 
+_CHILD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "reference": {"type": "string"},
+        "name": {"type": "string"},
+        "is_restricted": {"type": "boolean"},
+    },
+}
+_USER_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "role": {"type": "string"}},
+}
+
+
+@extend_schema_field(_CHILD_SCHEMA)
 class _ChildField(serializers.Field):
     def __init__(self, **kwargs: Any):
         kwargs["read_only"] = True
@@ -34,6 +52,7 @@ class _ChildField(serializers.Field):
         }
 
 
+@extend_schema_field(_USER_SCHEMA)
 class _UserField(serializers.Field):
     def __init__(self, **kwargs: Any):
         kwargs["read_only"] = True
