@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +25,18 @@ PERIOD = [
     OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="First day of the period (YYYY-MM-DD)."),
     OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Last day of the period (YYYY-MM-DD)."),
 ]
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets a client ask for the workbook (`Accept: <xlsx media type>`); the view returns the bytes itself."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return JSONRenderer().render(data)  # only reached for an error, which is JSON
 
 
 class AnnexACountsSerializer(serializers.Serializer):
@@ -71,7 +84,7 @@ class AnnexAViewSet(ApiViewSet):
             400: OpenApiResponse(description="{start|end: [message]}"),
         },
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, XlsxRenderer])
     def download(self, request: Request) -> HttpResponse:
         """The Annex A workbook; the export is written to the access log (who, when, period, row counts)."""
         start, end = _period(request)
