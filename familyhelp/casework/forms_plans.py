@@ -6,7 +6,15 @@ from typing import Any
 
 from django import forms
 
-from familyhelp.casework.models import CategoryOfAbuse, LookedAfterEpisode, Plan, PlanAction, PlanGoal, PlanReview
+from familyhelp.casework.models import (
+    CategoryOfAbuse,
+    LookedAfterEpisode,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    ReviewParticipation,
+)
 from familyhelp.frontend.forms import GovDateField
 
 
@@ -102,6 +110,13 @@ class PlanReviewForm(forms.Form):
                 required=False,
             )
             self.order_fields(["held_on", "outcome", "latest_category"])
+        if kind == Plan.Kind.LAC:
+            self.fields["participation"] = forms.ChoiceField(
+                label="How the child took part",
+                choices=_coded(ReviewParticipation.choices, "Choose how the child took part"),
+                required=False,
+            )
+            self.order_fields(["held_on", "outcome", "participation"])
 
 
 class GoalForm(VersionForm):
@@ -179,6 +194,22 @@ class LacChangeForm(forms.Form):
         required=False,
     )
     placement_postcode = forms.CharField(label="Placement postcode", required=False, max_length=10)
+    placement_provider = forms.ChoiceField(
+        label="Placement provider",
+        choices=_coded(LookedAfterEpisode.PlacementProvider.choices, "Same as now, or not known"),
+        required=False,
+    )
+    placement_urn = forms.CharField(
+        label="Ofsted URN of the placement",
+        required=False,
+        max_length=8,
+        help_text="For children's homes and supported accommodation. Leave blank for foster carers without one.",
+    )
+    reason_place_change = forms.ChoiceField(
+        label="If the placement changed: why",
+        choices=_coded(LookedAfterEpisode.ReasonPlaceChange.choices, "Choose a reason"),
+        required=False,
+    )
 
 
 class LacEndForm(forms.Form):

@@ -432,6 +432,19 @@ class PlanAction(VersionedModel):
         return self.text[:60]
 
 
+class ReviewParticipation(models.TextChoices):
+    """How a looked-after child took part in their review (SSDA903 REVIEW_CODE)."""
+
+    PN0 = "PN0", "Child aged under 4 at the time of the review"
+    PN1 = "PN1", "Child attended and spoke for themselves"
+    PN2 = "PN2", "Child attended, an advocate spoke on their behalf"
+    PN3 = "PN3", "Child attended, conveyed their views symbolically (non-verbally)"
+    PN4 = "PN4", "Child attended, did not speak or convey views"
+    PN5 = "PN5", "Child did not attend, briefed an advocate to speak for them"
+    PN6 = "PN6", "Child did not attend, conveyed their views by another method"
+    PN7 = "PN7", "Child did not attend or convey their views"
+
+
 class PlanReview(VersionedModel):
     """A review of a plan (a CP review conference, a CIN or family support review, a looked-after review)."""
 
@@ -447,6 +460,8 @@ class PlanReview(VersionedModel):
     latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
     notes = models.TextField(blank=True)
     next_due_on = models.DateField(null=True, blank=True)
+    # Looked-after reviews: how the child took part (SSDA903 REVIEW_CODE).
+    participation = models.CharField(max_length=3, choices=ReviewParticipation.choices, blank=True)
 
     class Meta:
         ordering = ["held_on"]
@@ -481,6 +496,7 @@ class LookedAfterEpisode(VersionedModel):
         H5 = "H5", "Semi-independent living accommodation not subject to children's homes regulations"
         K1 = "K1", "Secure children's home"
         K2 = "K2", "Children's home"
+        K3 = "K3", "Supported accommodation (Ofsted-registered, aged 16 or 17)"
         P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
         P2 = "P2", "Independent living"
         P3 = "P3", "Residential employment"
@@ -532,6 +548,36 @@ class LookedAfterEpisode(VersionedModel):
         E9 = "E9", "Sentenced to custody"
         X1 = "X1", "Episode ceases, and new episode begins on same day, for any reason"
 
+    class ReasonNewEpisode(models.TextChoices):
+        S = "S", "Started to be looked after"
+        L = "L", "Change of legal status only"
+        P = "P", "Change of placement and carer(s) only"
+        T = "T", "Change of placement but same carer(s)"
+        B = "B", "Change of legal status and placement and carer(s) at the same time"
+        U = "U", "Change of legal status and placement at the same time, same carer(s)"
+
+    class PlacementProvider(models.TextChoices):
+        PR0 = "PR0", "Parent(s) or other person(s) with parental responsibility"
+        PR1 = "PR1", "Own provision (by the council)"
+        PR2 = "PR2", "Other local authority provision"
+        PR3 = "PR3", "Other public provision (for example a health trust)"
+        PR4 = "PR4", "Private provision"
+        PR5 = "PR5", "Voluntary or third sector provision"
+
+    class ReasonPlaceChange(models.TextChoices):
+        ALLEG = "ALLEG", "Allegation (section 47)"
+        APPRR = "APPRR", "Approval removed"
+        CARPL = "CARPL", "Change to or implementation of the care plan"
+        CHILD = "CHILD", "Child's wishes"
+        CLOSE = "CLOSE", "Resignation or closure of the provision"
+        CREQB = "CREQB", "Carer(s) request: child's behaviour"
+        CREQO = "CREQO", "Carer(s) request: other reasons"
+        CUSTOD = "CUSTOD", "Custody arrangement"
+        LAREQ = "LAREQ", "Council's request: quality or standards of care"
+        OTHER = "OTHER", "Other"
+        PLACE = "PLACE", "Change in the status of the placement only"
+        STAND = "STAND", "Standards of care concern"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="looked_after_episodes")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="looked_after_episodes")
     started_on = models.DateField()
@@ -541,6 +587,12 @@ class LookedAfterEpisode(VersionedModel):
     uasc = models.BooleanField(default=False)
     ended_on = models.DateField(null=True, blank=True)
     reason_ended = models.CharField(max_length=3, choices=ReasonEpisodeEnded.choices, blank=True)
+    # SSDA903 fields (blank on records made before they were added; the export derives RNE then).
+    reason_new_episode = models.CharField(max_length=1, choices=ReasonNewEpisode.choices, blank=True)
+    placement_provider = models.CharField(max_length=3, choices=PlacementProvider.choices, blank=True)
+    reason_place_change = models.CharField(max_length=6, choices=ReasonPlaceChange.choices, blank=True)
+    placement_urn = models.CharField("placement URN (Ofsted)", max_length=8, blank=True)
+    home_postcode = models.CharField(max_length=10, blank=True)  # the home the child was living in before
     history = HistoricalRecords()
 
     class Meta:
@@ -557,6 +609,31 @@ class LookedAfterEpisode(VersionedModel):
 
     def __str__(self) -> str:
         return f"Looked after from {self.started_on:%d/%m/%Y}"
+
+
+class MissingEpisode(BaseModel):
+    """A looked-after child missing from their placement, or away without authorisation (SSDA903 Missing)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing"
+        AWAY = "A", "Away from placement without authorisation"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="missing_episodes")
+    kind = models.CharField(max_length=1, choices=Kind.choices, default=Kind.MISSING)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="missing_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.started_on:%d/%m/%Y}"
 
 
 # --- Visits and notes ----------------------------------------------------------------------------------

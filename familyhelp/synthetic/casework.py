@@ -39,6 +39,7 @@ from familyhelp.casework.models import (
     CaseworkPolicy,
     LevelChange,
     LookedAfterEpisode,
+    MissingEpisode,
     Plan,
     PlanAction,
     PlanGoal,
@@ -120,6 +121,22 @@ NOTES = (
 OVERSIGHT = (
     "Management oversight: allocated; the assessment is to start within 5 working days and the child seen alone."
 )
+# SSDA903: real postcode units of the council's area (and 6 in Peterborough, out of area) for placements and
+# the home a child left, because the DfE validator places each one and measures the distance from the ONS
+# directory. Postcodes of areas, not of anyone's address; the household addresses stay fictional.
+POSTCODES_903 = (
+    "CB5 8GY", "CB4 2DA", "CB5 8ZJ", "CB2 2SQ", "CB2 2WW", "CB4 1AW", "CB3 9HN", "CB5 8GB", "CB2 1ED", "CB4 1LH",
+    "CB25 0FQ", "CB6 3JD", "CB6 3ST", "CB6 2FU", "CB8 9ED", "CB7 9FY", "PE16 6YE", "PE7 2ZU", "PE13 4ZZ",
+    "PE13 3AF", "PE13 3AL", "PE13 2LZ", "PE13 2JT", "PE15 0SW", "PE17 6ET", "PE28 2WT", "PE28 3QT", "PE27 4AL",
+    "PE29 2ND", "PE8 6SF", "PE29 1NS", "PE18 8PL", "PE29 2XA", "PE28 9HL", "CB22 4PY", "CB23 6BD", "CB24 1DX",
+    "CB25 9RQ", "CB2 4UQ", "CB24 4QP", "CB21 5XN", "CB22 5AJ", "PE4 6HJ", "PE1 1EP", "PE3 8QL", "PE1 3NT",
+    "PE3 8JJ", "PE2 0HY",
+)  # fmt: skip
+PLACE_CHANGE_REASONS = (
+    ("CARPL", 0.4), ("CREQB", 0.15), ("CREQO", 0.1), ("CHILD", 0.1), ("LAREQ", 0.05), ("ALLEG", 0.03),
+    ("STAND", 0.03), ("CLOSE", 0.04), ("OTHER", 0.1),
+)  # fmt: skip
+PARTICIPATION = (("PN1", 0.45), ("PN2", 0.05), ("PN3", 0.05), ("PN4", 0.05), ("PN5", 0.1), ("PN6", 0.2), ("PN7", 0.1))
 AGENCIES = (("Police", "Health", "Education"), ("Police", "Health"), ("Police", "Health", "Education", "Probation"))
 
 
@@ -300,7 +317,7 @@ class CaseworkBuilder:
         )
         self.t_review = loader.table(
             PlanReview,
-            (*base, "plan_id", "held_on", "outcome", "latest_category", "notes", "next_due_on"),
+            (*base, "plan_id", "held_on", "outcome", "latest_category", "notes", "next_due_on", "participation"),
             constants=v1,
         )
         self.t_lac = loader.table(
@@ -316,9 +333,15 @@ class CaseworkBuilder:
                 "uasc",
                 "ended_on",
                 "reason_ended",
+                "reason_new_episode",
+                "placement_provider",
+                "reason_place_change",
+                "placement_urn",
+                "home_postcode",
             ),
             constants=v1,
         )
+        self.t_missing = loader.table(MissingEpisode, (*base, "person_id", "kind", "started_on", "ended_on"))
         self.t_visit = loader.table(
             Visit,
             (*base, "case_id", "person_id", "visited_on", "seen", "not_seen_reason", "visited_by_id"),
@@ -425,6 +448,10 @@ class CaseworkBuilder:
         self.group_first: dict[Any, Any] = {}
         self.cp_before: dict[Any, int] = {}  # child -> CP plans before our records (another council)
         self.cp_count: dict[Any, int] = {}  # child -> CP plans written so far
+        # SSDA903 details draw from their own generator so the rest of the council is unchanged.
+        self.rng903 = random.Random(self.today * 7919 + len(self.planned))
+        self.reason_pick = Picker(self.rng903, PLACE_CHANGE_REASONS)
+        self.participation_pick = Picker(self.rng903, PARTICIPATION)
 
     def _jsonb(self, field_: Any, value: tuple[str, ...]) -> Any:
         key = (field_.name, value)
@@ -1095,8 +1122,13 @@ class CaseworkBuilder:
         self._event(pc, "casework.plan_started", f"{label} started", start, "casework.plan", p_id, manager.id)
         if end is not None:
             self._event(pc, "casework.plan_ended", f"{label} ended", end, "casework.plan", p_id, manager.id)
+        dob = pc.child.dob
         for held, outcome, cat, nxt in reviews:
             s = self.ts(held, 12 * HOUR)
+            participation = ""
+            if kind == "lac":
+                young = dob is None or held - dob < 4 * YEAR
+                participation = "PN0" if young else self.participation_pick()
             self.t_review.add(
                 (
                     self.new_id(),
@@ -1110,6 +1142,7 @@ class CaseworkBuilder:
                     cat,
                     "Progress against the plan reviewed with the family and partners.",
                     d(nxt),
+                    participation,
                 )
             )
             self._event(pc, "casework.plan_reviewed", f"{label} reviewed", held, "casework.plan", p_id, manager.id)
@@ -1192,11 +1225,13 @@ class CaseworkBuilder:
         else:
             statuses = ["C1", "C2"]
         span = max(1, horizon - start)
-        # placements: one to three
+        r9 = self.rng903.random
         changes = sorted({start + int(span * rnd()) for _ in range(int(rnd() * 3))} - {start})
         status_days = sorted(
             {start + int(span * (i / len(statuses)) * (0.6 + 0.4 * rnd())) for i in range(1, len(statuses))} - {start}
         )
+        if statuses[0] == "L2":  # an emergency protection order lasts 8 days (15 at most)
+            status_days = sorted({min(status_days[0], start + 8) if status_days else start + 8, *status_days[1:]})
         days = sorted({start, *changes, *status_days})
         days = [x for x in days if x < horizon or x == start]
         rows: list[tuple[int, str, str]] = []
@@ -1221,24 +1256,62 @@ class CaseworkBuilder:
                 "RC5": "E3",
                 "RC6": "E17" if rnd() < 0.5 else "E5",
             }.get(pc.reason, "E4A" if rnd() < 0.6 else ("E13" if rnd() < 0.5 else "E8"))
-            if reason_end in ("E17", "E5") and end < eighteen - 1:
+            if reason_end in ("E17", "E5") and end <= eighteen + 1:
                 reason_end = "E8"
             if uasc and reason_end == "E4A":
                 reason_end = "E5" if end >= eighteen - 1 else "E8"
-        postcode = self.postcodes[int(rnd() * len(self.postcodes))]
-        hh = pc.household
-        home = hh.addresses[-1][3] if hh is not None and hh.addresses else ""
+        in_area = POSTCODES_903[:-6]
+        postcode = POSTCODES_903[int(rnd() * len(POSTCODES_903))]
+        home = in_area[int(r9() * len(in_area))]  # the home the child left (SSDA903 HOME_POST)
+        moved = [i > 0 and (rows[i - 1][2] != p or d in changes) for i, (d, _ls, p) in enumerate(rows)]
+        if end is not None and reason_end in ("E45", "E46") and rows[-1][2][0] != "U":
+            reason_end = "E48"  # SGO to former foster carers only from a foster placement
+        last: tuple[str, str, str] = ("", "", "")  # placement postcode, provider, URN of the previous episode
         for i, (day, ls, place) in enumerate(rows):
             nxt = rows[i + 1][0] if i + 1 < len(rows) else end
             if i > 0 and rows[i - 1][2] != place:
-                postcode = self.postcodes[int(rnd() * len(self.postcodes))]
-            pc_code = home if place == "P1" and home else postcode
+                postcode = POSTCODES_903[int(rnd() * len(POSTCODES_903))]
+            elif moved[i]:
+                postcode = POSTCODES_903[int(r9() * len(POSTCODES_903))]
+            pc_code = home if place == "P1" else postcode
             if place in ("U4", "U6") and rnd() < 0.2:
-                pc_code = (
-                    f"HW{1 + int(rnd() * 9)} {1 + int(rnd() * 9)}{'ABDEFG'[int(rnd() * 6)]}{'HJLNPQ'[int(rnd() * 6)]}"
-                )
+                pc_code = POSTCODES_903[-1 - int(rnd() * 6)]  # out of area
+                rnd(), rnd()  # the draws the earlier fictional postcode took: the rest of the council is unchanged
+            if place == "K3" and pc_code not in in_area:
+                pc_code = in_area[int(r9() * len(in_area))]  # supported accommodation is in the council's area
+            if place != "P1" and pc_code == home:
+                pc_code = in_area[(in_area.index(home) + 1) % len(in_area)]
+            if moved[i] and place == rows[i - 1][2] and pc_code == last[0]:  # a move is to a new address
+                pc_code = next(p for p in in_area if p not in (home, last[0]))
             ended = nxt
             why = "X1" if i + 1 < len(rows) else reason_end
+            # SSDA903: reason for the new episode, provider, URN, and why the placement changed (on the episode
+            # that ends with the move)
+            ls_changed = i > 0 and rows[i - 1][1] != ls
+            if i == 0:
+                rne = "S"
+            elif moved[i] and place in ("A3", "A5"):
+                rne = "U" if ls_changed else "T"  # placed for adoption with the current foster carers
+            elif moved[i]:
+                rne = "B" if ls_changed else "P"
+            else:
+                rne = "L"
+            provider = (
+                "PR0"
+                if place == "P1"
+                else "PR4"
+                if place in ("K2", "K3", "R1") and r9() < 0.7
+                else "PR4"
+                if (place in ("U4", "U6") and r9() < 0.4) or pc_code not in in_area
+                else "PR1"
+            )
+            urn = f"SC{100000 + int(r9() * 800000)}" if place in ("K1", "K2", "K3", "S1") else ""
+            if i > 0 and not moved[i]:
+                pc_code, provider, urn = last  # same placement, new legal status
+            last = (pc_code, provider, urn)
+            change = ""
+            if i + 1 < len(rows) and moved[i + 1]:
+                change = "CARPL" if rows[i + 1][2] in ("A3", "A4", "A5", "A6") else self.reason_pick()
             stamp = self.ts(day, 13 * HOUR)
             self.t_lac.add(
                 (
@@ -1256,9 +1329,24 @@ class CaseworkBuilder:
                     uasc,
                     self.d(ended),
                     why if ended is not None else "",
+                    rne,
+                    provider,
+                    change,
+                    urn,
+                    home,
                 )
             )
             self.result.looked_after_episodes += 1
+        # missing from placement or away without authorisation: about one in six of the children aged 12 or over
+        day = start + int(r9() * 30)
+        while (day - dob) / YEAR >= 12 and day < horizon - 3 and r9() < 0.17:
+            back = min(day + int(r9() * 4), horizon - 1)
+            stamp = self.ts(day, 22 * HOUR)
+            kind = "A" if r9() < 0.25 else "M"
+            self.t_missing.add(
+                (self.new_id(), stamp, stamp, pc.row[3], pc.row[3], child.id, kind, self.d(day), self.d(back))
+            )
+            day = back + 20 + int(r9() * 200)
         self._event(pc, "casework.care_started", "Became looked after", start, "casework.plan", p_id, pc.row[3])
         if end is not None:
             self._event(pc, "casework.care_ended", "Ceased to be looked after", end, "casework.plan", p_id, pc.row[3])
@@ -1268,9 +1356,9 @@ class CaseworkBuilder:
         if adoption:
             return "A5" if roll < 0.5 else "A6"
         if uasc:
-            return "H5" if age >= 16 and roll < 0.6 else ("U6" if roll < 0.85 else "K2" if age >= 10 else "U6")
+            return "K3" if age >= 16 and roll < 0.6 else ("U6" if roll < 0.85 else "K2" if age >= 10 else "U6")
         if age >= 16 and roll < 0.15:
-            return "H5"
+            return "K3"  # supported accommodation (H5 before October 2023)
         if age >= 11 and roll < 0.27:
             return "K2"
         if age >= 12 and roll < 0.30:

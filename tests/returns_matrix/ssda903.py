@@ -1,11 +1,27 @@
-"""Role-matrix rows for the returns URLs of this area (merged by test_permission_coverage)."""
+"""Role-matrix rows for the SSDA903 pages and API (merged by test_permission_coverage).
+
+Analysts (`returns.export_returns`) see the tables and download them; team managers and analysts
+(`returns.view_data_quality`) see the data-quality report. Everyone else is refused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {}
+# ROLES order: frontdoor sw manager specialist leader analyst admin auditor partner anon
+QUALITY = "403 403 200 403 403 200 403 403 403 302"
+EXPORT = "403 403 403 403 403 200 403 403 403 302"
+API_QUALITY = "403 403 200 403 403 200 403 403 403 401"
+API_EXPORT = "403 403 403 403 403 200 403 403 403 401"
+
+MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
+    "returns:ssda903": ("get", {}, None, EXPORT),
+    "returns:ssda903_download": ("post", {}, lambda w: {"year": "2026"}, EXPORT),
+    "returns:ssda903_quality": ("get", {}, None, QUALITY),
+    "api:returns-ssda903-list": ("get", {}, None, API_QUALITY),
+    "api:returns-ssda903-download": ("get", {}, None, API_EXPORT),
+}
 
 
 def build(world: Any) -> None:
-    """Records the ssda903 rows need (runs after the casework builders)."""
+    """Nothing extra: the tables are built from whatever the world holds."""

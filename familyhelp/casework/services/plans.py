@@ -37,6 +37,7 @@ from familyhelp.casework.models import (
     PlanAction,
     PlanGoal,
     PlanReview,
+    ReviewParticipation,
     S47Enquiry,
 )
 from familyhelp.casework.permissions import can_work_case
@@ -387,6 +388,7 @@ def plan_start(
             placement_type=care.placement_type,
             placement_postcode=postcode,
             uasc=care.uasc,
+            reason_new_episode=LookedAfterEpisode.ReasonNewEpisode.S,
             created_by=actor,
             modified_by=actor,
         )
@@ -467,6 +469,7 @@ def plan_review_record(
     latest_category: str = "",
     notes: str = "",
     end_reason: str = "",
+    participation: str = "",
 ) -> PlanReview:
     """Record a review (a CP review conference, a CIN / family support review, a looked-after review)."""
     plan = _lock_plan(plan)
@@ -483,6 +486,8 @@ def plan_review_record(
             errors["latest_category"] = ["Choose the latest category of abuse"]
     elif latest_category:
         errors["latest_category"] = ["Only a child protection plan has a category of abuse"]
+    if participation and (plan.kind != Kind.LAC or participation not in ReviewParticipation.values):
+        errors["participation"] = ["Choose how the child took part in the review (looked-after reviews only)"]
     raise_if(errors)
     assert held_on is not None
     policy = casework_policy()
@@ -493,6 +498,7 @@ def plan_review_record(
         latest_category=latest_category,
         notes=(notes or "").strip(),
         next_due_on=clocks.plan_review_due(plan.kind, plan.started_on, held_on, policy),
+        participation=participation,
         created_by=actor,
         modified_by=actor,
     )
@@ -534,8 +540,15 @@ def lac_change(
     legal_status: str,
     placement_type: str,
     placement_postcode: str,
+    placement_provider: str = "",
+    placement_urn: str = "",
+    reason_place_change: str = "",
 ) -> LookedAfterEpisode:
-    """A change of legal status or placement: the episode ends (X1) and the next starts the same day."""
+    """A change of legal status or placement: the episode ends (X1) and the next starts the same day.
+
+    The SSDA903 details: the reason for the new episode (L, P or B) follows from what changed; the provider and
+    URN carry over when the placement does not change; why the placement changed is kept on the episode that ends.
+    """
     plan = _lock_plan(plan)
     _require_work(actor, plan.case)
     current = _open_episode(plan)
@@ -561,14 +574,27 @@ def lac_change(
         current.placement_postcode,
     ):
         errors["legal_status"] = ["Nothing has changed: change the legal status, placement type or postcode"]
+    Episode = LookedAfterEpisode
+    if placement_provider and placement_provider not in Episode.PlacementProvider.values:
+        errors["placement_provider"] = ["Choose the placement provider"]
+    if reason_place_change and reason_place_change not in Episode.ReasonPlaceChange.values:
+        errors["reason_place_change"] = ["Choose why the placement changed"]
     raise_if(errors)
     assert on is not None
+    ls_changed = legal_status != current.legal_status
+    moved = (placement_type, postcode) != (current.placement_type, current.placement_postcode)
+    rne = Episode.ReasonNewEpisode.L
+    if moved:
+        rne = Episode.ReasonNewEpisode.B if ls_changed else Episode.ReasonNewEpisode.P
     current.ended_on = on
     current.reason_ended = LookedAfterEpisode.ReasonEpisodeEnded.X1
+    current.reason_place_change = reason_place_change if moved else ""
     current.version += 1
     current.modified_by = actor
     current.modified_at = clock.now()
-    current.save(update_fields=["ended_on", "reason_ended", "version", "modified_by", "modified_at"])
+    current.save(
+        update_fields=["ended_on", "reason_ended", "reason_place_change", "version", "modified_by", "modified_at"]
+    )
     nxt = LookedAfterEpisode.objects.create(
         plan=plan,
         person=plan.person,
@@ -577,6 +603,10 @@ def lac_change(
         placement_type=placement_type,
         placement_postcode=postcode,
         uasc=current.uasc,
+        reason_new_episode=rne,
+        placement_provider=placement_provider or ("" if moved else current.placement_provider),
+        placement_urn=(placement_urn or "").strip().upper() or ("" if moved else current.placement_urn),
+        home_postcode=current.home_postcode,
         created_by=actor,
         modified_by=actor,
     )

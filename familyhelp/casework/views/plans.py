@@ -345,6 +345,7 @@ class PlanReviewView(_PlanFormView):
             latest_category=d.get("latest_category", ""),
             notes=d["notes"],
             end_reason=d["end_reason"],
+            participation=d.get("participation", ""),
         )
         messages.success(request, "Review recorded")
 
@@ -397,6 +398,9 @@ class LacChangeView(_PlanFormView):
             legal_status=d["legal_status"],
             placement_type=d["placement_type"],
             placement_postcode=d["placement_postcode"],
+            placement_provider=d.get("placement_provider", ""),
+            placement_urn=d.get("placement_urn", ""),
+            reason_place_change=d.get("reason_place_change", ""),
         )
         messages.success(request, "Change recorded")
 
