@@ -33,6 +33,7 @@ from familyhelp.casework.models import (
     CategoryOfAbuse,
     CINEpisode,
     LookedAfterEpisode,
+    MissingEpisode,
     Plan,
     PlanAction,
     PlanGoal,
@@ -862,3 +863,25 @@ def action_update(
             subject=action,
         )
     return action
+
+
+@transaction.atomic
+def missing_episode_record(
+    *, actor: Any, person: Any, kind: str, started_on: date | None, ended_on: date | None = None
+) -> MissingEpisode:
+    """Record a looked-after child missing from placement (M) or away without authorisation (A) (SSDA903 Missing)."""
+    case = Case.objects.filter(person=person, closed_on__isnull=True).first()
+    require(case is not None and can_work_case(actor, case), FORBIDDEN)
+    errors: dict[str, list[str]] = {}
+    if kind not in MissingEpisode.Kind.values:
+        errors["kind"] = ["Choose missing or away from placement without authorisation"]
+    if started_on is None:
+        errors["started_on"] = ["Enter the date the child went missing"]
+    elif not LookedAfterEpisode.objects.filter(person=person, started_on__lte=started_on).exists():
+        errors["started_on"] = ["The child was not looked after on that date"]
+    if started_on is not None and ended_on is not None and ended_on < started_on:
+        errors["ended_on"] = ["The date the child came back must be on or after the date they went missing"]
+    raise_if(errors)
+    return MissingEpisode.objects.create(
+        person=person, kind=kind, started_on=started_on, ended_on=ended_on, created_by=actor, modified_by=actor
+    )

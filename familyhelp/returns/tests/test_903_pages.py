@@ -104,9 +104,7 @@ def test_review_participation_and_placement_change_through_the_services(lw) -> N
 
     _looked_after("OWN", child=lw.own)  # the social worker's child, in their record scope
     plan = LookedAfterEpisode.objects.get(person=lw.own).plan
-    svc.plan_review_record(
-        actor=lw.sw, plan=plan, held_on=date(2025, 9, 1), outcome="continue", participation="PN6"
-    )
+    svc.plan_review_record(actor=lw.sw, plan=plan, held_on=date(2025, 9, 1), outcome="continue", participation="PN6")
     assert plan.reviews.order_by("-held_on").first().participation == "PN6"
     nxt = svc.lac_change(
         actor=lw.sw,
@@ -123,3 +121,20 @@ def test_review_participation_and_placement_change_through_the_services(lw) -> N
     assert (prev.reason_ended, prev.reason_place_change) == ("X1", "CREQB")
     assert (nxt.reason_new_episode, nxt.placement_provider, nxt.placement_urn) == ("P", "PR4", "SC123456")
     assert nxt.home_postcode == prev.home_postcode
+
+
+def test_missing_episode_recorded_by_the_service_goes_to_the_missing_table(lw) -> None:  # type: ignore[no-untyped-def]
+    from familyhelp.casework.services import plans as svc
+    from familyhelp.core.errors import DomainError
+    from familyhelp.returns import ssda903
+
+    _looked_after("OWN", child=lw.own)
+    with pytest.raises(DomainError):
+        svc.missing_episode_record(actor=lw.sw, person=lw.own, kind="M", started_on=date(2025, 5, 1))  # before care
+    svc.missing_episode_record(
+        actor=lw.sw, person=lw.own, kind="A", started_on=date(2025, 8, 1), ended_on=date(2025, 8, 2)
+    )
+    rows = ssda903.build_ssda903(2026)["Missing"]
+    assert [(r["CHILD"], r["MISSING"], r["MIS_START"], r["MIS_END"]) for r in rows] == [
+        (lw.own.reference, "A", "01/08/2025", "02/08/2025")
+    ]
