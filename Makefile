@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_ARGS ?=
 
 .PHONY: help demo serve test lint test-sqlite test-postgres test-e2e bootstrap ensure-uv ensure-postgres \
-        ensure-chromium assets bench-generate clean
+        ensure-chromium assets bench-generate clean dfe-validators
 
 help:
 	@echo "make demo   - install, migrate, build the synthetic council (small), print logins, serve on 127.0.0.1:8000"
@@ -48,14 +48,24 @@ lint: bootstrap
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') DJANGO_ALLOWED_HOSTS=familyhelp.example.org \
 		$(FH) check --deploy --fail-level WARNING --settings=config.settings.production
 
-test-sqlite: bootstrap
+test-sqlite: bootstrap dfe-validators
 	$(PY) -m pytest -m "not e2e" -n 2 -q $(PYTEST_ARGS)
+
+# The DfE validators pin pandas<2: they get their own environment, used only by the tests that run them.
+DFE_VENV := .venv-dfe
+dfe-validators: $(DFE_VENV)/.installed
+
+$(DFE_VENV)/.installed:
+	$(PYTHON) -m venv $(DFE_VENV)
+	$(DFE_VENV)/bin/pip install --quiet --disable-pip-version-check csc-validator-be-cin==0.1.13 \
+		csc-validator-be-903==0.1.17 "numpy<1.25" lxml pytest
+	touch $@
 
 ensure-postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
-test-postgres: bootstrap ensure-postgres
+test-postgres: bootstrap ensure-postgres dfe-validators
 	bash scripts/with-postgres.sh $(PY) -m pytest -m "not e2e" -n 2 -q $(PYTEST_ARGS)
 
 ensure-chromium:

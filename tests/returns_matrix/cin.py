@@ -1,11 +1,26 @@
-"""Role-matrix rows for the returns URLs of this area (merged by test_permission_coverage)."""
+"""Role-matrix rows for the CIN census page and API (merged by test_permission_coverage).
+
+Analysts (`returns.export_returns`) see the census page (with its data-quality report) and download the XML;
+the API's data-quality report is also open to team managers (`returns.view_data_quality`). Everyone else is
+refused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {}
+# ROLES order: frontdoor sw manager specialist leader analyst admin auditor partner anon
+EXPORT = "403 403 403 403 403 200 403 403 403 302"
+API_QUALITY = "403 403 200 403 403 200 403 403 403 401"
+API_EXPORT = "403 403 403 403 403 200 403 403 403 401"
+
+MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
+    "returns:cin": ("get", {}, None, EXPORT),
+    "returns:cin_download": ("post", {}, lambda w: {"year": "2026"}, EXPORT),
+    "api:returns-cin-census-list": ("get", {}, None, API_QUALITY),
+    "api:returns-cin-census-download": ("get", {}, None, API_EXPORT),
+}
 
 
 def build(world: Any) -> None:
-    """Records the cin rows need (runs after the casework builders)."""
+    """Nothing extra: the census is built from whatever the world holds."""

@@ -14,6 +14,7 @@ output) and the parsed options, and may declare its own arguments with `argument
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import shutil
@@ -526,5 +527,119 @@ def bench_search(command: BaseCommand, options: dict[str, Any]) -> None:
                 env=env,
                 check=True,
             )
+        except subprocess.CalledProcessError as exc:
+            raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
+
+
+# --- bench returns --------------------------------------------------------------------------------
+def _returns_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--preset", default="large", help="Council to generate when no --database is given (default large)."
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--today", default=None, help="Reference date passed to generate (YYYY-MM-DD).")
+    parser.add_argument("--database", default="", help="An existing generated SQLite file (kept, so it can be reused).")
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=0,
+        help="Collection year (ending 31 March YEAR); default: the latest that ended by the last referral.",
+    )
+    parser.add_argument("--in-process", action="store_true", help=argparse_suppress())
+
+
+def _returns_in_process(command: BaseCommand, options: dict[str, Any]) -> None:
+    """Build each return in this process against the configured database and print the seconds each took."""
+    import importlib
+    from datetime import date
+
+    from django.db.models import Max
+
+    from familyhelp.casework.models import CINEpisode
+
+    out = command.stdout
+    year = options["year"]
+    if not year:
+        latest = CINEpisode.objects.aggregate(m=Max("referral_date"))["m"] or date.today()  # noqa: DTZ011
+        year = latest.year if latest >= date(latest.year, 3, 31) else latest.year - 1
+    start, end = date(year - 1, 4, 1), date(year, 3, 31)
+    out.write(f"bench returns: collection year {year} ({start:%d/%m/%Y} to {end:%d/%m/%Y})")
+
+    def timed(label: str, fn: Callable[[], Any], describe: Callable[[Any], str]) -> None:
+        started = time.perf_counter()
+        value = fn()
+        out.write(f"  {label:<34}{time.perf_counter() - started:8.1f} s   {describe(value)}")
+
+    from familyhelp.returns import cin_census, quality_cin
+
+    started = time.perf_counter()
+    census = cin_census.load_census(year)
+    loaded = time.perf_counter() - started
+    timed("CIN census: build XML", lambda: cin_census.census_to_xml(census), lambda x: f"{len(x) / 1e6:.1f} MB")
+    out.write(f"    (of which reading the records {loaded:.1f} s; {len(census.children):,} children)")
+    timed(
+        "CIN census: data-quality checks", lambda: quality_cin.census_problems(census), lambda p: f"{len(p):,} problems"
+    )
+    timed("CIN census: whole export", lambda: cin_census.build_cin_census(year), lambda x: f"{len(x) / 1e6:.1f} MB")
+    for label, module, call, describe in (
+        (
+            "SSDA903",
+            "familyhelp.returns.ssda903",
+            lambda m: m.build_ssda903(year),
+            lambda t: f"{sum(map(len, t.values())):,} rows",
+        ),
+        (
+            "Annex A",
+            "familyhelp.returns.annex_a",
+            lambda m: m.build_annex_a(start, end),
+            lambda t: f"{sum(map(len, t.values())):,} rows",
+        ),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            out.write(f"  {label:<34}    skipped: {module} does not exist yet")
+            continue
+        timed(label, functools.partial(call, mod), describe)
+
+
+@benchmark(
+    "returns",
+    "Build each statutory return (CIN census, SSDA903, Annex A) from a generated council and print the seconds "
+    "each took. Generates --preset into a temporary SQLite database unless --database names one to reuse.",
+    arguments=_returns_arguments,
+)
+def bench_returns(command: BaseCommand, options: dict[str, Any]) -> None:
+    """Prepare the database (given, or a temporary one generated here), then time the builders in a subprocess."""
+    if options["in_process"]:
+        _returns_in_process(command, options)
+        return
+    out = command.stdout
+    base = [sys.executable, "-m", "familyhelp"]
+    with contextlib.ExitStack() as stack:
+        if options["database"]:
+            path = Path(options["database"]).resolve()
+            if not path.exists():
+                raise CommandError(f"No such database file: {path}")
+            generate = False
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="familyhelp-bench-"))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            path = workdir / "bench.sqlite3"
+            generate = True
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        try:
+            subprocess.run([*base, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+            if generate:
+                out.write(f"Generating the {options['preset']} council (seed {options['seed']}) into {path}…")
+                cmd = [*base, "generate", "--preset", options["preset"], "--seed", str(options["seed"]), "--quiet"]
+                if options["today"]:
+                    cmd += ["--today", options["today"]]
+                started = time.perf_counter()
+                subprocess.run(cmd, env=env, check=True)  # noqa: S603
+                out.write(f"  generated in {time.perf_counter() - started:.0f} s")
+            cmd = [*base, "bench", "returns", "--in-process", "--year", str(options["year"])]
+            subprocess.run(cmd, env=env, check=True)  # noqa: S603
         except subprocess.CalledProcessError as exc:
             raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
