@@ -160,6 +160,16 @@ def test_wrong_records_give_the_validators_rule_and_the_same_in_product_problem(
     for code, corrupt in CORRUPTIONS.items():
         child, episode = _child(code)
         corrupt(child, episode)  # straight to the database: the services would refuse these
+    for suffix, started in (("DAY46", date(2026, 1, 27)), ("DAY45", date(2026, 1, 28))):
+        child, episode = _child(suffix)
+        Assessment.objects.create(
+            case=episode.case,
+            cin_episode=episode,
+            person=child,
+            kind="single",
+            started_on=started,
+            due_on=started,
+        )
 
     census = load_census(2026)
     path = tmp_path / "census.xml"
@@ -177,6 +187,10 @@ def test_wrong_records_give_the_validators_rule_and_the_same_in_product_problem(
         assert validator_errors <= ours[f"NEG{code}"], (code, validator_errors, ours[f"NEG{code}"])
     assert not {c for c in result.for_child(clean.reference) if not c.endswith("Q")}
     assert clean.reference not in ours
+    # The 45-working-day query counts the start day as day 1 (the validator's reading): started 27 January 2026
+    # is day 46 on 31 March and is queried, 28 January (day 45) is not, by both.
+    assert "8670Q" in result.for_child("NEGDAY46") and "8670Q" in ours.get("NEGDAY46", set())
+    assert "8670Q" not in result.for_child("NEGDAY45") and "8670Q" not in ours.get("NEGDAY45", set())
 
 
 @pytest.mark.django_db
