@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.views import View
 
 from familyhelp.accounts import roles
+from familyhelp.accounts.permissions import has_verb
 from familyhelp.core import clock
 from familyhelp.returns import cin_census, quality_cin
 
@@ -53,7 +54,7 @@ class CinCensusView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = CinYearForm(request.GET if "year" in request.GET else {"year": last_complete_year()})
-        context: dict[str, Any] = {"form": form}
+        context: dict[str, Any] = {"form": form, "can_export": has_verb(request.user, roles.EXPORT_RETURNS)}
         if form.is_valid():
             year = form.cleaned_data["year"]
             census = cin_census.load_census(year)
@@ -66,6 +67,13 @@ class CinCensusView(View):
                 queries=sum(1 for p in problems if p.is_query),
             )
         return render(request, "returns/cin.html", context, status=200 if form.is_valid() else 400)
+
+
+class CinCensusQualityView(CinCensusView):
+    """The same report for team managers and analysts (`returns.view_data_quality`); the download button only
+    for those who may export."""
+
+    required_permission = roles.VIEW_DATA_QUALITY
 
 
 class CinCensusDownloadView(View):
@@ -87,5 +95,6 @@ class CinCensusDownloadView(View):
 
 urlpatterns: list[Any] = [
     path("cin-census/", CinCensusView.as_view(), name="cin"),
+    path("cin-census/data-quality/", CinCensusQualityView.as_view(), name="cin_quality"),
     path("cin-census/download/", CinCensusDownloadView.as_view(), name="cin_download"),
 ]

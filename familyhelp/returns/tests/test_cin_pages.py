@@ -108,3 +108,15 @@ def test_export_command_writes_the_file_and_logs_it(census_world, tmp_path, caps
     log = AccessLog.objects.get(action="export")
     assert (log.channel, log.user, log.result_count) == ("cli", None, 2)
     assert date(2026, 3, 31).isoformat() in out.read_text()
+
+
+def test_manager_reads_the_report_without_the_download_button(census_world, client_for):  # type: ignore[no-untyped-def]
+    client = client_for(census_world.manager)
+    assert client.get(reverse("returns:cin"), {"year": 2026}).status_code == 403
+    response = client.get(reverse("returns:cin_quality"), {"year": 2026})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "NEGBAD" in soup.select_one("#cin-problems").get_text()
+    assert not soup.find("form", attrs={"action": reverse("returns:cin_download")})
+    analyst = client_for(census_world.analyst).get(reverse("returns:cin_quality"), {"year": 2026})
+    assert BeautifulSoup(analyst.content, "html.parser").find("form", attrs={"action": reverse("returns:cin_download")})
