@@ -267,11 +267,11 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_label("Early help / family hub (level 2)").check()
     page.get_by_label("Closing summary").fill("Zoë attends school every day; the family hub keeps in touch.")
     page.get_by_role("button", name="Close the case").click()
-    # Closed two days ago: the caseload involvements ended then, so the child has left the manager's record
-    # scope and the manager is taken to the team tray (not refused on the case page).
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team")
+    # Closed two days ago: the caseload involvements ended then, but an ended involvement keeps the child in
+    # scope for 90 days (ADR 0003), so the manager lands on the closed case, which nobody can change any more.
+    expect(page.locator("#case-status")).to_have_text("Closed")
     expect(page.locator("main")).to_contain_text(f"Case {case.reference} closed")
-    expect(page.locator("main")).to_contain_text("The child is no longer on a caseload in your record scope")
+    expect(page.get_by_role("link", name="Close the case")).to_have_count(0)
     axe_check(page)
     case.refresh_from_db()
     assert case.closed_on == day[2]
