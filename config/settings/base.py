@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "CaseNoteCategoryEnum": "familyhelp.casework.models.CaseNote.Category",
         "VisitSeenEnum": "familyhelp.casework.models.Visit.Seen",
         "DecisionOutcomeEnum": "familyhelp.frontdoor.models.ThresholdDecision.Outcome",
+        "ProblemKindEnum": ["error", "query"],  # data-quality problems before a return
     },
 }
 

@@ -882,6 +882,7 @@ def missing_episode_record(
     if started_on is not None and ended_on is not None and ended_on < started_on:
         errors["ended_on"] = ["The date the child came back must be on or after the date they went missing"]
     raise_if(errors)
+    assert started_on is not None  # raise_if refused a missing start date
     return MissingEpisode.objects.create(
         person=person, kind=kind, started_on=started_on, ended_on=ended_on, created_by=actor, modified_by=actor
     )
