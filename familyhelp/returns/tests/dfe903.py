@@ -11,17 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-try:  # the shared helper (CIN engineer's): makes sure .venv-dfe exists
-    from familyhelp.returns.tests.dfe import dfe_python
-except ImportError:  # pragma: no cover - until the shared helper is committed
-
-    def dfe_python() -> Path:
-        """The python of .venv-dfe, made with `make dfe-validators` when it is missing."""
-        root = Path(__file__).resolve().parents[3]
-        if not (root / ".venv-dfe" / ".installed").exists():
-            subprocess.run(["make", "-C", str(root), "dfe-validators"], check=True)  # noqa: S603, S607
-        return root / ".venv-dfe" / "bin" / "python"
-
+from familyhelp.returns.tests.dfe import dfe_python
 
 # Runs inside .venv-dfe: reads every CSV in a directory, runs the year's rules, prints issues as JSON.
 RUNNER = r"""
