@@ -3,8 +3,8 @@ carries out a single assessment (refused once without the date the child was see
 it; a child in need plan starts, gets a goal, an action and a review; a strategy discussion starts a section 47
 enquiry, which concludes to an initial conference deciding on a child protection plan; the plan starts on the
 conference date (refused on any other date); it later steps down to a child in need plan in the same care plan
-(goals carried over); the manager steps the case down to level 3 closing the CIN episode with RC9; a family
-support plan follows; the case closes; the child's chronology shows every step. Every page is checked with axe."""
+(goals carried over); the manager steps the case down to level 3, closing the CIN episode (RC9 is refused
+because the episode had plans and an enquiry, CIN census error 2990; RC7); a family support plan follows; the case closes; the child's chronology shows every step. Every page is checked with axe."""
 
 from __future__ import annotations
 
@@ -225,7 +225,9 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     second_cin = Plan.objects.get(person=world.own, kind=Plan.Kind.CIN, ended_on__isnull=True)
     assert second_cin.previous_id == cp_plan.pk
 
-    # 8. The manager steps the case down to level 3: the CIN episode closes with RC9.
+    # 8. The manager steps the case down to level 3 and the CIN episode closes. RC9 ("closed after assessment,
+    # referred to early help") is refused: this episode had plans and a section 47 enquiry (CIN census error
+    # 2990, enforced at entry); RC7 (services ceased) is the right code.
     _switch(page, sign_in, "manager")
     page.goto(case_url)
     axe_check(page)
@@ -239,11 +241,19 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_label("Reason the children in need episode closes (CIN census)").select_option(value="RC9")
     page.get_by_label("Why the case steps down").fill("Plan goals mostly met; family support can continue the work.")
     page.get_by_role("button", name="Step down").click()
-    expect(page.locator("#case-summary")).to_contain_text("Level 3: targeted family support")
-    expect(page.locator("main")).to_contain_text("RC9")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "RC9 means the case closed straight after its assessment"
+    )
     axe_check(page)
     episode.refresh_from_db()
-    assert episode.closed_on == day[5] and episode.closure_reason == "RC9"
+    assert episode.closed_on is None  # nothing was written
+    page.get_by_label("Reason the children in need episode closes (CIN census)").select_option(value="RC7")
+    page.get_by_role("button", name="Step down").click()
+    expect(page.locator("#case-summary")).to_contain_text("Level 3: targeted family support")
+    expect(page.locator("main")).to_contain_text("RC7")
+    axe_check(page)
+    episode.refresh_from_db()
+    assert episode.closed_on == day[5] and episode.closure_reason == "RC7"
 
     # 9. The social worker starts the family support plan in the same journey.
     _switch(page, sign_in, "sw")

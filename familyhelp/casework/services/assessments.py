@@ -726,6 +726,9 @@ def icpc_record(
         not_before_label="strategy discussion",
         ask_late_reason=False,
     )
+    if icpc_on is not None and not errors.get("icpc_on") and icpc_on.weekday() >= 5:
+        # CIN census error 8875: conferences are not held at weekends (a CP plan would start on this date).
+        errors["icpc_on"] = [f"{_long(icpc_on)} is a {icpc_on:%A}: enter the date the conference was held"]
     if icpc_outcome not in S47Enquiry.ConferenceOutcome.values:
         errors["icpc_outcome"] = ["Choose what the conference decided"]
     raise_if(errors)

@@ -456,6 +456,28 @@ def episode_close_blockers(episode: CINEpisode) -> list[str]:
     return blockers
 
 
+AFTER_ASSESSMENT_CODES = ("RC8", "RC9")
+
+
+def closure_reason_problems(episode: CINEpisode, code: str) -> list[str]:
+    """RC8 and RC9 mean the episode closed straight after its assessment: refused when the episode had any
+    other activity — a child in need or child protection plan, a section 47 enquiry or a conference (the
+    CIN census error 2990, an invariant enforced here at entry)."""
+    if code not in AFTER_ASSESSMENT_CODES:
+        return []
+    activity = []
+    if Plan.objects.filter(cin_episode=episode, kind__in=[Plan.Kind.CIN, Plan.Kind.CP]).exists():
+        activity.append("a plan")
+    if S47Enquiry.objects.filter(cin_episode=episode).exists():
+        activity.append("a section 47 enquiry")
+    if not activity:
+        return []
+    return [
+        f"{code} means the case closed straight after its assessment, but this children in need episode had "
+        f"{' and '.join(activity)}: choose another reason, usually RC7 (services ceased)"
+    ]
+
+
 def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str) -> None:
     for plan in plans:
         plan.ended_on = on
@@ -529,7 +551,7 @@ def _check_closure(
                 f"The children in need episode cannot close before its referral date "
                 f"({episode.referral_date:%-d %B %Y})",
             )
-        for message in episode_close_blockers(episode):
+        for message in episode_close_blockers(episode) + closure_reason_problems(episode, closure_reason):
             add("closure_reason", message)
     elif not (closure_reason or "").strip():
         add("closure_reason", "Say why the case is closing")
@@ -811,7 +833,7 @@ def case_step_down(
                     f"The children in need episode cannot close before its referral date "
                     f"({episode.referral_date:%-d %B %Y})"
                 )
-            for message in episode_close_blockers(episode):
+            for message in episode_close_blockers(episode) + closure_reason_problems(episode, closure_reason):
                 errors.setdefault("closure_reason", []).append(message)
         if changed_on is not None:
             for message in _plans_ending_problems(plans, changed_on, "changed_on"):

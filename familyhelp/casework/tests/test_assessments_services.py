@@ -409,6 +409,13 @@ def test_icpc_not_before_the_strategy_discussion_and_only_once(aw):
         svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 7), icpc_outcome="", expected_version=2)
     assert "on or after the strategy discussion" in exc.value.errors["icpc_on"][0]
     assert "icpc_outcome" in exc.value.errors
+    # Sat 25 Jan 2025: conferences are not held at weekends (CIN census error 8875), refused at entry.
+    with pytest.raises(DomainError) as exc:
+        svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 25), icpc_outcome="cp_plan",
+                        expected_version=2)  # fmt: skip
+    assert exc.value.errors["icpc_on"] == ["25 January 2025 is a Saturday: enter the date the conference was held"]
+    enquiry.refresh_from_db()
+    assert enquiry.icpc_on is None
     # 30 Jan 2025 is day 16 after 8 Jan: out of timescale (due 29 Jan).
     assert enquiry.icpc_due_on == D(2025, 1, 29)
     enquiry = svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 30), icpc_outcome="cp_plan",

@@ -364,11 +364,20 @@ def test_step_down_to_family_support_closes_the_episode_and_ends_cin_and_cp_plan
     _assessment(case, "authorised")
     cin = _plan(case, "cin")
     family = _plan(case, "family_support")
-    step_down(world, case)
+    # RC9 ("closed after assessment, referred to early help") is refused once the episode had a plan: the CIN
+    # census error 2990, enforced at entry. Nothing is written.
+    with pytest.raises(DomainError) as exc:
+        step_down(world, case, closure_reason="RC9")
+    assert exc.value.errors["closure_reason"] == [
+        "RC9 means the case closed straight after its assessment, but this children in need episode had a plan: "
+        "choose another reason, usually RC7 (services ceased)"
+    ]
+    assert CINEpisode.objects.get(case=case).closed_on is None and not LevelChange.objects.exists()
+    step_down(world, case, closure_reason="RC7")
     case.refresh_from_db()
     assert (case.level, case.status, case.closed_on) == (3, "open", None)
     episode = CINEpisode.objects.get(case=case)
-    assert (episode.closed_on, episode.closure_reason) == (TODAY, "RC9")
+    assert (episode.closed_on, episode.closure_reason) == (TODAY, "RC7")
     cin.refresh_from_db()
     family.refresh_from_db()
     assert cin.ended_on == TODAY and family.ended_on is None
@@ -417,7 +426,9 @@ def test_an_episode_closes_only_with_authorised_assessments_and_concluded_s47s(w
     assert snapshot(case) == before
     Assessment.objects.filter(pk=assessment.pk).update(status="authorised")
     S47Enquiry.objects.update(concluded_on=TODAY, outcome="nfa")
-    step_down(world, case)
+    with pytest.raises(DomainError, match="this children in need episode had a section 47 enquiry"):
+        step_down(world, case, closure_reason="RC8")  # not "closed after assessment": there was an enquiry
+    step_down(world, case, closure_reason="RC7")
     assert CINEpisode.objects.get(pk=episode.pk).closed_on == TODAY
 
 
@@ -519,7 +530,7 @@ def test_closing_a_level_4_case_closes_its_episode_plans_allocations_and_involve
     svc.case_close(
         actor=world.manager,
         case=case,
-        closure_reason="RC9",
+        closure_reason="RC7",
         step_down_to="early_help",
         closing_summary="Zoë is doing well; the family hub will continue.",
         closed_on=TODAY,
@@ -529,9 +540,9 @@ def test_closing_a_level_4_case_closes_its_episode_plans_allocations_and_involve
     assert (case.status, case.closed_on, case.closure_reason) == (
         "closed",
         TODAY,
-        "RC9 Case closed after assessment, referred to early help",
+        "RC7 Services ceased for any other reason, including the child no longer in need",
     )
-    assert CINEpisode.objects.get(case=case).closure_reason == "RC9"
+    assert CINEpisode.objects.get(case=case).closure_reason == "RC7"
     plan.refresh_from_db()
     assert plan.ended_on == TODAY
     assert not Allocation.objects.filter(case=case, ended_on=None).exists()
