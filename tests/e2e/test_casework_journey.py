@@ -4,7 +4,8 @@ it; a child in need plan starts, gets a goal, an action and a review; a strategy
 enquiry, which concludes to an initial conference deciding on a child protection plan; the plan starts on the
 conference date (refused on any other date); it later steps down to a child in need plan in the same care plan
 (goals carried over); the manager steps the case down to level 3, closing the CIN episode (RC9 is refused
-because the episode had plans and an enquiry, CIN census error 2990; RC7); a family support plan follows; the case closes; the child's chronology shows every step. Every page is checked with axe."""
+because the episode had plans and an enquiry, CIN census error 2990; RC7); a family support plan follows;
+the case closes; the child's chronology shows every step. Every page is checked with axe."""
 
 from __future__ import annotations
 
