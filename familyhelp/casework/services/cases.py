@@ -31,6 +31,7 @@ from familyhelp.casework.models import (
 )
 from familyhelp.casework.permissions import can_allocate, can_authorise_casework, can_view_case, can_work_case
 from familyhelp.casework.policy import casework_policy
+from familyhelp.casework.services.plans import end_plan_row
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.effective import raise_if
@@ -480,20 +481,7 @@ def closure_reason_problems(episode: CINEpisode, code: str) -> list[str]:
 
 def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str) -> None:
     for plan in plans:
-        plan.ended_on = on
-        plan.end_reason = reason[:300]
-        plan.version += 1
-        plan.modified_by = actor
-        plan.modified_at = clock.now()
-        plan.save(update_fields=["ended_on", "end_reason", "version", "modified_by", "modified_at"])
-        chronology_record(
-            actor=actor,
-            kind="casework.plan_ended",
-            summary=f"{plan.get_kind_display()} ended: {plan.end_reason}",
-            occurred_on=on,
-            person=plan.person,
-            subject=plan,
-        )
+        end_plan_row(plan, actor=actor, ended_on=on, reason=reason)
 
 
 def _plans_ending_problems(plans: list[Plan], on: date, field: str) -> list[str]:

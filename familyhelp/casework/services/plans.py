@@ -251,7 +251,9 @@ def _carry_over(previous: Plan, plan: Plan, actor: Any) -> None:
         )
 
 
-def _end(plan: Plan, *, actor: Any, ended_on: date, reason: str) -> None:
+def end_plan_row(plan: Plan, *, actor: Any, ended_on: date, reason: str) -> None:
+    """End a plan already checked by the caller (and write its chronology event): plan services, step-down and
+    closure all end plans through here."""
     plan.ended_on = ended_on
     plan.end_reason = reason[:300]
     plan.version += 1
@@ -357,7 +359,7 @@ def plan_start(
     head = None if parallel_cp else chain_head(case)
     for p in ends:
         direction = "up" if RANK[Kind(kind)] > RANK[Kind(p.kind)] else "down"
-        _end(p, actor=actor, ended_on=started_on, reason=f"Stepped {direction} to {_kind_label(kind).lower()}")
+        end_plan_row(p, actor=actor, ended_on=started_on, reason=f"Stepped {direction} to {_kind_label(kind).lower()}")
     previous_cp = 0
     if kind == Kind.CP:
         previous_cp = Plan.objects.filter(person=person, kind=Kind.CP, started_on__lt=started_on).count()
@@ -456,7 +458,7 @@ def plan_end(
         errors.setdefault("reason", []).append("Enter why the plan is ending")
     raise_if(errors)
     assert ended_on is not None
-    _end(plan, actor=actor, ended_on=ended_on, reason=reason.strip())
+    end_plan_row(plan, actor=actor, ended_on=ended_on, reason=reason.strip())
     return plan
 
 
@@ -520,7 +522,7 @@ def plan_review_record(
         subject=review,
     )
     if outcome == PlanReview.Outcome.END:
-        _end(plan, actor=actor, ended_on=held_on, reason=(end_reason or "").strip() or "Ended at review")
+        end_plan_row(plan, actor=actor, ended_on=held_on, reason=(end_reason or "").strip() or "Ended at review")
     return review
 
 
