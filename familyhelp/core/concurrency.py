@@ -23,7 +23,13 @@ def save_versioned(obj: Any, *, actor: Any, expected_version: int | None, fields
         stored = model.objects.select_for_update().only("version").get(pk=obj.pk)
         if stored.version != expected_version:
             raise ConcurrentEditError()
-        obj.version = expected_version + 1
-        obj.modified_at = clock.now()
-        obj.modified_by = actor
-        obj.save(update_fields=list(dict.fromkeys([*fields, "version", "modified_at", "modified_by"])))
+        obj.version = expected_version  # the stored version, whatever the object held in memory
+        save_bumped(obj, actor=actor, fields=fields)
+
+
+def save_bumped(obj: Any, *, actor: Any, fields: list[str]) -> None:
+    """Save `fields` of a row the caller has already locked and version-checked, bumping its version."""
+    obj.version += 1
+    obj.modified_at = clock.now()
+    obj.modified_by = actor
+    obj.save(update_fields=list(dict.fromkeys([*fields, "version", "modified_at", "modified_by"])))

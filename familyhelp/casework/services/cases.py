@@ -34,6 +34,7 @@ from familyhelp.casework.policy import casework_policy
 from familyhelp.casework.services.plans import end_plan_row
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
+from familyhelp.core.concurrency import save_bumped
 from familyhelp.core.effective import raise_if
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.core.sequences import next_value
@@ -167,10 +168,7 @@ def _check_version(case: Case, expected_version: int | None) -> None:
 
 
 def _save(case: Case, actor: Any, fields: list[str]) -> None:
-    case.version += 1
-    case.modified_by = actor
-    case.modified_at = clock.now()
-    case.save(update_fields=list(dict.fromkeys([*fields, "version", "modified_by", "modified_at"])))
+    save_bumped(case, actor=actor, fields=fields)
 
 
 def _who(user: Any) -> str:
@@ -492,10 +490,7 @@ def _plans_ending_problems(plans: list[Plan], on: date, field: str) -> list[str]
 def _close_episode(actor: Any, episode: CINEpisode, on: date, code: str) -> None:
     episode.closed_on = on
     episode.closure_reason = code
-    episode.version += 1
-    episode.modified_by = actor
-    episode.modified_at = clock.now()
-    episode.save(update_fields=["closed_on", "closure_reason", "version", "modified_by", "modified_at"])
+    save_bumped(episode, actor=actor, fields=["closed_on", "closure_reason"])
 
 
 def _check_closure(

@@ -45,7 +45,7 @@ from familyhelp.casework.permissions import can_work_case
 from familyhelp.casework.policy import casework_policy
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
-from familyhelp.core.concurrency import save_versioned
+from familyhelp.core.concurrency import save_bumped, save_versioned
 from familyhelp.core.effective import check_effective_date, raise_if
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.people.identifiers import clean_postcode
@@ -256,10 +256,7 @@ def end_plan_row(plan: Plan, *, actor: Any, ended_on: date, reason: str) -> None
     closure all end plans through here."""
     plan.ended_on = ended_on
     plan.end_reason = reason[:300]
-    plan.version += 1
-    plan.modified_by = actor
-    plan.modified_at = clock.now()
-    plan.save(update_fields=["ended_on", "end_reason", "version", "modified_by", "modified_at"])
+    save_bumped(plan, actor=actor, fields=["ended_on", "end_reason"])
     chronology_record(
         actor=actor,
         kind="casework.plan_ended",
