@@ -13,6 +13,7 @@ urlpatterns = [
     path("duplicates/", include("familyhelp.dedup.urls")),
     path("cases/", include("familyhelp.casework.urls")),
     path("returns/", include("familyhelp.returns.urls")),
+    path("performance/", include("familyhelp.performance.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]
 

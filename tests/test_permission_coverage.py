@@ -254,12 +254,24 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:contact-list": ("get", {}, None, API_FD_VIEW),
     "api:contact-counts": ("get", {}, None, API_FD_VIEW),
     "api:contact-detail": ("get", CONTACT, None, API_FD_VIEW),
-    "api:contact-identify-child": ("post", CONTACT, lambda w: {"person": str(w.own.pk)},
-                                   "200 403 200 403 403 403 403 403 403 401"),
-    "api:contact-add-person": ("post", CONTACT, lambda w: {"person": str(w.parent.pk), "relationship": "mother"},
-                               API_FD_CREATE),
-    "api:contact-add-sibling": ("post", CONTACT, lambda w: {"given_names": "Kit", "family_name": "O'Brien"},
-                                API_FD_CREATE),
+    "api:contact-identify-child": (
+        "post",
+        CONTACT,
+        lambda w: {"person": str(w.own.pk)},
+        "200 403 200 403 403 403 403 403 403 401",
+    ),
+    "api:contact-add-person": (
+        "post",
+        CONTACT,
+        lambda w: {"person": str(w.parent.pk), "relationship": "mother"},
+        API_FD_CREATE,
+    ),
+    "api:contact-add-sibling": (
+        "post",
+        CONTACT,
+        lambda w: {"given_names": "Kit", "family_name": "O'Brien"},
+        API_FD_CREATE,
+    ),
     "api:contact-request-checks": ("post", CONTACT, lambda w: {"check_types": ["Police"]}, API_FD_CREATE),
     "api:contact-propose-decision": (
         "post",
@@ -270,13 +282,21 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:partner-check-record-response": (
         "post",
         {"pk": lambda w: w.check.pk},
-        lambda w: {"information": "Not known to health", "rag": "not_known", "provided_by_name": "Nurse Ali",
-                   "version": w.check.version},
+        lambda w: {
+            "information": "Not known to health",
+            "rag": "not_known",
+            "provided_by_name": "Nurse Ali",
+            "version": w.check.version,
+        },
         "200 403 200 403 403 403 403 403 403 401",
     ),
     "api:decision-authorise": ("post", {"pk": lambda w: w.decision.pk}, lambda w: {}, API_MANAGER),
-    "api:decision-send-back": ("post", {"pk": lambda w: w.decision.pk}, lambda w: {"comment": "Wait for health"},
-                               API_MANAGER),
+    "api:decision-send-back": (
+        "post",
+        {"pk": lambda w: w.decision.pk},
+        lambda w: {"comment": "Wait for health"},
+        API_MANAGER,
+    ),
     "api:referral-list": ("get", {}, None, API_PARTNER),
     "api:referral-detail": ("get", {"pk": lambda w: w.partner_contact.pk}, None, API_PARTNER),
     "api:threshold-document-list": ("get", {}, None, API_ALL),
@@ -295,11 +315,23 @@ from tests.casework_matrix import assessments as _cw_assessments  # noqa: E402
 from tests.casework_matrix import cases as _cw_cases  # noqa: E402
 from tests.casework_matrix import plans as _cw_plans  # noqa: E402
 from tests.casework_matrix import visits as _cw_visits  # noqa: E402
+from tests.performance_matrix import dashboard as _pf_dashboard  # noqa: E402
+from tests.performance_matrix import packs as _pf_packs  # noqa: E402
 from tests.returns_matrix import annex_a as _rt_annex_a  # noqa: E402
 from tests.returns_matrix import cin as _rt_cin  # noqa: E402
 from tests.returns_matrix import ssda903 as _rt_ssda903  # noqa: E402
 
-CASEWORK_BUILDERS = (_cw_cases, _cw_assessments, _cw_plans, _cw_visits, _rt_cin, _rt_ssda903, _rt_annex_a)
+CASEWORK_BUILDERS = (
+    _cw_cases,
+    _cw_assessments,
+    _cw_plans,
+    _cw_visits,
+    _rt_cin,
+    _rt_ssda903,
+    _rt_annex_a,
+    _pf_dashboard,
+    _pf_packs,
+)
 for _module in CASEWORK_BUILDERS:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"
     MATRIX.update(_module.MATRIX)
@@ -359,16 +391,28 @@ def _front_door_world(world):  # type: ignore[no-untyped-def]
     for user in world.users.values():
         access_log_record(actor=user, action="search", criteria={"given_names": "Nguyen"}, reason="matrix")
     world.contact, world.contact2 = make_contact(
-        world, children=[fd.ChildAsGiven(family_name="OBrien"), fd.ChildAsGiven(family_name="OBrien")],
+        world,
+        children=[fd.ChildAsGiven(family_name="OBrien"), fd.ChildAsGiven(family_name="OBrien")],
         received_at=fd.clock.now() - datetime.timedelta(hours=1),
     )
     fd.contact_identify_child(actor=world.frontdoor, contact=world.contact, person=world.own)
-    (world.check,) = fd.checks_request(actor=world.frontdoor, contact=world.contact,
-                                       check_types=[CheckType.objects.get(name="Health")], required=[])
-    world.decision = fd.decision_propose(actor=world.frontdoor, contact=world.contact, level=2, outcome="advice",
-                                         rationale="Advice on parenting support is enough.")
-    (world.partner_contact,) = fd.referral_submit(actor=world.partner, children=[fd.ChildAsGiven(family_name="X")],
-                                                  concerns="Worried.", consent="given", urgency="routine")
+    (world.check,) = fd.checks_request(
+        actor=world.frontdoor, contact=world.contact, check_types=[CheckType.objects.get(name="Health")], required=[]
+    )
+    world.decision = fd.decision_propose(
+        actor=world.frontdoor,
+        contact=world.contact,
+        level=2,
+        outcome="advice",
+        rationale="Advice on parenting support is enough.",
+    )
+    (world.partner_contact,) = fd.referral_submit(
+        actor=world.partner,
+        children=[fd.ChildAsGiven(family_name="X")],
+        concerns="Worried.",
+        consent="given",
+        urgency="routine",
+    )
     world.hub = LocalService.objects.create(name="Hub", kind="family_hub", offer="Groups")
     world.threshold = ThresholdDocument.objects.get(number=1)
 

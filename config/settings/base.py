@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "familyhelp.synthetic",
     "familyhelp.dedup",
     "familyhelp.returns",
+    "familyhelp.performance",
 ]
 
 MIDDLEWARE = [

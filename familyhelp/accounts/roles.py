@@ -71,6 +71,10 @@ MANAGE_CASEWORK = "casework.manage_casework"  # the council's casework policy
 EXPORT_RETURNS = "returns.export_returns"  # build and download the CIN census, SSDA903 and Annex A
 VIEW_DATA_QUALITY = "returns.view_data_quality"  # the data-quality report before a return
 
+# Performance.
+VIEW_PERFORMANCE = "performance.view_performance"  # the dashboard, CSV export and packs (aggregates)
+MANAGE_PERFORMANCE = "performance.manage_performance"  # targets and comparators; write and publish packs
+
 ALL_VERBS = [
     VIEW_PERSON,
     SEARCH_PERSON,
@@ -99,6 +103,8 @@ ALL_VERBS = [
     MANAGE_CASEWORK,
     EXPORT_RETURNS,
     VIEW_DATA_QUALITY,
+    VIEW_PERFORMANCE,
+    MANAGE_PERFORMANCE,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
@@ -117,7 +123,7 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
         | _FRONT_DOOR
         | _CASEWORK
         | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES, ALLOCATE_CASE, AUTHORISE_CASEWORK}
-        | {VIEW_DATA_QUALITY}
+        | {VIEW_DATA_QUALITY, VIEW_PERFORMANCE}
     ),
     Role.SPECIALIST_COORDINATOR: frozenset(
         {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION, VIEW_CASE}
@@ -133,9 +139,13 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
             VIEW_CONTACT,
             MANAGE_DUPLICATES,
             VIEW_CASE,
+            VIEW_PERFORMANCE,
+            MANAGE_PERFORMANCE,
         }
     ),
-    Role.ANALYST: frozenset({VIEW_ORGANISATION, USE_API_TOKEN, EXPORT_RETURNS, VIEW_DATA_QUALITY}),
+    Role.ANALYST: frozenset(
+        {VIEW_ORGANISATION, USE_API_TOKEN, EXPORT_RETURNS, VIEW_DATA_QUALITY, VIEW_PERFORMANCE, MANAGE_PERFORMANCE}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES, MANAGE_CASEWORK}
     ),

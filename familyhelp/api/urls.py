@@ -14,6 +14,8 @@ from familyhelp.api.views import (
     casework_cases,
     casework_plans,
     casework_visits,
+    performance_dashboard,
+    performance_packs,
     returns_annex_a,
     returns_cin,
     returns_ssda903,
@@ -88,6 +90,8 @@ casework_visits.register(router)
 returns_cin.register(router)
 returns_ssda903.register(router)
 returns_annex_a.register(router)
+performance_dashboard.register(router)
+performance_packs.register(router)
 
 app_name = "api"
 urlpatterns = [

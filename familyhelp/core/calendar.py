@@ -23,6 +23,7 @@ date from ``date.min`` to ``date.max``, and never needs the range to be extended
 
 from __future__ import annotations
 
+import functools
 import threading
 from array import array
 from datetime import date, datetime, time, timedelta
@@ -306,3 +307,12 @@ def add_working_days_at(
     begun = _open_moment(start, opens, closes)
     due_day = add_working_days(begun.date(), n)
     return _at(due_day, begun.timetz().replace(tzinfo=None))
+
+
+@functools.cache
+def bank_holidays() -> tuple[date, ...]:
+    """Every England and Wales bank holiday falling on a weekday in the calendar's window, ascending."""
+    _build_tables()
+    weekdays = (o for o in range(_BASE, _BASE + _LEN - 1) if (o + 6) % 7 < 5)
+    working = set(_WORKING)
+    return tuple(date.fromordinal(o) for o in weekdays if o not in working)
