@@ -119,7 +119,7 @@ def build_report(
     trend = period.trend(TREND_LENGTH[period.kind])
     previous, last_year = period.previous(), period.last_year()
     periods = sorted({*trend, previous, last_year})
-    facts = facts or Facts(filters=filters, since=periods[0].start)
+    facts = facts or Facts(filters=filters, since=periods[0].start, until=min(periods[-1].end, today))
     known = load_benchmarks() if benchmarks else {}
     reports = []
     for measure in selected(keys):
@@ -171,8 +171,8 @@ def frames_for(keys: Iterable[str] | None = None) -> list[str]:
     return sorted({name for measure in selected(keys) for name in measure.frames})
 
 
-def plain_read_seconds(keys: Iterable[str] | None, since: date | None) -> tuple[float, int]:
-    return plain_read(frames_for(keys), since)
+def plain_read_seconds(keys: Iterable[str] | None, since: date | None, until: date | None = None) -> tuple[float, int]:
+    return plain_read(frames_for(keys), since, until)
 
 
 # --- benchmarks ------------------------------------------------------------------------------------
@@ -341,7 +341,7 @@ def drill_down(
 ) -> Records:
     """The records behind one figure (raises KeyError for an unknown measure or figure)."""
     measure = MEASURES[measure_key]
-    facts = Facts(filters=filters, since=period.start)
+    facts = Facts(filters=filters, since=period.start, until=period.end, detail=True)
     if not facts.supports(measure.frames):
         raise KeyError(measure_key)
     return measure.records(facts, period, figure_key, today or clock.today())

@@ -37,10 +37,11 @@ ID, STR, INT, DATE, DATETIME, BOOL = "id", "str", "int", "date", "datetime", "bo
 class FrameSpec:
     name: str
     columns: tuple[tuple[str, str], ...]  # (name, kind) in SELECT order
-    sql: str  # SELECT … FROM … [WHERE …] with {window} where the window condition goes (or 1=1)
-    window: str = ""  # SQL condition on %(since)s; empty: always read whole
+    sql: str  # SELECT … FROM … WHERE … {window}; the window condition replaces {window} (or 1=1)
+    window: str = ""  # SQL condition on %(since)s and %(until)s; empty: always read whole
     lookback_days: int = 0  # how far before `since` rows still matter
     dimensions: tuple[str, ...] = ()
+    on_case: bool = False  # takes person, team, worker and locality from the `cases` frame
     derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
 
@@ -51,30 +52,66 @@ def _id(expr: str) -> str:
     return expr
 
 
+def _text(expr: str) -> str:
+    """A date or timestamp as text: Polars parses a column of text far faster than Python builds objects."""
+    return f"CAST({expr} AS TEXT)"
+
+
 def _local_date(column: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
     def derive(df: pl.DataFrame) -> pl.DataFrame:
-        return df.with_columns(
-            pl.col(column).dt.convert_time_zone(LONDON).dt.date().alias(column.replace("_at", "_on"))
-        )
+        local = pl.col(column).dt.convert_time_zone(LONDON).dt.date().alias(column.replace("_at", "_on"))
+        return df.with_columns(local)
 
     return derive
 
 
-_CHILD_LOCALITY = (
-    "(SELECT a.locality_id FROM people_personaddress pa JOIN people_address a ON a.id = pa.address_id "
-    "WHERE pa.person_id = {person} AND pa.end_date IS NULL ORDER BY pa.start_date DESC LIMIT 1)"
-)
-_CASE_DIMS = "ca.team_id, ca.worker_id, t.locality_id"
-_CASE_JOIN = "LEFT JOIN casework_case ca ON ca.id = {alias}.case_id LEFT JOIN organisation_team t ON t.id = ca.team_id"
-_CASE_DIM_COLUMNS = (("team", ID), ("worker", ID), ("locality", ID))
+def _postcode_locality(df: pl.DataFrame) -> pl.DataFrame:
+    """The locality whose postcode districts include the outward code of the child's postcode."""
+    from familyhelp.organisation.models import Locality
+
+    districts = {
+        district.upper(): key.hex
+        for key, listed in Locality.objects.values_list("id", "postcode_districts")
+        for district in (listed or "").split()
+    }
+    squashed = pl.col("postcode").str.to_uppercase().str.replace_all(r"\s", "")
+    outward = squashed.str.slice(0, squashed.str.len_chars() - 3)
+    return df.with_columns(locality=outward.replace_strict(districts, default=None, return_dtype=pl.Utf8))
+
+
+def _then(*steps: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def derive(df: pl.DataFrame) -> pl.DataFrame:
+        for step in steps:
+            df = step(df)
+        return df
+
+    return derive
+
+
+_LEVEL_4 = lambda df: df.with_columns(level=pl.lit(4, pl.Int64))  # noqa: E731
+_CASE_DIMENSIONS = ("team", "worker", "locality", "level")
 
 
 def specs() -> dict[str, FrameSpec]:
     """The frames (built per call: the uuid casts depend on the database in use)."""
-    child_locality = _CHILD_LOCALITY.format(person="c.child_id")
     return {
         spec.name: spec
         for spec in (
+            FrameSpec(
+                "cases",
+                (
+                    ("case", ID),
+                    ("case_person", ID),
+                    ("team", ID),
+                    ("worker", ID),
+                    ("locality", ID),
+                ),
+                f"SELECT {_id('ca.id')}, {_id('ca.person_id')}, {_id('ca.team_id')}, {_id('ca.worker_id')}, "
+                f"{_id('t.locality_id')} FROM casework_case ca LEFT JOIN organisation_team t ON t.id = ca.team_id "
+                "WHERE {window}",
+                window="ca.opened_on <= %(until)s AND (ca.closed_on IS NULL OR ca.closed_on >= %(since)s)",
+                lookback_days=2 * 366,
+            ),
             FrameSpec(
                 "contacts",
                 (
@@ -82,16 +119,16 @@ def specs() -> dict[str, FrameSpec]:
                     ("received_at", DATETIME),
                     ("kind", STR),
                     ("source", STR),
-                    ("person", ID),
+                    ("postcode", STR),
                     ("decided_at", DATETIME),
                     ("due_at", DATETIME),
-                    ("locality", ID),
                 ),
-                f"SELECT {_id('c.id')}, c.received_at, c.kind, c.referral_source, {_id('c.child_id')}, c.decided_at, "
-                f"c.decision_due_at, {_id(child_locality)} FROM frontdoor_contact c WHERE {{window}}",
-                window="c.received_at >= %(since)s",
+                f"SELECT {_id('c.id')}, {_text('c.received_at')}, c.kind, c.referral_source, c.child_postcode, "
+                f"{_text('c.decided_at')}, {_text('c.decision_due_at')} FROM frontdoor_contact c WHERE {{window}}",
+                window="c.received_at >= %(since)s AND c.received_at < %(after)s",
+                lookback_days=62,
                 dimensions=("locality",),
-                derive=lambda df: df.pipe(_local_date("received_at")).pipe(_local_date("decided_at")),
+                derive=_then(_local_date("received_at"), _local_date("decided_at"), _postcode_locality),
             ),
             FrameSpec(
                 "decisions",
@@ -101,15 +138,14 @@ def specs() -> dict[str, FrameSpec]:
                     ("authorised_at", DATETIME),
                     ("outcome", STR),
                     ("level", INT),
-                    ("locality", ID),
+                    ("postcode", STR),
                 ),
-                f"SELECT {_id('d.id')}, {_id('d.contact_id')}, d.authorised_at, d.outcome, d.level, "
-                f"{_id(child_locality)} FROM frontdoor_thresholddecision d "
-                "JOIN frontdoor_contact c ON c.id = d.contact_id "
+                f"SELECT {_id('d.id')}, {_id('d.contact_id')}, {_text('d.authorised_at')}, d.outcome, d.level, "
+                "c.child_postcode FROM frontdoor_thresholddecision d JOIN frontdoor_contact c ON c.id = d.contact_id "
                 "WHERE d.status = 'authorised' AND {window}",
-                window="d.authorised_at >= %(since)s",
+                window="d.authorised_at >= %(since)s AND d.authorised_at < %(after)s",
                 dimensions=("locality", "level"),
-                derive=_local_date("authorised_at"),
+                derive=_then(_local_date("authorised_at"), _postcode_locality),
             ),
             FrameSpec(
                 "referrals",
@@ -120,95 +156,74 @@ def specs() -> dict[str, FrameSpec]:
                     ("referral_date", DATE),
                     ("source", STR),
                     ("closed_on", DATE),
-                    ("closure_reason", STR),
-                    *_CASE_DIM_COLUMNS,
                 ),
-                f"SELECT {_id('e.id')}, {_id('e.case_id')}, {_id('e.person_id')}, e.referral_date, e.referral_source, "
-                f"e.closed_on, e.closure_reason, {_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                f"FROM casework_cinepisode e {_CASE_JOIN.format(alias='e')} WHERE {{window}}",
-                window="(e.referral_date >= %(since)s OR e.closed_on IS NULL OR e.closed_on >= %(since)s)",
+                f"SELECT {_id('e.id')}, {_id('e.case_id')}, {_id('e.person_id')}, {_text('e.referral_date')}, "
+                "e.referral_source, "
+                f"{_text('e.closed_on')} FROM casework_cinepisode e WHERE {{window}}",
+                window="e.referral_date <= %(until)s AND (e.referral_date >= %(since)s OR e.closed_on IS NULL "
+                "OR e.closed_on >= %(since)s)",
                 lookback_days=366,
-                dimensions=("team", "worker", "locality", "level"),
-                derive=lambda df: df.with_columns(level=pl.lit(4, pl.Int64)),
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
+                derive=_LEVEL_4,
             ),
             FrameSpec(
                 "assessments",
                 (
                     ("id", ID),
                     ("case", ID),
-                    ("person", ID),
                     ("kind", STR),
                     ("started_on", DATE),
                     ("authorised_on", DATE),
                     ("outcome", STR),
-                    *_CASE_DIM_COLUMNS,
                 ),
-                f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, s.kind, s.started_on, "
-                f"s.authorised_on, s.outcome, {_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                f"FROM casework_assessment s {_CASE_JOIN.format(alias='s')} WHERE {{window}}",
-                window="(s.authorised_on >= %(since)s OR s.authorised_on IS NULL)",
-                dimensions=("team", "worker", "locality", "level"),
+                f"SELECT {_id('s.id')}, {_id('s.case_id')}, s.kind, {_text('s.started_on')}, "
+                f"{_text('s.authorised_on')}, s.outcome FROM casework_assessment s "
+                "WHERE s.authorised_on IS NOT NULL AND {window}",
+                window="s.authorised_on >= %(since)s AND s.authorised_on <= %(until)s",
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
                 derive=lambda df: df.with_columns(
                     level=pl.when(pl.col("kind") == "single").then(4).otherwise(3).cast(pl.Int64)
                 ),
             ),
             FrameSpec(
                 "s47",
-                (
-                    ("id", ID),
-                    ("case", ID),
-                    ("person", ID),
-                    ("started_on", DATE),
-                    ("icpc_on", DATE),
-                    ("outcome", STR),
-                    *_CASE_DIM_COLUMNS,
-                ),
-                f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, s.started_on, s.icpc_on, s.outcome, "
-                f"{_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                f"FROM casework_s47enquiry s {_CASE_JOIN.format(alias='s')} WHERE {{window}}",
-                window="(s.started_on >= %(since)s OR s.icpc_on >= %(since)s)",
-                dimensions=("team", "worker", "locality", "level"),
-                derive=lambda df: df.with_columns(level=pl.lit(4, pl.Int64)),
+                (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("icpc_on", DATE), ("outcome", STR)),
+                f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, {_text('s.started_on')}, "
+                f"{_text('s.icpc_on')}, s.outcome FROM casework_s47enquiry s WHERE {{window}}",
+                window="s.started_on <= %(until)s AND (s.started_on >= %(since)s OR s.icpc_on >= %(since)s)",
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
+                derive=_LEVEL_4,
             ),
             FrameSpec(
-                "plans",
+                "cp_plans",
                 (
                     ("id", ID),
                     ("case", ID),
                     ("person", ID),
-                    ("kind", STR),
                     ("started_on", DATE),
                     ("ended_on", DATE),
                     ("previous_cp_plans", INT),
-                    *_CASE_DIM_COLUMNS,
                 ),
-                f"SELECT {_id('p.id')}, {_id('p.case_id')}, {_id('p.person_id')}, p.kind, p.started_on, p.ended_on, "
-                f"p.previous_cp_plans, {_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                f"FROM casework_plan p {_CASE_JOIN.format(alias='p')} "
-                "WHERE p.kind IN ('cp', 'cin', 'lac') AND {window}",
-                window="(p.ended_on IS NULL OR p.ended_on >= %(since)s)",
-                lookback_days=2 * 366,
-                dimensions=("team", "worker", "locality", "level"),
-                derive=lambda df: df.with_columns(level=pl.lit(4, pl.Int64)),
+                f"SELECT {_id('p.id')}, {_id('p.case_id')}, {_id('p.person_id')}, {_text('p.started_on')}, "
+                f"{_text('p.ended_on')}, p.previous_cp_plans FROM casework_plan p WHERE p.kind = 'cp' AND {{window}}",
+                window="p.started_on <= %(until)s",  # earlier plans make later ones repeats: read from the start
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
+                derive=_LEVEL_4,
             ),
             FrameSpec(
                 "looked_after",
-                (
-                    ("id", ID),
-                    ("case", ID),
-                    ("person", ID),
-                    ("started_on", DATE),
-                    ("ended_on", DATE),
-                    ("uasc", BOOL),
-                    *_CASE_DIM_COLUMNS,
-                ),
-                f"SELECT {_id('l.id')}, {_id('p.case_id')}, {_id('l.person_id')}, l.started_on, l.ended_on, l.uasc, "
-                f"{_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                "FROM casework_lookedafterepisode l JOIN casework_plan p ON p.id = l.plan_id "
-                f"{_CASE_JOIN.format(alias='p')} WHERE {{window}}",
-                window="(l.ended_on IS NULL OR l.ended_on >= %(since)s)",
-                dimensions=("team", "worker", "locality", "level"),
-                derive=lambda df: df.with_columns(level=pl.lit(4, pl.Int64)),
+                (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("ended_on", DATE), ("uasc", BOOL)),
+                f"SELECT {_id('l.id')}, {_id('p.case_id')}, {_id('l.person_id')}, {_text('l.started_on')}, "
+                f"{_text('l.ended_on')}, l.uasc FROM casework_lookedafterepisode l "
+                "JOIN casework_plan p ON p.id = l.plan_id WHERE {window}",
+                window="l.started_on <= %(until)s AND (l.ended_on IS NULL OR l.ended_on >= %(since)s)",
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
+                derive=_LEVEL_4,
             ),
             FrameSpec(
                 "level_changes",
@@ -220,13 +235,13 @@ def specs() -> dict[str, FrameSpec]:
                     ("direction", STR),
                     ("from_level", INT),
                     ("to_level", INT),
-                    *_CASE_DIM_COLUMNS,
                 ),
-                f"SELECT {_id('x.id')}, {_id('x.case_id')}, {_id('ca.person_id')}, x.changed_on, x.direction, "
-                f"x.from_level, x.to_level, {_id('ca.team_id')}, {_id('ca.worker_id')}, {_id('t.locality_id')} "
-                f"FROM casework_levelchange x {_CASE_JOIN.format(alias='x')} WHERE {{window}}",
-                window="x.changed_on >= %(since)s",
-                dimensions=("team", "worker", "locality", "level"),
+                f"SELECT {_id('x.id')}, {_id('x.case_id')}, {_id('ca.person_id')}, {_text('x.changed_on')}, "
+                "x.direction, x.from_level, x.to_level FROM casework_levelchange x "
+                "JOIN casework_case ca ON ca.id = x.case_id WHERE {window}",
+                window="x.changed_on >= %(since)s AND x.changed_on <= %(until)s",
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
                 derive=lambda df: df.with_columns(level=pl.col("from_level")),
             ),
             FrameSpec(
@@ -234,7 +249,6 @@ def specs() -> dict[str, FrameSpec]:
                 (
                     ("id", ID),
                     ("case", ID),
-                    ("person", ID),
                     ("worker", ID),
                     ("team", ID),
                     ("started_on", DATE),
@@ -242,12 +256,12 @@ def specs() -> dict[str, FrameSpec]:
                     ("level", INT),
                     ("locality", ID),
                 ),
-                f"SELECT {_id('x.id')}, {_id('x.case_id')}, {_id('ca.person_id')}, {_id('x.worker_id')}, "
-                f"{_id('x.team_id')}, x.started_on, x.ended_on, ca.level, {_id('t.locality_id')} "
+                f"SELECT {_id('x.id')}, {_id('x.case_id')}, {_id('x.worker_id')}, {_id('x.team_id')}, "
+                f"{_text('x.started_on')}, {_text('x.ended_on')}, ca.level, {_id('t.locality_id')} "
                 "FROM casework_allocation x JOIN casework_case ca ON ca.id = x.case_id "
                 "LEFT JOIN organisation_team t ON t.id = x.team_id WHERE x.role = 'lead' AND {window}",
-                window="(x.ended_on IS NULL OR x.ended_on >= %(since)s)",
-                dimensions=("team", "worker", "locality", "level"),
+                window="x.started_on <= %(until)s AND (x.ended_on IS NULL OR x.ended_on >= %(since)s)",
+                dimensions=_CASE_DIMENSIONS,
             ),
             FrameSpec(
                 "workforce",
@@ -261,8 +275,8 @@ def specs() -> dict[str, FrameSpec]:
                     ("is_active", BOOL),
                 ),
                 f"SELECT {_id('u.id')}, u.job_role, u.employment, {_id('u.team_id')}, {_id('t.locality_id')}, "
-                "u.date_joined, u.is_active FROM accounts_user u LEFT JOIN organisation_team t ON t.id = u.team_id "
-                "WHERE u.job_role = 'social_worker' AND {window}",
+                f"{_text('u.date_joined')}, u.is_active FROM accounts_user u "
+                "LEFT JOIN organisation_team t ON t.id = u.team_id WHERE u.job_role = 'social_worker' AND {window}",
                 dimensions=("team", "worker", "locality"),
                 derive=lambda df: df.with_columns(worker=pl.col("id")).pipe(_local_date("joined_at")),
             ),
@@ -270,46 +284,78 @@ def specs() -> dict[str, FrameSpec]:
     }
 
 
-def _sql(spec: FrameSpec, since: date | None) -> tuple[str, dict[str, Any]]:
+def _sql(spec: FrameSpec, since: date | None, until: date | None) -> tuple[str, dict[str, Any]]:
     if since is None or not spec.window:
         return spec.sql.replace("{window}", "1=1"), {}
     start = since - timedelta(days=spec.lookback_days)
-    return spec.sql.replace("{window}", spec.window), {"since": start}
+    last = until or date(9999, 12, 30)
+    return spec.sql.replace("{window}", spec.window), {
+        "since": start,
+        "until": last,
+        "after": last + timedelta(days=2),  # timestamps: a day's margin for the UK's offset from UTC
+    }
 
 
-def read_rows(spec: FrameSpec, since: date | None) -> list[tuple[Any, ...]]:
+# Identifiers only drill-down and the filters' join to cases need: reports without either leave them unread.
+DETAIL_COLUMNS = {"id", "case", "contact"}
+_KEEP_DETAIL = {"cases", "workforce"}
+
+
+def _split_select(sql: str) -> tuple[list[str], str]:
+    """The SELECT list's expressions (split at top-level commas) and the rest from " FROM " on."""
+    body, rest = sql[len("SELECT ") :].split(" FROM ", 1)
+    parts, depth, current = [], 0, ""
+    for char in body:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return parts, " FROM " + rest
+
+
+def columns_read(spec: FrameSpec, detail: bool) -> tuple[tuple[str, str], ...]:
+    if detail or spec.name in _KEEP_DETAIL:
+        return spec.columns
+    return tuple(column for column in spec.columns if column[0] not in DETAIL_COLUMNS)
+
+
+def read_rows(
+    spec: FrameSpec, since: date | None, until: date | None = None, *, detail: bool = True
+) -> list[tuple[Any, ...]]:
     """The plain read: run the frame's statement and fetch its rows as Python tuples."""
-    sql, params = _sql(spec, since)
+    sql, params = _sql(spec, since, until)
+    if not (detail or spec.name in _KEEP_DETAIL):
+        expressions, rest = _split_select(sql)
+        assert len(expressions) == len(spec.columns), spec.name
+        kept = [e for e, (name, _kind) in zip(expressions, spec.columns, strict=True) if name not in DETAIL_COLUMNS]
+        sql = "SELECT " + ", ".join(kept) + rest
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _series(name: str, kind: str, values: tuple[Any, ...]) -> pl.Series:
-    if kind in (ID, STR):
-        return pl.Series(name, values, dtype=pl.Utf8)
-    if kind == INT:
-        return pl.Series(name, values, dtype=pl.Int64)
-    if kind == BOOL:
-        return pl.Series(name, [bool(v) if v is not None else None for v in values], dtype=pl.Boolean)
-    sample = next((v for v in values if v is not None), None)
-    if kind == DATE:
-        if isinstance(sample, str):
-            return pl.Series(name, values, dtype=pl.Utf8).str.to_date("%Y-%m-%d", strict=False)
-        return pl.Series(name, values, dtype=pl.Date)
-    if kind == DATETIME:
-        if isinstance(sample, str):
-            text = pl.Series(name, values, dtype=pl.Utf8).str.slice(0, 19)
-            return text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us").dt.replace_time_zone("UTC")
-        if sample is None or sample.tzinfo is None:  # SQLite hands back naive UTC datetimes
-            return pl.Series(name, values, dtype=pl.Datetime("us")).dt.replace_time_zone("UTC")
-        return pl.Series(name, values).dt.convert_time_zone("UTC")
-    raise ValueError(kind)
+_RAW = {ID: pl.Utf8, STR: pl.Utf8, INT: pl.Int64, BOOL: pl.Boolean, DATE: pl.Utf8, DATETIME: pl.Utf8}
 
 
-def to_frame(spec: FrameSpec, rows: list[tuple[Any, ...]]) -> pl.DataFrame:
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in spec.columns]
-    df = pl.DataFrame([_series(name, kind, values) for (name, kind), values in zip(spec.columns, columns, strict=True)])
+def to_frame(spec: FrameSpec, rows: list[tuple[Any, ...]], *, detail: bool = True) -> pl.DataFrame:
+    """Rows to a frame, built by Polars (not Python) with dates and timestamps parsed from their text."""
+    columns = columns_read(spec, detail)
+    schema = {name: _RAW[kind] for name, kind in columns}
+    df = pl.DataFrame(rows, schema=schema, orient="row", strict=False)
+    casts = []
+    for name, kind in columns:
+        if kind == DATE:
+            casts.append(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
+        elif kind == DATETIME:
+            text = pl.col(name).str.slice(0, 19).str.replace("T", " ")
+            moment = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+            casts.append(moment.dt.replace_time_zone("UTC").alias(name))
+    if casts:
+        df = df.with_columns(casts)
     if spec.derive is not None:
         df = spec.derive(df)
     return df
@@ -317,22 +363,45 @@ def to_frame(spec: FrameSpec, rows: list[tuple[Any, ...]]) -> pl.DataFrame:
 
 @dataclass
 class Facts:
-    """The frames one report needs, read lazily, then narrowed by the filters."""
+    """The frames one report needs, read lazily (each once) for rows that can matter between `since` and
+    `until`. `frame` gives every row; `narrow` applies the filters, after a measure has derived what needs
+    the whole history (a re-referral, a repeat plan)."""
 
     filters: Filters = field(default_factory=Filters)
     since: date | None = None
+    until: date | None = None
+    detail: bool = False  # read the identifiers drill-down needs
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     read_seconds: float = 0.0
     child_population: int | None = None
+
+    @property
+    def reads_detail(self) -> bool:
+        return self.detail or bool({"team", "worker", "locality"} & set(self.filters.active()))
 
     def frame(self, name: str) -> pl.DataFrame:
         if name not in self.frames:
             spec = specs()[name]
             started = time.perf_counter()
-            df = to_frame(spec, read_rows(spec, self.since))
+            detail = self.reads_detail
+            df = to_frame(spec, read_rows(spec, self.since, self.until, detail=detail), detail=detail)
             self.read_seconds += time.perf_counter() - started
-            self.frames[name] = apply_filters(df, spec, self.filters)
+            if spec.on_case and {"team", "worker", "locality"} & set(self.filters.active()):
+                cases = self.frame("cases").drop("case_person")
+                df = df.join(cases, on="case", how="left")
+            self.frames[name] = df
         return self.frames[name]
+
+    def derived(self, name: str, prepare: Callable[[pl.DataFrame, Facts], pl.DataFrame]) -> pl.DataFrame:
+        """`prepare(frame)`, computed once per frame and function (two measures share re-referral flags)."""
+        key = f"{name}:{prepare.__module__}.{prepare.__qualname__}"
+        if key not in self.frames:
+            self.frames[key] = prepare(self.frame(name), self)
+        return self.frames[key]
+
+    def narrow(self, df: pl.DataFrame, name: str) -> pl.DataFrame:
+        """Rows of frame `name` (or rows derived from it) that the filters keep."""
+        return apply_filters(df, specs()[name], self.filters)
 
     def supports(self, frame_names: Iterable[str]) -> bool:
         """True when every frame named carries every dimension the filters use."""
@@ -359,12 +428,15 @@ def apply_filters(df: pl.DataFrame, spec: FrameSpec, filters: Filters) -> pl.Dat
     return df.filter(*conditions) if conditions else df
 
 
-def plain_read(names: Iterable[str], since: date | None) -> tuple[float, int]:
+def plain_read(
+    names: Iterable[str], since: date | None, until: date | None = None, *, detail: bool = False
+) -> tuple[float, int]:
     """Seconds and rows for fetching every named frame's columns as tuples (the bench's yardstick)."""
     all_specs = specs()
+    wanted = set(names)
     started, rows = time.perf_counter(), 0
-    for name in names:
-        rows += len(read_rows(all_specs[name], since))
+    for name in sorted(wanted):
+        rows += len(read_rows(all_specs[name], since, until, detail=detail))
     return time.perf_counter() - started, rows
 
 

@@ -115,11 +115,17 @@ def open_on(df: pl.DataFrame, start: str, end: str, day: date) -> pl.DataFrame:
     return df.filter((pl.col(start) <= day) & (pl.col(end).is_null() | (pl.col(end) > day)))
 
 
-def count_open(df: pl.DataFrame, start: str, end: str, days: Sequence[date], person: str = "person") -> list[int]:
-    """Children with a record open on each day (a child with two overlapping records counts once)."""
+def count_open(
+    df: pl.DataFrame, start: str, end: str, days: Sequence[date], person: str = "person", *, merge: bool = False
+) -> list[int]:
+    """Records open on each day. Casework allows one open CIN episode, CP plan and looked-after episode per
+    child, so that is the number of children; `merge` first joins a child's overlapping records (slower)."""
     if df.is_empty():
         return [0] * len(days)
-    spells = merge_spells(df, start, end, person)
+    spells = merge_spells(df, start, end, person) if merge else df.select(start=pl.col(start), end=pl.col(end))
+    spells = spells.filter(
+        pl.col("start").is_not_null() & (pl.col("end").is_null() | (pl.col("end") > pl.col("start")))
+    )
     starts = spells["start"].sort()
     ends = spells["end"].drop_nulls().sort()
     query = pl.Series(list(days), dtype=pl.Date)
@@ -203,8 +209,10 @@ class EventMeasure(Measure):
     def rows(self, facts: Facts) -> pl.DataFrame:
         df = facts.frame(self.frame)
         if self.prepare is not None:
-            df = self.prepare(df, facts)
-        return df.filter(self.where) if self.where is not None else df
+            df = facts.derived(self.frame, self.prepare)
+        if self.where is not None:
+            df = df.filter(self.where)
+        return facts.narrow(df, self.frame)
 
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
         rows = in_periods(self.rows(facts), self.dated, periods)
@@ -282,7 +290,7 @@ class StockMeasure(Measure):
 
     def rows(self, facts: Facts) -> pl.DataFrame:
         df = facts.frame(self.frame)
-        return df.filter(self.where) if self.where is not None else df
+        return facts.narrow(df.filter(self.where) if self.where is not None else df, self.frame)
 
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
         rows, days = self.rows(facts), stock_dates(periods, today)
@@ -322,13 +330,13 @@ class CaseloadMeasure(Measure):
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
         from familyhelp.organisation.models import Team
 
-        allocations = facts.frame("allocations")
+        allocations = facts.narrow(facts.frame("allocations"), "allocations")
         names = dict(Team.objects.values_list("id", "name"))
         team_names = {key.hex: name for key, name in names.items()}
         out = []
         for day in stock_dates(periods, today):
             held = open_on(allocations, "started_on", "ended_on", day)
-            cases, workers = held["case"].n_unique(), held["worker"].n_unique()
+            cases, workers = held.height, held["worker"].n_unique()  # one open lead allocation per case
             figures = [
                 Figure(
                     "average",
@@ -342,7 +350,7 @@ class CaseloadMeasure(Measure):
                 Figure("workers", "Workers holding cases", COUNT, float(workers), workers),
             ]
             per_team = held.group_by("team").agg(
-                pl.col("case").n_unique().alias("c"), pl.col("worker").n_unique().alias("w")
+                pl.len().alias("c"), pl.col("worker").n_unique().alias("w")
             )
             for row in sorted(per_team.iter_rows(named=True), key=lambda r: team_names.get(r["team"], "")):
                 if row["team"] is None:
@@ -361,7 +369,12 @@ class CaseloadMeasure(Measure):
         return out
 
     def records(self, facts: Facts, period: Period, figure: str, today: date) -> Records:
-        held = open_on(facts.frame("allocations"), "started_on", "ended_on", stock_dates([period], today)[0])
+        held = open_on(
+            facts.narrow(facts.frame("allocations"), "allocations"),
+            "started_on",
+            "ended_on",
+            stock_dates([period], today)[0],
+        )
         if figure.startswith("team-"):
             held = held.filter(pl.col("team") == figure.removeprefix("team-"))
         elif figure not in ("average", "cases", "workers"):
@@ -378,7 +391,7 @@ class AgencyMeasure(Measure):
     The staff list has no leaving dates, so earlier periods count today's active staff who had joined."""
 
     def _staff(self, facts: Facts, day: date) -> pl.DataFrame:
-        df = facts.frame("workforce")
+        df = facts.narrow(facts.frame("workforce"), "workforce")
         return df.filter(pl.col("is_active") & (pl.col("joined_on") <= day))
 
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
@@ -423,7 +436,7 @@ def _year_before(column: str) -> pl.Expr:
 
 def _rereferrals(df: pl.DataFrame, facts: Facts) -> pl.DataFrame:
     """For each referral, the child's previous referral and when its episode closed."""
-    ordered = df.sort("person", "referral_date", "id")
+    ordered = df.sort("person", "referral_date", maintain_order=True)
     previous = ordered.with_columns(
         previous_referral=pl.col("referral_date").shift(1).over("person"),
         previous_closed=pl.col("closed_on").shift(1).over("person"),
@@ -463,7 +476,7 @@ def _s47_days(df: pl.DataFrame, facts: Facts) -> pl.DataFrame:
 def _cp_repeats(df: pl.DataFrame, facts: Facts) -> pl.DataFrame:
     """A CP plan is a repeat when the child had an earlier CP plan (here or, per `previous_cp_plans`, in
     another council); a repeat within 2 years when an earlier plan of ours ended within two years before it."""
-    cp = df.filter(pl.col("kind") == "cp").sort("person", "started_on", "id")
+    cp = df.sort("person", "started_on", maintain_order=True)
     return cp.with_columns(
         earlier=pl.col("started_on").cum_count().over("person") - 1,
         previous_end=pl.col("ended_on").shift(1).over("person"),
@@ -666,10 +679,9 @@ LIBRARY: list[Measure] = [
         "Children on child protection plans",
         "child-protection",
         "Children on a child protection plan at the end of the period, and the rate per 10,000 children.",
-        frames=("plans",),
+        frames=("cp_plans",),
         headline="total",
-        frame="plans",
-        where=pl.col("kind") == "cp",
+        frame="cp_plans",
     ),
     EventMeasure(
         "cp-plans-starting",
@@ -677,10 +689,10 @@ LIBRARY: list[Measure] = [
         "child-protection",
         "Child protection plans that started in the period; those that are a second or later plan, and those "
         "starting within two years of an earlier plan ending.",
-        frames=("plans",),
+        frames=("cp_plans",),
         headline="repeat",
         better=LOWER,
-        frame="plans",
+        frame="cp_plans",
         dated="started_on",
         prepare=_cp_repeats,
         total_label="Plans starting",
