@@ -644,3 +644,68 @@ def bench_returns(command: BaseCommand, options: dict[str, Any]) -> None:
             subprocess.run(cmd, env=env, check=True)  # noqa: S603
         except subprocess.CalledProcessError as exc:
             raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
+
+
+# --- bench kpis ------------------------------------------------------------------------------------
+def _kpis_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--preset", default="large", help="Council to generate when the database is empty.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--period", default="2025-Q1", help="The pack's period (default 2025-Q1).")
+    parser.add_argument("--rounds", type=int, default=3, help="Timed runs of each figure; the median is printed.")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database", default="", help="An existing generated SQLite file (kept, so it can be reused).")
+    where.add_argument("--database-url", default="", help="A PostgreSQL URL (generated into when empty).")
+    where.add_argument("--postgres", action="store_true", help="Use a throwaway PostgreSQL cluster on loopback.")
+    parser.add_argument("--in-process", action="store_true", help=argparse_suppress())
+
+
+@benchmark(
+    "kpis",
+    "Time the performance measures on a generated council: one quarter's scrutiny pack and every measure's "
+    "monthly series over ten years, each beside a plain read of the columns it needs in the same run.",
+    arguments=_kpis_arguments,
+)
+def bench_kpis(command: BaseCommand, options: dict[str, Any]) -> None:
+    """Prepare the database (temporary SQLite, given, or throwaway PostgreSQL), then time in a subprocess."""
+    if options["in_process"]:
+        from familyhelp.performance.bench import run
+
+        run(command.stdout, period=options["period"], rounds=options["rounds"])
+        return
+    out = command.stdout
+    base = [sys.executable, "-m", "familyhelp"]
+    with contextlib.ExitStack() as stack:
+        if options["postgres"]:
+            url = stack.enter_context(_throwaway_postgres(out))
+        elif options["database_url"]:
+            url = options["database_url"]
+            _ensure_postgres_database(url)
+        elif options["database"]:
+            path = Path(options["database"]).resolve()
+            if not path.exists():
+                raise CommandError(f"No such database file: {path}")
+            url = f"sqlite:///{path}"
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="familyhelp-bench-"))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        env = {**os.environ, "DATABASE_URL": url}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        try:
+            subprocess.run([*base, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+            counted = subprocess.run(  # noqa: S603
+                [*base, "bench", "search", "--count-people"], env=env, check=True, capture_output=True, text=True
+            )
+            if int(counted.stdout.strip() or 0) == 0:
+                out.write(f"Generating the {options['preset']} council (seed {options['seed']}) into the database…")
+                started = time.perf_counter()
+                subprocess.run(  # noqa: S603
+                    [*base, "generate", "--preset", options["preset"], "--seed", str(options["seed"]), "--quiet"],
+                    env=env,
+                    check=True,
+                )
+                out.write(f"  generated in {time.perf_counter() - started:.0f} s")
+            cmd = [*base, "bench", "kpis", "--in-process", "--period", options["period"]]
+            subprocess.run([*cmd, "--rounds", str(options["rounds"])], env=env, check=True)  # noqa: S603
+        except subprocess.CalledProcessError as exc:
+            raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
