@@ -74,7 +74,9 @@ class Period:
         if self.kind == QUARTER:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         if self.kind == YEAR:
-            return f"{self.start.year}-{(self.start.year + 1) % 100:02d}"
+            following = (self.start.year + 1) % 100
+            # "2011-12" reads as December 2011: such years are written with a slash
+            return f"{self.start.year}{'/' if 1 <= following <= 12 else '-'}{following:02d}"
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
     @property
@@ -156,11 +158,10 @@ EXPECTED = (
 def parse_period(text: str) -> Period:
     """Read a period key; raise PeriodError saying what was expected."""
     value = (text or "").strip()
-    if match := _MONTH.match(value):
-        year, month = int(match[1]), int(match[2])
-        if not 1 <= month <= 12:
-            raise PeriodError(f"{value} is not a month. {EXPECTED}.")
-        return Period.month(year, month)
+    if (match := _MONTH.match(value)) and 1 <= int(match[2]) <= 12:
+        return Period.month(int(match[1]), int(match[2]))
+    if match and int(match[2]) != (int(match[1]) + 1) % 100:
+        raise PeriodError(f"{value} is neither a month nor a financial year. {EXPECTED}.")
     if match := _QUARTER.match(value):
         return Period.quarter(int(match[1]), int(match[2]))
     if match := _YEAR.match(value):
