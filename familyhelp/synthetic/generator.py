@@ -359,6 +359,9 @@ def _build(
     timer.phase("indexing")
     for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=today).items():
         counts[table] = counts.get(table, 0) + added
+    from familyhelp.performance.defaults import seed_national_benchmarks
+
+    counts["performance_benchmark"] = seed_national_benchmarks(lambda: ids.as_uuid(ids.new()))
     counts.update(_organisation_counts())
     set_at_least("person", people.person_n)
     set_at_least("family", people.family_n)

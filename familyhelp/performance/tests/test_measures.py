@@ -344,3 +344,17 @@ def test_drill_down_returns_the_records_behind_a_figure() -> None:
     assert sorted(everyone.ids) == sorted([x.pk.hex, y.pk.hex])
     with pytest.raises(KeyError):
         engine.drill_down("rereferrals", "nonsense", Q1_2025, Filters(), today=TODAY)
+
+
+def test_national_figures_are_seeded_once() -> None:
+    from familyhelp.performance.defaults import NATIONAL, seed_national_benchmarks
+    from familyhelp.performance.models import Benchmark
+
+    assert seed_national_benchmarks() == len(NATIONAL)
+    assert seed_national_benchmarks() == 0
+    row = Benchmark.objects.get(measure="assessment-timeliness", figure="in_time", year="2024-25")
+    assert (str(row.value), row.kind, row.source) == (
+        "85.70",
+        "national",
+        "DfE, Characteristics of children in need 2025",
+    )
