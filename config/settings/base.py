@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "familyhelp.accounts.roles.Role",
+        "BenchmarkKindEnum": "familyhelp.performance.models.Benchmark.Kind",
         "FamilyMemberRoleEnum": "familyhelp.people.models.FamilyMember.Role",
         "InvolvementRoleEnum": "familyhelp.people.models.ProfessionalInvolvement.Role",
         "PersonKindEnum": "familyhelp.people.models.Person.Kind",

@@ -43,6 +43,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             nav.append(("organisation:overview", "Organisation"))
         if has_verb(user, roles.EXPORT_RETURNS) or has_verb(user, roles.VIEW_DATA_QUALITY):
             nav.append(("returns:index", "Returns"))
+        if has_verb(user, roles.VIEW_PERFORMANCE):
+            nav.append(("performance:dashboard", "Performance"))
         if has_verb(user, roles.VIEW_ACCESS_LOG):
             nav.append(("audit:access_log", "Access log"))
     return {

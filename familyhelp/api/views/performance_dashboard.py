@@ -1,9 +1,302 @@
-"""Performance dashboard API."""
+"""Performance API: the library of measures, the report for a period and filters (the same aggregate rows
+as the CSV export, small counts suppressed), the CSV itself, and benchmarks (targets and comparator figures).
+
+`register(router)` adds /api/v1/performance/measures/, /api/v1/performance/report/ (and report/csv/) for
+`performance.view_performance`, and /api/v1/performance/benchmarks/ (read with view_performance, written with
+`performance.manage_performance`; changes carry the `version` they were read at).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from familyhelp.accounts import roles
+from familyhelp.api.base import ApiViewSet
+from familyhelp.audit.models import AccessLog
+from familyhelp.audit.services import access_log_record
+from familyhelp.performance import engine, services_benchmarks
+from familyhelp.performance.filters import FilterError, Filters
+from familyhelp.performance.forms_dashboard import figure_labels, latest_complete_quarter
+from familyhelp.performance.measures import GROUPS, MEASURES
+from familyhelp.performance.models import Benchmark
+from familyhelp.performance.periods import Period, PeriodError, parse_period
+from familyhelp.performance.views_dashboard import csv_filename, csv_text
+
+BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
+CONFLICT = OpenApiResponse(description="The version is missing or stale: someone else saved the record.")
+REPORT_PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        required=False,
+        description="2025-01 (a month), 2025-Q1 (a quarter), 2024-25 (a financial year) or 2025-01-06..2025-02-14 "
+        "(custom dates). Default: the latest complete quarter.",
+    ),
+    OpenApiParameter("team", OpenApiTypes.UUID, required=False, description="Only this team's work."),
+    OpenApiParameter("locality", OpenApiTypes.UUID, required=False, description="Only this locality."),
+    OpenApiParameter("level", OpenApiTypes.INT, required=False, enum=[1, 2, 3, 4], description="Only this level."),
+    OpenApiParameter("worker", OpenApiTypes.UUID, required=False, description="Only this worker's cases."),
+]
+
+
+def period_and_filters(request: Request) -> tuple[Period, Filters]:
+    """The period and filters from the query string; ValidationError (400) naming the field that is wrong."""
+    params = request.query_params
+    raw = (params.get("period") or "").strip()
+    try:
+        period = parse_period(raw) if raw else latest_complete_quarter()
+    except PeriodError as exc:
+        raise ValidationError({"period": [str(exc)]}) from exc
+    try:
+        filters = Filters.from_query(params)
+    except FilterError as exc:
+        raise ValidationError({exc.field: [str(exc)]}) from exc
+    return period, filters
+
+
+# --- serializers -------------------------------------------------------------------------------------------
+class MeasureFigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
+
+
+class MeasureSerializer(serializers.Serializer):
+    """A measure in the library (definitions in docs/domain/measures.md)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    group = serializers.CharField()
+    group_label = serializers.CharField()
+    summary = serializers.CharField()
+    headline = serializers.CharField(help_text="The figure the trend, the overview and the commentary use.")
+    better = serializers.ChoiceField(choices=["higher", "lower", "neutral"])
+    figures = MeasureFigureSerializer(many=True)
+
+
+class ReportRowSerializer(serializers.Serializer):
+    """One figure for one period: aggregates only. Numerator, denominator, value and display are "c" when
+    suppressed (a count under the suppression threshold, or a figure made from one)."""
+
+    measure = serializers.CharField()
+    measure_title = serializers.CharField()
+    figure = serializers.CharField()
+    figure_label = serializers.CharField()
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    comparison = serializers.ChoiceField(choices=["current", "previous", "last_year"])
+    unit = serializers.CharField()
+    numerator = serializers.JSONField(help_text='An integer, null, or "c" (suppressed).')
+    denominator = serializers.JSONField(help_text='An integer, null, or "c" (suppressed).')
+    value = serializers.JSONField(help_text='A number, null, or "c" (suppressed).')
+    display = serializers.CharField()
+    suppressed = serializers.BooleanField()
+    filters = serializers.CharField(help_text="The filters in words.")
+
+
+class UnavailableSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ReportSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    previous_period = serializers.CharField()
+    last_year_period = serializers.CharField()
+    filters = serializers.DictField(child=serializers.CharField())
+    suppression_threshold = serializers.IntegerField()
+    rows = ReportRowSerializer(many=True)
+    unavailable = UnavailableSerializer(many=True, help_text="Measures not broken down by the filters used.")
+
+
+class BenchmarkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Benchmark
+        fields = ["id", "measure", "figure", "kind", "value", "year", "source", "version", "modified_at"]
+        read_only_fields = fields
+
+
+class BenchmarkCreateSerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=list(MEASURES))
+    figure = serializers.CharField(max_length=60, help_text="One of the measure's figure keys.")
+    kind = serializers.ChoiceField(choices=Benchmark.Kind.choices)
+    value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    year = serializers.CharField(max_length=7, help_text="A financial year, like 2024-25.")
+    source = serializers.CharField(max_length=300)  # type: ignore[assignment]  # a field, not Field.source
+
+
+class BenchmarkUpdateSerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=list(MEASURES), required=False)
+    figure = serializers.CharField(max_length=60, required=False)
+    kind = serializers.ChoiceField(choices=Benchmark.Kind.choices, required=False)
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    year = serializers.CharField(max_length=7, required=False)
+    source = serializers.CharField(max_length=300, required=False)  # type: ignore[assignment]
+    version = serializers.IntegerField(help_text="The version you read; a stale one is refused with 409.")
+
+
+# --- views -------------------------------------------------------------------------------------------------
+class PerformanceMeasureViewSet(ApiViewSet):
+    """The library of measures."""
+
+    required_permissions = {"list": roles.VIEW_PERFORMANCE}
+    pagination_class = None
+
+    @extend_schema(summary="The library of measures", responses=MeasureSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        data = [
+            {
+                "key": m.key,
+                "title": m.title,
+                "group": m.group,
+                "group_label": GROUPS.get(m.group, m.group),
+                "summary": m.summary,
+                "headline": m.headline,
+                "better": m.better,
+                "figures": [{"key": k, "label": label} for k, label in figure_labels(m).items()],
+            }
+            for m in MEASURES.values()
+        ]
+        return Response(MeasureSerializer(data, many=True).data)
+
+
+class PerformanceReportViewSet(ApiViewSet):
+    """Every measure for a period and filters, with the previous period and the same period a year earlier."""
+
+    required_permissions = {"list": roles.VIEW_PERFORMANCE, "csv": roles.VIEW_PERFORMANCE}
+    pagination_class = None
+
+    @extend_schema(
+        summary="Every measure's figures (aggregates, small counts suppressed)",
+        parameters=REPORT_PARAMETERS,
+        responses={200: ReportSerializer, 400: BAD_REQUEST},
+    )
+    def list(self, request: Request) -> Response:
+        period, filters = period_and_filters(request)
+        report = engine.build_report(period, filters)
+        data = {
+            "period": period.key,
+            "period_label": period.label,
+            "previous_period": report.previous_period.key,
+            "last_year_period": report.last_year_period.key,
+            "filters": filters.as_query(),
+            "suppression_threshold": engine.suppression_threshold(),
+            "rows": engine.export_rows(report),
+            "unavailable": [
+                {"measure": m.measure.key, "reason": "Not broken down by the filters used."}
+                for m in report.measures
+                if not m.available
+            ],
+        }
+        return Response(ReportSerializer(data).data)
+
+    @extend_schema(
+        summary="The same figures as CSV (the dashboard's download)",
+        parameters=REPORT_PARAMETERS,
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV, EXPORT_COLUMNS header."),
+            400: BAD_REQUEST,
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def csv(self, request: Request) -> HttpResponse:
+        """The export rows as CSV; written to the access log as an export of aggregates."""
+        period, filters = period_and_filters(request)
+        rows = engine.export_rows(engine.build_report(period, filters))
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.EXPORT,
+            criteria={"period": period.key, **filters.as_query()},
+            result_count=len(rows),
+            reason="Performance measures CSV (aggregates only, API)",
+        )
+        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{csv_filename(period)}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class BenchmarkViewSet(ApiViewSet):
+    """Targets and England, statistical-neighbour and regional figures, each for one figure and year."""
+
+    required_permissions = {
+        "list": roles.VIEW_PERFORMANCE,
+        "retrieve": roles.VIEW_PERFORMANCE,
+        "create": roles.MANAGE_PERFORMANCE,
+        "partial_update": roles.MANAGE_PERFORMANCE,
+        "destroy": roles.MANAGE_PERFORMANCE,
+    }
+
+    def _get(self, pk: UUID) -> Benchmark:
+        return get_object_or_404(Benchmark, pk=pk)
+
+    @extend_schema(summary="List targets and comparator figures", responses=BenchmarkSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return self.paginate(
+            request, Benchmark.objects.order_by("measure", "figure", "kind", "-year"), BenchmarkSerializer
+        )
+
+    @extend_schema(summary="One target or comparator figure", responses=BenchmarkSerializer)
+    def retrieve(self, request: Request, pk: UUID) -> Response:
+        return Response(BenchmarkSerializer(self._get(pk)).data)
+
+    @extend_schema(
+        summary="Add a target or comparator figure",
+        request=BenchmarkCreateSerializer,
+        responses={201: BenchmarkSerializer, 400: BAD_REQUEST},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = BenchmarkCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        benchmark = services_benchmarks.benchmark_create(actor=request.user, **serializer.validated_data)
+        return Response(BenchmarkSerializer(benchmark).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a target or comparator figure",
+        request=BenchmarkUpdateSerializer,
+        responses={200: BenchmarkSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def partial_update(self, request: Request, pk: UUID) -> Response:
+        benchmark = self._get(pk)
+        serializer = BenchmarkUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        version = data.pop("version")
+        services_benchmarks.benchmark_update(actor=request.user, benchmark=benchmark, expected_version=version, **data)
+        return Response(BenchmarkSerializer(self._get(pk)).data)
+
+    @extend_schema(
+        summary="Remove a target or comparator figure",
+        parameters=[
+            OpenApiParameter(
+                "version", OpenApiTypes.INT, required=False, description="Refuse (409) unless still at this version."
+            )
+        ],
+        responses={204: None, 409: CONFLICT},
+    )
+    def destroy(self, request: Request, pk: UUID) -> Response:
+        raw = request.query_params.get("version", "")
+        if raw and not raw.isdigit():
+            raise ValidationError({"version": ["Enter the version as a whole number."]})
+        services_benchmarks.benchmark_delete(
+            actor=request.user, benchmark=self._get(pk), expected_version=int(raw) if raw else None
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def register(router: Any) -> None:
-    """Nothing yet."""
+    """Add this area's viewsets to the router."""
+    router.register("performance/measures", PerformanceMeasureViewSet, basename="performance-measures")
+    router.register("performance/report", PerformanceReportViewSet, basename="performance-report")
+    router.register("performance/benchmarks", BenchmarkViewSet, basename="performance-benchmarks")
