@@ -349,9 +349,7 @@ class CaseloadMeasure(Measure):
                 Figure("cases", "Open allocated cases", COUNT, float(cases), cases),
                 Figure("workers", "Workers holding cases", COUNT, float(workers), workers),
             ]
-            per_team = held.group_by("team").agg(
-                pl.len().alias("c"), pl.col("worker").n_unique().alias("w")
-            )
+            per_team = held.group_by("team").agg(pl.len().alias("c"), pl.col("worker").n_unique().alias("w"))
             for row in sorted(per_team.iter_rows(named=True), key=lambda r: team_names.get(r["team"], "")):
                 if row["team"] is None:
                     continue
