@@ -199,6 +199,7 @@ class DashboardView(View):
                 for key, label in [(OVERVIEW, "Overview"), *GROUPS.items()]
             ],
             csv_url=f"{reverse('performance:export_csv')}?{urlencode(query)}",
+            pdf_url=f"{reverse('performance:pack_pdf')}?{urlencode(query)}",
         )
         if group == OVERVIEW:
             context["overview"] = overview_rows(report, query, filters)
