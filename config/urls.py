@@ -14,6 +14,10 @@ urlpatterns = [
     path("cases/", include("familyhelp.casework.urls")),
     path("returns/", include("familyhelp.returns.urls")),
     path("performance/", include("familyhelp.performance.urls")),
+    path("services/", include("familyhelp.specialist.urls")),
+    path("taf/", include("familyhelp.taf.urls")),
+    path("panels/", include("familyhelp.panels.urls")),
+    path("practice/", include("familyhelp.practice.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]
 

@@ -320,6 +320,10 @@ from tests.performance_matrix import packs as _pf_packs  # noqa: E402
 from tests.returns_matrix import annex_a as _rt_annex_a  # noqa: E402
 from tests.returns_matrix import cin as _rt_cin  # noqa: E402
 from tests.returns_matrix import ssda903 as _rt_ssda903  # noqa: E402
+from tests.support_matrix import panels as _sp_panels  # noqa: E402
+from tests.support_matrix import practice as _sp_practice  # noqa: E402
+from tests.support_matrix import specialist as _sp_specialist  # noqa: E402
+from tests.support_matrix import taf as _sp_taf  # noqa: E402
 
 CASEWORK_BUILDERS = (
     _cw_cases,
@@ -331,6 +335,10 @@ CASEWORK_BUILDERS = (
     _rt_annex_a,
     _pf_dashboard,
     _pf_packs,
+    _sp_specialist,
+    _sp_taf,
+    _sp_panels,
+    _sp_practice,
 )
 for _module in CASEWORK_BUILDERS:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "familyhelp.dedup",
     "familyhelp.returns",
     "familyhelp.performance",
+    "familyhelp.specialist",
+    "familyhelp.taf",
+    "familyhelp.panels",
+    "familyhelp.practice",
 ]
 
 MIDDLEWARE = [

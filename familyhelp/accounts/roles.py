@@ -75,6 +75,14 @@ VIEW_DATA_QUALITY = "returns.view_data_quality"  # the data-quality report befor
 VIEW_PERFORMANCE = "performance.view_performance"  # the dashboard, CSV export and packs (aggregates)
 MANAGE_PERFORMANCE = "performance.manage_performance"  # targets and comparators; write and publish packs
 
+# Support around the family (issue 7). Practitioners use WORK_CASE/VIEW_CASE on their cases for the team
+# around the family, service referrals, panel requests and practice tools.
+VIEW_OWN_TAF_ACTIONS = "taf.view_own_actions"  # a partner on a team around the family: the plan, own actions
+COORDINATE_SERVICE = "specialist.coordinate_service"  # a specialist service's referrals, capacity, waiting list
+MANAGE_SERVICES = "specialist.manage_services"  # the catalogue of specialist services
+SIT_ON_PANEL = "panels.sit_on_panel"  # attend panels, record decisions
+MANAGE_PANELS = "panels.manage_panels"  # schedule panels and build their agendas
+
 ALL_VERBS = [
     VIEW_PERSON,
     SEARCH_PERSON,
@@ -105,6 +113,11 @@ ALL_VERBS = [
     VIEW_DATA_QUALITY,
     VIEW_PERFORMANCE,
     MANAGE_PERFORMANCE,
+    VIEW_OWN_TAF_ACTIONS,
+    COORDINATE_SERVICE,
+    MANAGE_SERVICES,
+    SIT_ON_PANEL,
+    MANAGE_PANELS,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
@@ -123,10 +136,10 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
         | _FRONT_DOOR
         | _CASEWORK
         | {RESTRICT_PERSON, GRANT_ACCESS, AUTHORISE_DECISION, MANAGE_DUPLICATES, ALLOCATE_CASE, AUTHORISE_CASEWORK}
-        | {VIEW_DATA_QUALITY, VIEW_PERFORMANCE}
+        | {VIEW_DATA_QUALITY, VIEW_PERFORMANCE, SIT_ON_PANEL, MANAGE_PANELS}
     ),
     Role.SPECIALIST_COORDINATOR: frozenset(
-        {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION, VIEW_CASE}
+        {VIEW_PERSON, SEARCH_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION, VIEW_CASE, COORDINATE_SERVICE}
     ),
     Role.SENIOR_LEADER: frozenset(
         {
@@ -141,16 +154,27 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
             VIEW_CASE,
             VIEW_PERFORMANCE,
             MANAGE_PERFORMANCE,
+            SIT_ON_PANEL,
+            MANAGE_PANELS,
         }
     ),
     Role.ANALYST: frozenset(
         {VIEW_ORGANISATION, USE_API_TOKEN, EXPORT_RETURNS, VIEW_DATA_QUALITY, VIEW_PERFORMANCE, MANAGE_PERFORMANCE}
     ),
     Role.ADMINISTRATOR: frozenset(
-        {VIEW_ORGANISATION, MANAGE_ORGANISATION, MANAGE_USERS, MANAGE_FRONT_DOOR, MANAGE_DUPLICATES, MANAGE_CASEWORK}
+        {
+            VIEW_ORGANISATION,
+            MANAGE_ORGANISATION,
+            MANAGE_USERS,
+            MANAGE_FRONT_DOOR,
+            MANAGE_DUPLICATES,
+            MANAGE_CASEWORK,
+            MANAGE_SERVICES,
+            MANAGE_PANELS,
+        }
     ),
     Role.AUDITOR: frozenset({VIEW_ACCESS_LOG, VIEW_ORGANISATION}),
-    Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN, SUBMIT_REFERRAL}),
+    Role.PARTNER: frozenset({VIEW_PERSON, USE_API_TOKEN, SUBMIT_REFERRAL, VIEW_OWN_TAF_ACTIONS}),
 }
 
 ROLE_SCOPE: dict[str, str] = {

@@ -19,6 +19,10 @@ from familyhelp.api.views import (
     returns_annex_a,
     returns_cin,
     returns_ssda903,
+    support_panels,
+    support_practice,
+    support_specialist,
+    support_taf,
 )
 from familyhelp.api.views.audit import AccessLogViewSet
 from familyhelp.api.views.frontdoor import (
@@ -92,6 +96,10 @@ returns_ssda903.register(router)
 returns_annex_a.register(router)
 performance_dashboard.register(router)
 performance_packs.register(router)
+support_specialist.register(router)
+support_taf.register(router)
+support_panels.register(router)
+support_practice.register(router)
 
 app_name = "api"
 urlpatterns = [

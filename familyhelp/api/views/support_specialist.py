@@ -1,0 +1,9 @@
+"""API of the specialist app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(router: Any) -> None:
+    """Nothing yet."""

@@ -1,0 +1,1 @@
+"""Models of the panels app (issue 7)."""

@@ -1,0 +1,1 @@
+"""Models of the specialist app (issue 7)."""

@@ -1,0 +1,1 @@
+"""Models of the taf app (issue 7)."""
