@@ -51,6 +51,11 @@ KINDS: dict[str, str] = {
     "casework.visit": "Visit",
     "casework.note": "Case note",
     "casework.management_oversight": "Management oversight",
+    "specialist.referral_made": "Referred to a specialist service",
+    "specialist.referral_accepted": "Specialist service referral accepted",
+    "specialist.referral_declined": "Specialist service referral declined",
+    "specialist.referral_started": "Specialist service started",
+    "specialist.referral_ended": "Specialist service ended",
 }
 
 # Kinds grouped for the timeline filter.
@@ -109,6 +114,13 @@ GROUPS: dict[str, list[str]] = {
         "casework.action_completed",
     ],
     "Visits and case notes": ["casework.visit", "casework.note", "casework.management_oversight"],
+    "Specialist services": [
+        "specialist.referral_made",
+        "specialist.referral_accepted",
+        "specialist.referral_declined",
+        "specialist.referral_started",
+        "specialist.referral_ended",
+    ],
 }
 
 
