@@ -49,6 +49,16 @@ def work_tray_for_user(user: Any) -> list[TraySection]:
         sections.append(
             TraySection("referred", "Children you referred", "You have not referred any children yet.", referred)
         )
+        from familyhelp.taf.selectors import taf_tray_rows
+
+        sections.append(
+            TraySection(
+                "taf_actions",
+                "My team around the family actions",
+                "You have no open team around the family actions.",
+                taf_tray_rows(user),
+            )
+        )
         return sections
     if has_verb(user, roles.VIEW_PERSON):
         mine = list(
