@@ -1,8 +1,7 @@
-"""Pages of the practice app."""
+"""Pages of the practice app (practice tools for a child)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from familyhelp.practice.views import urlpatterns as urlpatterns  # noqa: PLC0414
 
 app_name = "practice"
-urlpatterns: list[URLPattern] = []

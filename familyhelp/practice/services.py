@@ -1,0 +1,178 @@
+"""Every write to practice tools: start a draft, change it, finalise it (then it is append-only).
+
+Each service checks the permission again, is atomic, and detects concurrent edits with `version`.
+Finalising writes the chronology event (screening with its risk level, GCP2 baseline or review, mapping).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from familyhelp.chronology.services import chronology_record
+from familyhelp.core import clock
+from familyhelp.core.concurrency import save_bumped
+from familyhelp.core.errors import ConcurrentEditError, DomainError, require
+from familyhelp.people.models import Person
+from familyhelp.practice import definitions as d
+from familyhelp.practice.models import Completion, Instrument
+from familyhelp.practice.permissions import can_record_practice, workable_case
+from familyhelp.practice.selectors import instrument_in_force
+from familyhelp.practice.transitions import check_transition
+
+CHRONOLOGY_KIND = {
+    d.EXPLOITATION: "practice.screening_completed",
+    d.GCP2: "practice.gcp2_completed",
+    d.SIGNS_OF_SAFETY: "practice.sos_mapping",
+}
+
+
+def _instrument(kind: str, completed_on: datetime.date | None) -> Instrument:
+    if completed_on is None:
+        raise DomainError("Enter the date the tool was completed", field="completed_on")
+    if completed_on > clock.today():
+        raise DomainError("The date the tool was completed must be today or in the past", field="completed_on")
+    instrument = instrument_in_force(kind, completed_on)
+    if instrument is None:
+        raise DomainError("No version of this tool was in force on that date", field="completed_on")
+    return instrument
+
+
+def _check_review_of(person: Person, kind: str, completed_on: datetime.date, review_of: Completion | None) -> None:
+    if review_of is None:
+        return
+    if review_of.person_id != person.pk or review_of.kind != kind:
+        raise DomainError(
+            "A review must follow an earlier completion of the same tool for this child", field="review_of"
+        )
+    if review_of.status != Completion.Status.FINAL:
+        raise DomainError("A review must follow a final completion, not a draft", field="review_of")
+    if review_of.completed_on > completed_on:
+        raise DomainError("A review cannot be dated before the completion it reviews", field="completed_on")
+
+
+def _validated(instrument: Instrument, answers: Any, *, complete: bool) -> dict[str, Any]:
+    cleaned, errors = d.validate_answers(instrument.kind, instrument.definition, answers, complete=complete)
+    if errors:
+        raise DomainError(errors=errors)
+    return cleaned
+
+
+def _apply(completion: Completion, instrument: Instrument, cleaned: dict[str, Any]) -> None:
+    completion.instrument = instrument
+    completion.answers = cleaned
+    completion.result = d.derive_result(instrument.kind, instrument.definition, cleaned)
+    completion.risk_level = completion.result.get("risk_level", "") if instrument.kind == d.EXPLOITATION else ""
+
+
+@transaction.atomic
+def completion_start(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    completed_on: datetime.date | None,
+    answers: Any,
+    review_of: Completion | None = None,
+) -> Completion:
+    """Start a draft completion of the tool in force on the date: a baseline, or a review of `review_of`."""
+    require(kind in Instrument.Kind.values, "There is no such practice tool")
+    require(can_record_practice(actor, person, kind), "You cannot record this tool for this child.")
+    instrument = _instrument(kind, completed_on)
+    assert completed_on is not None
+    _check_review_of(person, kind, completed_on, review_of)
+    cleaned = _validated(instrument, answers, complete=False)
+    completion = Completion(
+        kind=kind,
+        person=person,
+        case=workable_case(actor, person),
+        completed_on=completed_on,
+        purpose=Completion.Purpose.REVIEW if review_of else Completion.Purpose.BASELINE,
+        review_of=review_of,
+        completed_by=actor,
+        created_by=actor,
+        modified_by=actor,
+    )
+    _apply(completion, instrument, cleaned)
+    completion.save()
+    return completion
+
+
+def _locked(completion: Completion, expected_version: int | None) -> Completion:
+    if expected_version is None:
+        raise ConcurrentEditError("The form did not say which version of the record it edits. Reload and try again.")
+    locked = Completion.objects.select_for_update().select_related("person", "instrument").get(pk=completion.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    return locked
+
+
+@transaction.atomic
+def completion_update(
+    *,
+    actor: Any,
+    completion: Completion,
+    completed_on: datetime.date | None,
+    answers: Any,
+    review_of: Completion | None,
+    expected_version: int | None,
+) -> Completion:
+    """Change a draft: its date, answers or the completion it reviews (refused once final)."""
+    locked = _locked(completion, expected_version)
+    require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
+    if locked.status != Completion.Status.DRAFT:
+        raise DomainError("This completion is final and cannot be changed: record a review instead")
+    instrument = _instrument(locked.kind, completed_on)
+    assert completed_on is not None
+    _check_review_of(locked.person, locked.kind, completed_on, review_of)
+    cleaned = _validated(instrument, answers, complete=False)
+    locked.completed_on = completed_on
+    locked.review_of = review_of
+    locked.purpose = Completion.Purpose.REVIEW if review_of else Completion.Purpose.BASELINE
+    _apply(locked, instrument, cleaned)
+    save_bumped(
+        locked,
+        actor=actor,
+        fields=["completed_on", "review_of", "purpose", "instrument", "answers", "result", "risk_level"],
+    )
+    return locked
+
+
+def _chronology_summary(completion: Completion) -> str:
+    definition = completion.instrument.definition
+    text = f"{completion.instrument.name} {completion.get_purpose_display().lower()}: "
+    text += d.summary(completion.kind, completion.result, definition)
+    previous = completion.review_of
+    if previous is not None:
+        text += (
+            f" (reviewing {previous.completed_on:%d/%m/%Y}: {d.summary(previous.kind, previous.result, definition)})"
+        )
+    return text[:1000]
+
+
+@transaction.atomic
+def completion_finalise(*, actor: Any, completion: Completion, expected_version: int | None) -> Completion:
+    """Finalise a draft: everything the tool needs must be answered; the result is fixed and recorded in the
+    child's chronology. A final completion never changes."""
+    locked = _locked(completion, expected_version)
+    require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
+    check_transition(locked.status, Completion.Status.FINAL)
+    cleaned = _validated(locked.instrument, locked.answers, complete=True)
+    _apply(locked, locked.instrument, cleaned)
+    locked.status = Completion.Status.FINAL
+    locked.finalised_at = clock.now()
+    locked.finalised_by = actor
+    save_bumped(
+        locked, actor=actor, fields=["status", "finalised_at", "finalised_by", "answers", "result", "risk_level"]
+    )
+    chronology_record(
+        actor=actor,
+        kind=CHRONOLOGY_KIND[locked.kind],
+        summary=_chronology_summary(locked),
+        occurred_on=locked.completed_on,
+        person=locked.person,
+        subject=locked,
+    )
+    return locked
