@@ -1,9 +1,635 @@
-"""API of the specialist app."""
+"""Specialist services API: the catalogue, referrals (made from a case; accept/decline, start, end, details,
+withdraw; sessions and contacts), short-break admissions, occupancy and outcomes.
+
+Same services and selectors as the pages, so the same permissions, rules and access log. Coordinators see the
+referral (the child's name and age and the reason), never the case file.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from familyhelp.accounts import roles
+from familyhelp.accounts.declare import AUTHENTICATED
+from familyhelp.api.base import ApiViewSet
+from familyhelp.casework.selectors import case_get_for_user
+from familyhelp.core import clock
+from familyhelp.core.errors import DomainError
+from familyhelp.organisation.models import Team
+from familyhelp.people.permissions import person_access
+from familyhelp.performance.periods import PeriodError, parse_period
+from familyhelp.specialist import selectors, services
+from familyhelp.specialist.models import Service, ServiceContact, ServiceReferral, ShortBreakAdmission
+from familyhelp.specialist.outcomes import WINDOWS, service_outcomes
+from familyhelp.specialist.permissions import (
+    can_coordinate_service,
+    can_list_services,
+    can_manage_services,
+    scope_coordinated_services,
+)
+from familyhelp.specialist.views import default_outcome_period
+
+BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
+CONFLICT = OpenApiResponse(description="Someone else changed the record since the version you sent.")
+
+
+def _valid(serializer_class: Any, data: Any, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- shapes -----------------------------------------------------------------------------------------------
+class ServiceSerializer(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "description",
+            "eligibility",
+            "min_age",
+            "max_age",
+            "max_duration_weeks",
+            "capacity",
+            "capacity_unit",
+            "holds_cases",
+            "spot_purchase",
+            "team",
+            "is_active",
+            "version",
+        ]
+
+
+class ServiceWriteSerializer(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="Required when changing a service")
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "eligibility",
+            "min_age",
+            "max_age",
+            "max_duration_weeks",
+            "capacity",
+            "capacity_unit",
+            "holds_cases",
+            "spot_purchase",
+            "team",
+            "is_active",
+            "version",
+        ]
+        extra_kwargs = {"name": {"validators": []}}  # the service's full_clean checks uniqueness
+
+
+_CHILD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string"},
+        "age": {"type": "integer", "nullable": True},
+    },
+}
+
+
+@extend_schema_field(_CHILD_SCHEMA)
+class _ChildField(serializers.Field):
+    """The child's name and age only (a restricted child the reader may not open: "Restricted record")."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs["read_only"] = True
+        kwargs["source"] = "person"
+        super().__init__(**kwargs)
+
+    def to_representation(self, person: Any) -> dict[str, Any]:
+        user = self.context.get("user")
+        masked = person.is_restricted and (user is None or not person_access(user, person).allowed)
+        return {
+            "id": str(person.pk),
+            "name": "Restricted record" if masked else person.full_name,
+            "age": None if masked else person.age_on(clock.today()),
+        }
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.__str__", read_only=True)
+
+    class Meta:
+        model = ServiceContact
+        fields = ["id", "date", "kind", "notes", "by"]
+
+
+class AdmissionSerializer(serializers.ModelSerializer):
+    nights = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ShortBreakAdmission
+        fields = ["id", "referral", "admitted_on", "left_on", "kind", "nights", "version"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    child = _ChildField()
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
+    waiting_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceReferral
+        fields = [
+            "id",
+            "service",
+            "service_name",
+            "case",
+            "child",
+            "reason",
+            "requested_by",
+            "requested_on",
+            "status",
+            "decided_on",
+            "decline_reason",
+            "started_on",
+            "ended_on",
+            "outcome",
+            "outcome_notes",
+            "withdrawn_reason",
+            "provider",
+            "cost",
+            "fgc_plan_agreed_on",
+            "fgc_plan",
+            "waiting_days",
+            "version",
+        ]
+
+    def get_waiting_days(self, referral: ServiceReferral) -> int | None:
+        """Days from the referral to its start (or to today while it has not started); None once closed."""
+        if referral.started_on:
+            return (referral.started_on - referral.requested_on).days
+        if referral.status in ("requested", "accepted", "waiting"):
+            return (clock.today() - referral.requested_on).days
+        return None
+
+
+class ReferralDetailSerializer(ReferralSerializer):
+    contacts = ContactSerializer(many=True, read_only=True)
+    admissions = AdmissionSerializer(many=True, read_only=True)
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [*ReferralSerializer.Meta.fields, "contacts", "admissions"]
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    service = serializers.UUIDField()
+    reason = serializers.CharField(allow_blank=True)
+    requested_on = serializers.DateField(required=False, allow_null=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class DecideSerializer(VersionSerializer):
+    accept = serializers.BooleanField()
+    decline_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    decided_on = serializers.DateField(required=False, allow_null=True)
+
+
+class StartSerializer(VersionSerializer):
+    started_on = serializers.DateField(required=False, allow_null=True)
+
+
+class EndSerializer(VersionSerializer):
+    outcome = serializers.ChoiceField(choices=ServiceReferral.Outcome.choices)
+    outcome_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    ended_on = serializers.DateField(required=False, allow_null=True)
+
+
+class WithdrawSerializer(VersionSerializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DetailsSerializer(VersionSerializer):
+    provider = serializers.CharField(required=False, allow_blank=True, default="")
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
+    fgc_plan_agreed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fgc_plan = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=ServiceContact.Kind.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdmissionCreateSerializer(serializers.Serializer):
+    admitted_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=ShortBreakAdmission.Kind.choices)
+    left_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class LeaveSerializer(VersionSerializer):
+    left_on = serializers.DateField()
+
+
+class CapacitySerializer(serializers.Serializer):
+    capacity = serializers.IntegerField(allow_null=True)
+    used = serializers.IntegerField()
+    unit = serializers.CharField()
+    free = serializers.IntegerField(allow_null=True)
+    is_full = serializers.BooleanField()
+
+
+class OccupancyRowSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    days = serializers.IntegerField()
+    beds = serializers.IntegerField()
+    bed_nights = serializers.IntegerField()
+    available = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    planned = serializers.IntegerField()
+    emergency = serializers.IntegerField()
+    crisis = serializers.IntegerField()
+
+
+class OutcomesSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    ended = serializers.IntegerField(help_text="Children whose referral ended in the period")
+    looked_after_3m = serializers.IntegerField()
+    looked_after_6m = serializers.IntegerField()
+    looked_after_12m = serializers.IntegerField()
+    rereferred_12m = serializers.IntegerField()
+    complete = serializers.BooleanField(help_text="False while some 12-month windows have not passed")
+
+
+# --- viewsets ---------------------------------------------------------------------------------------------
+class ServiceViewSet(ApiViewSet):
+    """The catalogue of specialist services."""
+
+    required_permissions = {
+        "list": AUTHENTICATED,
+        "retrieve": AUTHENTICATED,
+        "outcomes": AUTHENTICATED,
+        "create": roles.MANAGE_SERVICES,
+        "partial_update": roles.MANAGE_SERVICES,
+        "waiting_list": roles.COORDINATE_SERVICE,
+        "occupancy": roles.COORDINATE_SERVICE,
+    }
+
+    def _service(self, *, coordinate: bool = False) -> Service:
+        if not can_list_services(self.request.user) and not coordinate:
+            raise PermissionDenied
+        service = selectors.service_get(self.kwargs["pk"])
+        if coordinate and not can_coordinate_service(self.request.user, service):
+            raise PermissionDenied
+        return service
+
+    @extend_schema(
+        summary="The catalogue (inactive services too for those who maintain it)",
+        responses={200: ServiceSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        qs = selectors.service_list_for_user(request.user, include_inactive=can_manage_services(request.user))
+        return self.paginate(request, qs, ServiceSerializer)
+
+    @extend_schema(summary="One service", responses={200: ServiceSerializer})
+    def retrieve(self, request: Request, pk: UUID) -> Response:
+        return Response(ServiceSerializer(self._service()).data)
+
+    @extend_schema(
+        summary="Add a service to the catalogue",
+        request=ServiceWriteSerializer,
+        responses={201: ServiceSerializer, 400: BAD_REQUEST},
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(ServiceWriteSerializer, request.data)
+        data.pop("version", None)
+        return Response(ServiceSerializer(services.service_create(actor=request.user, **data)).data, status=201)
+
+    @extend_schema(
+        summary="Change a service (send the version you read)",
+        request=ServiceWriteSerializer,
+        responses={200: ServiceSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def partial_update(self, request: Request, pk: UUID) -> Response:
+        service = selectors.service_get(pk)
+        data = _valid(ServiceWriteSerializer, request.data, partial=True)
+        version = data.pop("version", None)
+        service = services.service_update(actor=request.user, service=service, expected_version=version, **data)
+        return Response(ServiceSerializer(service).data)
+
+    @extend_schema(
+        summary="Outcomes: of the children whose referral ended in the period, looked after within 3/6/12 months "
+        "and re-referred within 12 months",
+        parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="2025-Q1, 2024-25, 2025-01, a..b")],
+        responses={200: OutcomesSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["get"])
+    def outcomes(self, request: Request, pk: UUID) -> Response:
+        service = self._service()
+        text = request.query_params.get("period", "").strip()
+        start, end = default_outcome_period(clock.today())
+        if text:
+            try:
+                period = parse_period(text)
+            except PeriodError as exc:
+                raise DomainError(str(exc), field="period") from exc
+            start, end = period.start, period.end
+        o = service_outcomes(start, end, services=[service])
+        body: dict[str, Any] = {
+            "start": start,
+            "end": end,
+            "ended": o.ended,
+            "rereferred_12m": o.rereferred,
+            "complete": o.complete,
+        }
+        body.update({f"looked_after_{m}m": o.looked_after[m] for m in WINDOWS})
+        return Response(OutcomesSerializer(body).data)
+
+    @extend_schema(
+        summary="Capacity in use and the waiting list (referrals not yet started, oldest first)",
+        responses={200: ReferralSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], url_path="waiting-list")
+    def waiting_list(self, request: Request, pk: UUID) -> Response:
+        service = self._service(coordinate=True)
+        rows = [row.referral for row in selectors.waiting_list(service)]
+        data = ReferralSerializer(rows, many=True, context={"user": request.user}).data
+        capacity = selectors.capacity_used(service)
+        cap = {
+            "capacity": capacity.capacity,
+            "used": capacity.used,
+            "unit": capacity.unit,
+            "free": capacity.free,
+            "is_full": capacity.is_full,
+        }
+        return Response({"capacity": CapacitySerializer(cap).data, "results": data})
+
+    @extend_schema(
+        summary="Short breaks: monthly occupancy (bed-nights used ÷ beds × days) and admissions by kind",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT)],
+        responses={200: OccupancyRowSerializer(many=True), 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["get"])
+    def occupancy(self, request: Request, pk: UUID) -> Response:
+        service = self._service(coordinate=True)
+        if service.kind != Service.Kind.SHORT_BREAKS:
+            raise DomainError("Occupancy is kept for short breaks only")
+        try:
+            year = int(request.query_params.get("year", clock.today().year))
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError as exc:
+            raise DomainError("Enter a year such as 2025", field="year") from exc
+        rows = selectors.occupancy(service, year)
+        data = [{**row.__dict__, "available": row.available, "percent": row.percent} for row in rows]
+        return Response(OccupancyRowSerializer(data, many=True).data)
+
+
+class ServiceReferralViewSet(ApiViewSet):
+    """Referrals to specialist services. Reading one is written to the access log."""
+
+    required_permissions = {
+        "list": roles.VIEW_CASE,
+        "retrieve": roles.VIEW_CASE,
+        "create": roles.WORK_CASE,
+        "withdraw": roles.WORK_CASE,
+        "decide": roles.COORDINATE_SERVICE,
+        "start": roles.COORDINATE_SERVICE,
+        "end": roles.COORDINATE_SERVICE,
+        "details": roles.COORDINATE_SERVICE,
+        "contacts": roles.COORDINATE_SERVICE,
+        "admissions": roles.COORDINATE_SERVICE,
+    }
+
+    def _referral(self, purpose: str = "opened the service referral") -> ServiceReferral:
+        return selectors.referral_get_for_user(self.request.user, self.kwargs["pk"], purpose=purpose)
+
+    def _detail(self, referral: ServiceReferral, status: int = 200) -> Response:
+        referral = ServiceReferral.objects.select_related("service", "person", "requested_by").get(pk=referral.pk)
+        return Response(ReferralDetailSerializer(referral, context={"user": self.request.user}).data, status=status)
+
+    @extend_schema(
+        summary="Referrals you may see (to the services you coordinate, or on cases in your scope)",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceReferral.Status.values),
+            OpenApiParameter("service", OpenApiTypes.UUID),
+        ],
+        responses={200: ReferralSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        qs = selectors.referral_list_for_user(request.user)
+        status_ = request.query_params.get("status", "")
+        if status_ in ServiceReferral.Status.values:
+            qs = qs.filter(status=status_)
+        service = request.query_params.get("service", "")
+        if service:
+            try:
+                qs = qs.filter(service_id=UUID(service))
+            except ValueError as exc:
+                raise DomainError("Not a valid ID", field="service") from exc
+        page = self.paginate_queryset(qs)
+        items = page if page is not None else qs
+        data = ReferralSerializer(items, many=True, context={"user": request.user}).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(
+        summary="One referral with its sessions and short-break admissions (never the case file)",
+        responses={200: ReferralDetailSerializer},
+    )
+    def retrieve(self, request: Request, pk: UUID) -> Response:
+        return self._detail(self._referral())
+
+    @extend_schema(
+        summary="Refer the child on a case to a service",
+        request=ReferralCreateSerializer,
+        responses={201: ReferralDetailSerializer, 400: BAD_REQUEST},
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(ReferralCreateSerializer, request.data)
+        case = case_get_for_user(request.user, data["case"], purpose="referring to a specialist service")
+        service = Service.objects.filter(pk=data["service"]).first()
+        if service is None:
+            raise DomainError("There is no service with this ID", field="service")
+        referral = services.referral_create(
+            actor=request.user, case=case, service=service, reason=data["reason"], requested_on=data.get("requested_on")
+        )
+        return self._detail(referral, status=201)
+
+    @extend_schema(
+        summary="Accept (onto the waiting list when full) or decline with a reason",
+        request=DecideSerializer,
+        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: UUID) -> Response:
+        data = _valid(DecideSerializer, request.data)
+        referral = services.referral_decide(
+            actor=request.user,
+            referral=self._referral("deciding the referral"),
+            accept=data["accept"],
+            decline_reason=data["decline_reason"],
+            decided_on=data.get("decided_on"),
+            expected_version=data["version"],
+        )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="Start the service",
+        request=StartSerializer,
+        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: UUID) -> Response:
+        data = _valid(StartSerializer, request.data)
+        referral = services.referral_start(
+            actor=request.user,
+            referral=self._referral("starting the service"),
+            started_on=data.get("started_on"),
+            expected_version=data["version"],
+        )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="End the service with its outcome",
+        request=EndSerializer,
+        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: UUID) -> Response:
+        data = _valid(EndSerializer, request.data)
+        referral = services.referral_end(
+            actor=request.user,
+            referral=self._referral("ending the service"),
+            outcome=data["outcome"],
+            outcome_notes=data["outcome_notes"],
+            ended_on=data.get("ended_on"),
+            expected_version=data["version"],
+        )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="Record the family plan (FGC) or the provider and cost (spot purchase)",
+        request=DetailsSerializer,
+        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def details(self, request: Request, pk: UUID) -> Response:
+        data = _valid(DetailsSerializer, request.data)
+        referral = services.referral_record_details(
+            actor=request.user,
+            referral=self._referral("recording the plan or provider"),
+            expected_version=data["version"],
+            provider=data["provider"],
+            cost=data["cost"],
+            fgc_plan_agreed_on=data["fgc_plan_agreed_on"],
+            fgc_plan=data["fgc_plan"],
+        )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="Withdraw a referral that has not started",
+        request=WithdrawSerializer,
+        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: UUID) -> Response:
+        data = _valid(WithdrawSerializer, request.data)
+        referral = services.referral_withdraw(
+            actor=request.user,
+            referral=self._referral("withdrawing the referral"),
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="Record a session or contact",
+        request=ContactCreateSerializer,
+        responses={201: ContactSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["post"])
+    def contacts(self, request: Request, pk: UUID) -> Response:
+        data = _valid(ContactCreateSerializer, request.data)
+        contact = services.contact_record(
+            actor=request.user,
+            referral=self._referral("recording a session"),
+            on=data["date"],
+            kind=data["kind"],
+            notes=data["notes"],
+        )
+        return Response(ContactSerializer(contact).data, status=201)
+
+    @extend_schema(
+        summary="Record a short-break admission (planned, emergency or crisis)",
+        request=AdmissionCreateSerializer,
+        responses={201: AdmissionSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["post"])
+    def admissions(self, request: Request, pk: UUID) -> Response:
+        data = _valid(AdmissionCreateSerializer, request.data)
+        admission = services.admission_record(
+            actor=request.user,
+            referral=self._referral("recording a short break"),
+            admitted_on=data["admitted_on"],
+            kind=data["kind"],
+            left_on=data["left_on"],
+        )
+        return Response(AdmissionSerializer(admission).data, status=201)
+
+
+class ShortBreakAdmissionViewSet(ApiViewSet):
+    """Short-break admissions to the services you coordinate."""
+
+    required_permissions = {"list": roles.COORDINATE_SERVICE, "leave": roles.COORDINATE_SERVICE}
+
+    @extend_schema(
+        summary="Admissions to the short breaks you coordinate, newest first",
+        responses={200: AdmissionSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        coordinated = scope_coordinated_services(request.user, Service.objects.all())
+        qs = ShortBreakAdmission.objects.filter(referral__service__in=coordinated).order_by("-admitted_on")
+        return self.paginate(request, qs, AdmissionSerializer)
+
+    @extend_schema(
+        summary="Record the day the child left",
+        request=LeaveSerializer,
+        responses={200: AdmissionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def leave(self, request: Request, pk: UUID) -> Response:
+        data = _valid(LeaveSerializer, request.data)
+        admission = ShortBreakAdmission.objects.select_related("referral__service").filter(pk=pk).first()
+        if admission is None:
+            from django.http import Http404
+
+            raise Http404("No such admission")
+        selectors.referral_get_for_user(request.user, admission.referral_id, purpose="recording a short break ended")
+        admission = services.admission_leave(
+            actor=request.user, admission=admission, left_on=data["left_on"], expected_version=data["version"]
+        )
+        return Response(AdmissionSerializer(admission).data)
 
 
 def register(router: Any) -> None:
-    """Nothing yet."""
+    """Add this area's viewsets to the router."""
+    router.register("specialist-services", ServiceViewSet, basename="specialist-service")
+    router.register("service-referrals", ServiceReferralViewSet, basename="service-referral")
+    router.register("short-break-admissions", ShortBreakAdmissionViewSet, basename="short-break-admission")

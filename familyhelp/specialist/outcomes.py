@@ -1,0 +1,193 @@
+"""Outcome tracking (issue 7 point 4): what happened to children after a specialist service ended.
+
+Cohort: the children whose referral to the service ENDED in the period (one row per child and service: a child
+whose referral to the same service ended twice in the period counts once, from the later end). For each:
+
+- **looked after within 3, 6 and 12 months**: a looked-after episode started on or after the end date and on or
+  before the end date plus 3, 6 or 12 calendar months (10 March + 3 months = 10 June). Short-break care (legal
+  status V3/V4) is not a child becoming looked after. A child who came into care the day the service ended counts.
+- **re-referred within 12 months**: a new children in need episode referred after the end date and on or before
+  the end date plus 12 months.
+
+Figures for a window that has not yet elapsed count what has happened so far (`complete` says when every
+window is over). The same function feeds the service page, the API and the measures library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from familyhelp.core import clock
+from familyhelp.performance.facts import Facts
+from familyhelp.performance.measures import COUNT, LOWER, PERCENT, Figure, Measure, Records, percent, register
+from familyhelp.performance.periods import Period
+
+WINDOWS = (3, 6, 12)
+SHORT_BREAK_STATUSES = ("V3", "V4")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day when it has fewer days)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The cohort's size, children looked after within each window, and re-referred within 12 months."""
+
+    ended: int
+    looked_after: dict[int, int]
+    rereferred: int
+    complete: bool
+    case_ids: list[str] = field(default_factory=list)
+    looked_after_case_ids: dict[int, list[str]] = field(default_factory=dict)
+    rereferred_case_ids: list[str] = field(default_factory=list)
+
+    def percent(self, count: int) -> float | None:
+        return 100.0 * count / self.ended if self.ended else None
+
+    def rows(self) -> list[tuple[str, int, float | None]]:
+        """(label, count, percent) for display."""
+        out = [
+            (f"Became looked after within {m} months", self.looked_after[m], self.percent(self.looked_after[m]))
+            for m in WINDOWS
+        ]
+        out.append(("Re-referred within 12 months", self.rereferred, self.percent(self.rereferred)))
+        return out
+
+
+def _cohort(start: date, end: date, services: Iterable[Any] | None) -> dict[tuple[str, str], tuple[date, str]]:
+    from familyhelp.specialist.models import ServiceReferral
+
+    qs = ServiceReferral.objects.filter(status=ServiceReferral.Status.ENDED, ended_on__gte=start, ended_on__lte=end)
+    if services is not None:
+        qs = qs.filter(service__in=list(services))
+    cohort: dict[tuple[str, str], tuple[date, str]] = {}
+    for service_id, person_id, ended_on, case_id in qs.values_list("service_id", "person_id", "ended_on", "case_id"):
+        key = (str(service_id), str(person_id))
+        if key not in cohort or ended_on > cohort[key][0]:
+            cohort[key] = (ended_on, case_id.hex)
+    return cohort
+
+
+def service_outcomes(
+    start: date, end: date, *, services: Iterable[Any] | None = None, today: date | None = None
+) -> Outcomes:
+    """Outcomes of the children whose referral to these services (all services when None) ended start..end."""
+    from familyhelp.casework.models import CINEpisode, LookedAfterEpisode
+
+    today = today or clock.today()
+    cohort = _cohort(start, end, services)
+    people = {person for _service, person in cohort}
+    care: dict[str, list[date]] = {}
+    for person_id, started_on in (
+        LookedAfterEpisode.objects.filter(person_id__in=people, started_on__gte=start)
+        .exclude(legal_status__in=SHORT_BREAK_STATUSES)
+        .values_list("person_id", "started_on")
+    ):
+        care.setdefault(str(person_id), []).append(started_on)
+    referrals: dict[str, list[date]] = {}
+    for person_id, referral_date in CINEpisode.objects.filter(
+        person_id__in=people, referral_date__gt=start
+    ).values_list("person_id", "referral_date"):
+        referrals.setdefault(str(person_id), []).append(referral_date)
+    looked_after = dict.fromkeys(WINDOWS, 0)
+    la_cases: dict[int, list[str]] = {m: [] for m in WINDOWS}
+    rereferred, rr_cases = 0, []
+    for (_service, person), (ended_on, case_id) in cohort.items():
+        for months in WINDOWS:
+            limit = add_months(ended_on, months)
+            if any(ended_on <= d <= limit for d in care.get(person, [])):
+                looked_after[months] += 1
+                la_cases[months].append(case_id)
+        limit = add_months(ended_on, 12)
+        if any(ended_on < d <= limit for d in referrals.get(person, [])):
+            rereferred += 1
+            rr_cases.append(case_id)
+    return Outcomes(
+        ended=len(cohort),
+        looked_after=looked_after,
+        rereferred=rereferred,
+        complete=add_months(end, 12) < today,
+        case_ids=sorted(case_id for _ended, case_id in cohort.values()),
+        looked_after_case_ids={m: sorted(v) for m, v in la_cases.items()},
+        rereferred_case_ids=sorted(rr_cases),
+    )
+
+
+# --- the measures library ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ServiceOutcomeMeasure(Measure):
+    """Children whose specialist service ended in the period: % looked after within 3/6/12 months and %
+    re-referred within 12 months. It reads its records through `service_outcomes`; `frames` names the case
+    frame, which carries no filter dimension, so the measure says it is unavailable under any filter."""
+
+    def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
+        out = []
+        for period in periods:
+            o = service_outcomes(period.start, period.end, today=today)
+            figures = [Figure("total", "Children whose service ended", COUNT, float(o.ended), o.ended)]
+            for months in WINDOWS:
+                n = o.looked_after[months]
+                figures.append(
+                    Figure(
+                        f"looked-after-{months}m",
+                        f"Looked after within {months} months",
+                        PERCENT,
+                        percent(n, o.ended),
+                        n,
+                        o.ended,
+                    )
+                )
+            figures.append(
+                Figure(
+                    "rereferred-12m",
+                    "Re-referred within 12 months",
+                    PERCENT,
+                    percent(o.rereferred, o.ended),
+                    o.rereferred,
+                    o.ended,
+                )
+            )
+            out.append(figures)
+        return out
+
+    def records(self, facts: Facts, period: Period, figure: str, today: date) -> Records:
+        o = service_outcomes(period.start, period.end, today=today)
+        windows = {f"looked-after-{m}m": m for m in WINDOWS}
+        if figure == "total":
+            ids = o.case_ids
+        elif figure == "rereferred-12m":
+            ids = o.rereferred_case_ids
+        elif figure in windows:
+            ids = o.looked_after_case_ids[windows[figure]]
+        else:
+            raise KeyError(figure)
+        return Records("case", sorted(set(ids)))
+
+    def figure_keys(self) -> list[str]:
+        return ["total", *(f"looked-after-{m}m" for m in WINDOWS), "rereferred-12m"]
+
+
+MEASURE = ServiceOutcomeMeasure(
+    "specialist-service-outcomes",
+    "Outcomes after specialist services",
+    "child-in-need",
+    "Children whose specialist service ended in the period who became looked after within 3, 6 and 12 months, "
+    "and who were re-referred within 12 months.",
+    frames=("cases",),
+    headline="looked-after-12m",
+    better=LOWER,
+)
+
+
+def register_measure() -> None:
+    """Add the outcome measure to the library (called from SpecialistConfig.ready)."""
+    register(MEASURE)

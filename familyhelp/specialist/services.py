@@ -1,0 +1,401 @@
+"""Every write of the specialist app: the catalogue, referrals and their status moves, contacts and short breaks.
+
+Each status move locks the referral, checks the version the user started from and the move (transitions.py),
+sets the status with who and when, and writes the child's chronology event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from familyhelp.chronology.services import chronology_record
+from familyhelp.core import clock
+from familyhelp.core.concurrency import save_bumped, save_versioned
+from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_or_raise, require
+from familyhelp.specialist.models import Service, ServiceContact, ServiceReferral, ShortBreakAdmission
+from familyhelp.specialist.permissions import (
+    can_coordinate_service,
+    can_manage_services,
+    can_refer,
+    can_withdraw_referral,
+)
+from familyhelp.specialist.transitions import CLOSED, check_transition
+
+S = ServiceReferral.Status
+SERVICE_FIELDS = [
+    "name",
+    "kind",
+    "description",
+    "eligibility",
+    "min_age",
+    "max_age",
+    "max_duration_weeks",
+    "capacity",
+    "capacity_unit",
+    "holds_cases",
+    "spot_purchase",
+    "team",
+    "is_active",
+]
+TEXT_MAX = 5_000
+
+
+def _not_future(value: date | None, field: str, label: str) -> None:
+    if value is not None and value > clock.today():
+        raise DomainError(f"{label} must be today or in the past", field=field)
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"Enter {label}", field=field)
+    if len(value) > TEXT_MAX:
+        raise DomainError(f"{label.capitalize()} must be {TEXT_MAX:,} characters or fewer", field=field)
+    return value
+
+
+# --- the catalogue ----------------------------------------------------------------------------------------
+@transaction.atomic
+def service_create(*, actor: Any, **fields: Any) -> Service:
+    """Add a service to the catalogue."""
+    require(can_manage_services(actor))
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown service fields: {sorted(unknown)}")
+    service = Service(**fields, created_by=actor, modified_by=actor)
+    full_clean_or_raise(service)
+    service.save()
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor: Any, service: Service, expected_version: int | None, **fields: Any) -> Service:
+    """Change a service of the catalogue (refused if someone else saved it since the version given)."""
+    require(can_manage_services(actor))
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown service fields: {sorted(unknown)}")
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    for name, value in fields.items():
+        setattr(service, name, value)
+    full_clean_or_raise(service, exclude=["version"])
+    save_versioned(service, actor=actor, expected_version=expected_version, fields=list(fields))
+    return service
+
+
+# --- referrals --------------------------------------------------------------------------------------------
+def _locked(referral: ServiceReferral, expected_version: int | None) -> ServiceReferral:
+    if expected_version is None:
+        raise ConcurrentEditError(
+            "The form did not say which version of the referral it changes. Reload and try again."
+        )
+    locked = ServiceReferral.objects.select_for_update().select_related("service", "person", "case").get(pk=referral.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    return locked
+
+
+def _event(actor: Any, referral: ServiceReferral, kind: str, summary: str, on: date) -> None:
+    chronology_record(actor=actor, kind=kind, summary=summary, occurred_on=on, person=referral.person, subject=referral)
+
+
+def eligibility_problem(service: Service, person: Any, on: date) -> str:
+    """Why the child is outside the service's age range on the day (empty when eligible or age unknown)."""
+    age = person.age_on(on) if hasattr(person, "age_on") else None
+    if age is None:
+        return ""
+    if service.min_age is not None and age < service.min_age:
+        return f"{service.name} is for children and young people aged {service.min_age} or over"
+    if service.max_age is not None and age > service.max_age:
+        return f"{service.name} is for children and young people aged up to {service.max_age}"
+    return ""
+
+
+@transaction.atomic
+def referral_create(
+    *, actor: Any, case: Any, service: Service, reason: str, requested_on: date | None = None
+) -> ServiceReferral:
+    """Refer the child on a case to a specialist service."""
+    require(can_refer(actor, case))
+    requested_on = requested_on or clock.today()
+    _not_future(requested_on, "requested_on", "The date of the referral")
+    if requested_on < case.opened_on:
+        raise DomainError("The date of the referral must be on or after the date the case opened", field="requested_on")
+    if not service.is_active:
+        raise DomainError("This service no longer takes referrals", field="service")
+    reason = _text(reason, "reason", "the reason for the referral")
+    problem = eligibility_problem(service, case.person, requested_on)
+    if problem:
+        raise DomainError(problem, field="service")
+    if ServiceReferral.objects.filter(service=service, person=case.person).exclude(status__in=CLOSED).exists():
+        raise DomainError(f"The child already has an open referral to {service.name}", field="service")
+    referral = ServiceReferral(
+        service=service,
+        case=case,
+        person=case.person,
+        reason=reason,
+        requested_by=actor,
+        requested_on=requested_on,
+        created_by=actor,
+        modified_by=actor,
+    )
+    full_clean_or_raise(referral)
+    referral.save()
+    _event(actor, referral, "specialist.referral_made", f"Referred to {service.name}", requested_on)
+    return referral
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    accept: bool,
+    decline_reason: str = "",
+    decided_on: date | None = None,
+    expected_version: int | None,
+) -> ServiceReferral:
+    """The coordinator accepts a referral (onto the waiting list when the service is full) or declines it."""
+    from familyhelp.specialist.selectors import capacity_used
+
+    require(can_coordinate_service(actor, referral.service))
+    referral = _locked(referral, expected_version)
+    decided_on = decided_on or clock.today()
+    _not_future(decided_on, "decided_on", "The date of the decision")
+    if decided_on < referral.requested_on:
+        raise DomainError("The decision cannot be before the referral was made", field="decided_on")
+    if accept:
+        new = S.WAITING if capacity_used(referral.service, decided_on).is_full else S.ACCEPTED
+    else:
+        new = S.DECLINED
+        decline_reason = _text(decline_reason, "decline_reason", "why the referral is declined")
+    check_transition(referral.status, new)
+    referral.status = new
+    referral.decided_by = actor
+    referral.decided_on = decided_on
+    referral.decline_reason = "" if accept else decline_reason
+    save_bumped(referral, actor=actor, fields=["status", "decided_by", "decided_on", "decline_reason"])
+    service = referral.service.name
+    if accept:
+        summary = f"{service}: referral accepted" + (
+            " (on the waiting list: the service is full)" if new == S.WAITING else ""
+        )
+        _event(actor, referral, "specialist.referral_accepted", summary, decided_on)
+    else:
+        _event(
+            actor,
+            referral,
+            "specialist.referral_declined",
+            f"{service}: referral declined. {decline_reason[:200]}",
+            decided_on,
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_start(
+    *, actor: Any, referral: ServiceReferral, started_on: date | None = None, expected_version: int | None
+) -> ServiceReferral:
+    """The service starts work with the family (refused for a case-holding capacity already full)."""
+    from familyhelp.specialist.selectors import capacity_used
+
+    require(can_coordinate_service(actor, referral.service))
+    referral = _locked(referral, expected_version)
+    started_on = started_on or clock.today()
+    _not_future(started_on, "started_on", "The start date")
+    if started_on < referral.requested_on:
+        raise DomainError("The service cannot start before the referral was made", field="started_on")
+    check_transition(referral.status, S.STARTED)
+    service = referral.service
+    if service.capacity_unit == Service.CapacityUnit.CASES:
+        capacity = capacity_used(service, started_on)
+        if capacity.is_full:
+            raise DomainError(
+                f"{service.name} is full ({capacity.used} of {capacity.capacity}): end another piece of work first",
+                field="started_on",
+            )
+    referral.status = S.STARTED
+    referral.started_on = started_on
+    save_bumped(referral, actor=actor, fields=["status", "started_on"])
+    _event(actor, referral, "specialist.referral_started", f"{service.name} started", started_on)
+    return referral
+
+
+@transaction.atomic
+def referral_end(
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    outcome: str,
+    outcome_notes: str = "",
+    ended_on: date | None = None,
+    expected_version: int | None,
+) -> ServiceReferral:
+    """The service's work ends, with its outcome."""
+    require(can_coordinate_service(actor, referral.service))
+    referral = _locked(referral, expected_version)
+    ended_on = ended_on or clock.today()
+    _not_future(ended_on, "ended_on", "The end date")
+    check_transition(referral.status, S.ENDED)
+    if referral.started_on and ended_on < referral.started_on:
+        raise DomainError("The end date must be on or after the start date", field="ended_on")
+    if outcome not in ServiceReferral.Outcome.values:
+        raise DomainError("Select the outcome", field="outcome")
+    if referral.admissions.filter(Q(left_on__isnull=True) | Q(left_on__gt=ended_on)).exists():
+        raise DomainError("A short break is still open: record the day the child left first", field="ended_on")
+    referral.status = S.ENDED
+    referral.ended_on = ended_on
+    referral.ended_by = actor
+    referral.outcome = outcome
+    referral.outcome_notes = _text(outcome_notes, "outcome_notes", "notes on the outcome", required=False)
+    save_bumped(referral, actor=actor, fields=["status", "ended_on", "ended_by", "outcome", "outcome_notes"])
+    label = ServiceReferral.Outcome(outcome).label.lower()
+    _event(actor, referral, "specialist.referral_ended", f"{referral.service.name} ended: {label}", ended_on)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(
+    *, actor: Any, referral: ServiceReferral, reason: str, expected_version: int | None
+) -> ServiceReferral:
+    """The case side withdraws a referral that has not started."""
+    require(can_withdraw_referral(actor, referral))
+    referral = _locked(referral, expected_version)
+    check_transition(referral.status, S.WITHDRAWN)
+    referral.status = S.WITHDRAWN
+    referral.withdrawn_reason = _text(reason, "reason", "why the referral is withdrawn")
+    save_bumped(referral, actor=actor, fields=["status", "withdrawn_reason"])
+    return referral
+
+
+@transaction.atomic
+def referral_record_details(
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    expected_version: int | None,
+    provider: str = "",
+    cost: Decimal | None = None,
+    fgc_plan_agreed_on: date | None = None,
+    fgc_plan: str = "",
+) -> ServiceReferral:
+    """The coordinator records a spot purchase (provider, cost) or, for a family group conference, the plan."""
+    require(can_coordinate_service(actor, referral.service))
+    referral = _locked(referral, expected_version)
+    if referral.status not in (S.ACCEPTED, S.WAITING, S.STARTED, S.ENDED):
+        raise DomainError("Details can be recorded once the referral is accepted")
+    fields: list[str] = []
+    if referral.service.spot_purchase:
+        referral.provider = _text(provider, "provider", "the provider", required=False)[:200]
+        if cost is not None and cost < 0:
+            raise DomainError("The cost cannot be negative", field="cost")
+        referral.cost = cost
+        fields += ["provider", "cost"]
+    elif provider or cost is not None:
+        raise DomainError("This service is not spot purchased", field="provider")
+    if referral.service.kind == Service.Kind.FGC:
+        fgc_plan = _text(fgc_plan, "fgc_plan", "the family plan", required=fgc_plan_agreed_on is not None)
+        if fgc_plan and fgc_plan_agreed_on is None:
+            raise DomainError("Enter the date the family plan was agreed", field="fgc_plan_agreed_on")
+        _not_future(fgc_plan_agreed_on, "fgc_plan_agreed_on", "The date the plan was agreed")
+        if fgc_plan_agreed_on and fgc_plan_agreed_on < referral.requested_on:
+            raise DomainError("The plan cannot be agreed before the referral", field="fgc_plan_agreed_on")
+        referral.fgc_plan_agreed_on = fgc_plan_agreed_on
+        referral.fgc_plan = fgc_plan
+        fields += ["fgc_plan_agreed_on", "fgc_plan"]
+    elif fgc_plan or fgc_plan_agreed_on:
+        raise DomainError("Only a family group conference records a family plan", field="fgc_plan")
+    if not fields:
+        raise DomainError("There are no details to record for this service")
+    save_bumped(referral, actor=actor, fields=fields)
+    return referral
+
+
+# --- sessions and contacts --------------------------------------------------------------------------------
+@transaction.atomic
+def contact_record(*, actor: Any, referral: ServiceReferral, on: date, kind: str, notes: str = "") -> ServiceContact:
+    """The coordinator's team records a session or contact with the family (once the work has started)."""
+    require(can_coordinate_service(actor, referral.service))
+    referral = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in (S.STARTED, S.ENDED):
+        raise DomainError("Sessions are recorded once the service has started")
+    _not_future(on, "date", "The date of the session")
+    if referral.started_on and on < referral.started_on:
+        raise DomainError("The session cannot be before the service started", field="date")
+    if referral.ended_on and on > referral.ended_on:
+        raise DomainError("The session cannot be after the service ended", field="date")
+    if kind not in ServiceContact.Kind.values:
+        raise DomainError("Select the kind of contact", field="kind")
+    contact = ServiceContact(
+        referral=referral,
+        date=on,
+        kind=kind,
+        notes=_text(notes, "notes", "notes", required=False),
+        by=actor,
+        created_by=actor,
+        modified_by=actor,
+    )
+    full_clean_or_raise(contact)
+    contact.save()
+    return contact
+
+
+# --- short breaks -----------------------------------------------------------------------------------------
+@transaction.atomic
+def admission_record(
+    *, actor: Any, referral: ServiceReferral, admitted_on: date, kind: str, left_on: date | None = None
+) -> ShortBreakAdmission:
+    """A child starts a stay in a short-breaks bed (refused when every bed is taken that night)."""
+    require(can_coordinate_service(actor, referral.service))
+    referral = ServiceReferral.objects.select_for_update().select_related("service").get(pk=referral.pk)
+    service = Service.objects.select_for_update().get(pk=referral.service_id)  # one admission at a time per service
+    if service.kind != Service.Kind.SHORT_BREAKS:
+        raise DomainError("Admissions are recorded for short breaks only")
+    if referral.status != S.STARTED:
+        raise DomainError("Admissions are recorded once the short breaks have started")
+    _not_future(admitted_on, "admitted_on", "The date of admission")
+    _not_future(left_on, "left_on", "The date the child left")
+    if referral.started_on and admitted_on < referral.started_on:
+        raise DomainError("The admission cannot be before the short breaks started", field="admitted_on")
+    if left_on is not None and left_on < admitted_on:
+        raise DomainError("The child cannot leave before they were admitted", field="left_on")
+    if kind not in ShortBreakAdmission.Kind.values:
+        raise DomainError("Select the kind of admission", field="kind")
+    overlapping = ShortBreakAdmission.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=admitted_on))
+    if left_on is not None:
+        overlapping = overlapping.filter(admitted_on__lt=left_on)
+    if overlapping.filter(referral__person_id=referral.person_id).exists():
+        raise DomainError("The child already has a short break on these dates", field="admitted_on")
+    if service.capacity is not None:
+        in_bed = overlapping.filter(referral__service=service, admitted_on__lte=admitted_on).count()
+        if in_bed >= service.capacity:
+            raise DomainError(
+                f"Every bed is taken on {admitted_on:%-d %B %Y} ({service.capacity} beds)", field="admitted_on"
+            )
+    admission = ShortBreakAdmission(
+        referral=referral, admitted_on=admitted_on, left_on=left_on, kind=kind, created_by=actor, modified_by=actor
+    )
+    full_clean_or_raise(admission)
+    admission.save()
+    return admission
+
+
+@transaction.atomic
+def admission_leave(
+    *, actor: Any, admission: ShortBreakAdmission, left_on: date, expected_version: int | None
+) -> ShortBreakAdmission:
+    """Record the day the child left the short-break bed."""
+    require(can_coordinate_service(actor, admission.referral.service))
+    _not_future(left_on, "left_on", "The date the child left")
+    if left_on < admission.admitted_on:
+        raise DomainError("The child cannot leave before they were admitted", field="left_on")
+    if admission.left_on is not None:
+        raise DomainError("The child's leaving date is already recorded", field="left_on")
+    admission.left_on = left_on
+    save_versioned(admission, actor=actor, expected_version=expected_version, fields=["left_on"])
+    return admission
