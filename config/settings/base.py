@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "familyhelp.frontdoor.models.ThresholdDecision.Status",
         "ThresholdDocumentStatusEnum": "familyhelp.frontdoor.models.ThresholdDocument.Status",
         "LocalServiceKindEnum": "familyhelp.directory.models.LocalService.Kind",
+        "TafActionStatusEnum": "familyhelp.taf.models.TafAction.Status",
+        "TafMemberConsentEnum": "familyhelp.taf.models.TafMember.Consent",
         "CaseLevelEnum": "familyhelp.casework.models.Case.Level",
         "CaseStatusEnum": "familyhelp.casework.models.Case.Status",
         "ThresholdLevelEnum": "familyhelp.frontdoor.models.ThresholdLevel.Level",
