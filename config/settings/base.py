@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "CaseNoteCategoryEnum": "familyhelp.casework.models.CaseNote.Category",
         "VisitSeenEnum": "familyhelp.casework.models.Visit.Seen",
         "DecisionOutcomeEnum": "familyhelp.frontdoor.models.ThresholdDecision.Outcome",
+        "PracticeToolKindEnum": "familyhelp.practice.models.Instrument.Kind",
+        "CompletionStatusEnum": "familyhelp.practice.models.Completion.Status",
+        "CompletionPurposeEnum": "familyhelp.practice.models.Completion.Purpose",
         "ProblemKindEnum": ["error", "query"],  # data-quality problems before a return
     },
 }
