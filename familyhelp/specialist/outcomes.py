@@ -72,6 +72,8 @@ def _cohort(start: date, end: date, services: Iterable[Any] | None) -> dict[tupl
     cohort: dict[tuple[str, str], tuple[date, str]] = {}
     for service_id, person_id, ended_on, case_id in qs.values_list("service_id", "person_id", "ended_on", "case_id"):
         key = (str(service_id), str(person_id))
+        if ended_on is None:  # an ended referral always has its end date (a constraint); for the type checker
+            continue
         if key not in cohort or ended_on > cohort[key][0]:
             cohort[key] = (ended_on, case_id.hex)
     return cohort

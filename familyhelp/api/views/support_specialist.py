@@ -50,7 +50,7 @@ def _valid(serializer_class: Any, data: Any, **kwargs: Any) -> dict[str, Any]:
 
 # --- shapes -----------------------------------------------------------------------------------------------
 class ServiceSerializer(serializers.ModelSerializer):
-    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    team: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Service
@@ -74,7 +74,9 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 
 class ServiceWriteSerializer(serializers.ModelSerializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    team: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
     version = serializers.IntegerField(required=False, help_text="Required when changing a service")
 
     class Meta:
@@ -95,7 +97,7 @@ class ServiceWriteSerializer(serializers.ModelSerializer):
             "is_active",
             "version",
         ]
-        extra_kwargs = {"name": {"validators": []}}  # the service's full_clean checks uniqueness
+        extra_kwargs: dict[str, Any] = {"name": {"validators": []}}  # the service's full_clean checks uniqueness
 
 
 _CHILD_SCHEMA = {
