@@ -42,7 +42,11 @@ def _make(world, case, **kwargs):  # type: ignore[no-untyped-def]
 def test_a_worker_makes_a_request_written_to_the_chronology(world, case):
     request = _make(world, case, detail="Two nights a week for six weeks", urgency="crisis")
     assert (request.status, request.panel_kind, request.requested_on, request.requested_by) == (
-        "submitted", "resource", TODAY, world.sw)
+        "submitted",
+        "resource",
+        TODAY,
+        world.sw,
+    )
     event = ChronologyEvent.objects.get(person=world.own, kind="panels.request_made")
     assert event.summary == "Request to the resource panel: a short break (crisis)"
     assert event.subject_id == str(request.pk)
@@ -70,19 +74,31 @@ def test_admission_to_care_without_options_explored_is_refused_field_by_field(wo
         "options_explored": ["Select the support options explored before asking for admission to care"]
     }
     with pytest.raises(DomainError) as exc:
-        _make(world, case, ask="admission_to_care",
-              options_explored=[("family_network", "An aunt could not care"), ("short_breaks", " ")])
+        _make(
+            world,
+            case,
+            ask="admission_to_care",
+            options_explored=[("family_network", "An aunt could not care"), ("short_breaks", " ")],
+        )
     assert exc.value.errors == {"what_happened_short_breaks": ["Enter what happened with short breaks"]}
     assert not PanelRequest.objects.exists()
 
 
 def test_admission_to_care_records_options_and_goes_to_the_admission_panel(world, case):
-    request = _make(world, case, ask="admission_to_care",
-                    options_explored=[("family_network", "FGC held; no family carer"),
-                                      ("intensive_family_support", "12 weeks; risk remains")])
+    request = _make(
+        world,
+        case,
+        ask="admission_to_care",
+        options_explored=[
+            ("family_network", "FGC held; no family carer"),
+            ("intensive_family_support", "12 weeks; risk remains"),
+        ],
+    )
     assert request.panel_kind == "admission_to_care"
     assert [(o.option, o.what_happened) for o in request.options_explored.all()] == [
-        ("family_network", "FGC held; no family carer"), ("intensive_family_support", "12 weeks; risk remains")]
+        ("family_network", "FGC held; no family carer"),
+        ("intensive_family_support", "12 weeks; risk remains"),
+    ]
 
 
 def test_options_belong_only_to_admission_to_care(world, case):
@@ -95,16 +111,26 @@ def test_explored_referrals_must_be_the_same_childs(world, case):
     from familyhelp.specialist.models import Service, ServiceReferral
 
     service = Service.objects.create(name="Intensive family support", kind="intensive_family_support")
-    own = ServiceReferral.objects.create(service=service, case=case, person=world.own, reason="r",
-                                         requested_by=world.sw, requested_on=D(2025, 2, 1))
+    own = ServiceReferral.objects.create(
+        service=service, case=case, person=world.own, reason="r", requested_by=world.sw, requested_on=D(2025, 2, 1)
+    )
     other_case = open_case(world.team_child, world.colleague)
-    other = ServiceReferral.objects.create(service=service, case=other_case, person=world.team_child, reason="r",
-                                           requested_by=world.colleague, requested_on=D(2025, 2, 1))
+    other = ServiceReferral.objects.create(
+        service=service,
+        case=other_case,
+        person=world.team_child,
+        reason="r",
+        requested_by=world.colleague,
+        requested_on=D(2025, 2, 1),
+    )
     options = [("intensive_family_support", "Worked for 12 weeks")]
     with pytest.raises(DomainError) as exc:
         _make(world, case, ask="admission_to_care", options_explored=options, explored_referrals=[own, other])
-    assert exc.value.errors == {"explored_referrals": [
-        "The referral to Intensive family support is not this child's: choose the child's own referrals"]}
+    assert exc.value.errors == {
+        "explored_referrals": [
+            "The referral to Intensive family support is not this child's: choose the child's own referrals"
+        ]
+    }
     request = _make(world, case, ask="admission_to_care", options_explored=options, explored_referrals=[own])
     assert list(request.explored_referrals.all()) == [own]
 
@@ -118,8 +144,10 @@ def test_a_retrospective_request_is_a_crisis_already_actioned(world, case):
     assert exc.value.errors == {"actioned_on": ["The date the support was put in place must be today or in the past"]}
     request = _make(world, case, retrospective=True, urgency="crisis", actioned_on=D(2025, 3, 8))
     assert request.retrospective and request.actioned_on == D(2025, 3, 8)
-    assert "put in place on 8 March 2025, for approval retrospectively" in ChronologyEvent.objects.get(
-        kind="panels.request_made").summary
+    assert (
+        "put in place on 8 March 2025, for approval retrospectively"
+        in ChronologyEvent.objects.get(kind="panels.request_made").summary
+    )
 
 
 # --- Agendas -----------------------------------------------------------------------------------------------
@@ -154,8 +182,13 @@ def test_a_deferred_request_returns_to_the_next_agenda(world, case):
     with freeze_time(NOW):
         svc.panel_agenda_build(actor=world.manager, panel=first)
         request.refresh_from_db()
-        svc.request_decide(actor=world.manager, request=request, outcome="deferred",
-                           notes="Bring the school's view", expected_version=request.version)
+        svc.request_decide(
+            actor=world.manager,
+            request=request,
+            outcome="deferred",
+            notes="Bring the school's view",
+            expected_version=request.version,
+        )
     request.refresh_from_db()
     assert (request.status, request.panel) == ("deferred", None)
     with freeze_time(NOW):
@@ -165,8 +198,14 @@ def test_a_deferred_request_returns_to_the_next_agenda(world, case):
     assert [r.pk for r in agenda_for_panel(first)] == [request.pk]
     with freeze_time("2025-03-17 10:00"):
         request.refresh_from_db()
-        svc.request_decide(actor=world.leader, request=request, outcome="approved", conditions="Review weekly",
-                           review_on=D(2025, 5, 1), expected_version=request.version)
+        svc.request_decide(
+            actor=world.leader,
+            request=request,
+            outcome="approved",
+            conditions="Review weekly",
+            review_on=D(2025, 5, 1),
+            expected_version=request.version,
+        )
     assert [d.outcome for d in PanelDecision.objects.filter(request=request)] == ["deferred", "approved"]
     assert [d.panel for d in PanelDecision.objects.filter(request=request)] == [first, second]
 
@@ -200,15 +239,22 @@ def _on_agenda(world, case, *, sits_on=TODAY, **kwargs):  # type: ignore[no-unty
 def test_an_approval_is_written_to_the_chronology_and_the_requesters_tray(world, case):
     panel, request = _on_agenda(world, case)
     with freeze_time(NOW):
-        svc.request_decide(actor=world.manager, request=request, outcome="approved",
-                           conditions="Two nights a week; the worker visits after each", review_on=D(2025, 4, 21),
-                           expected_version=request.version)
+        svc.request_decide(
+            actor=world.manager,
+            request=request,
+            outcome="approved",
+            conditions="Two nights a week; the worker visits after each",
+            review_on=D(2025, 4, 21),
+            expected_version=request.version,
+        )
     request.refresh_from_db()
     assert (request.status, request.decided_by, request.review_on) == ("approved", world.manager, D(2025, 4, 21))
     event = ChronologyEvent.objects.get(person=world.own, kind="panels.request_decided")
     assert event.occurred_on == TODAY
-    assert event.summary == ("Resource panel on 10 March 2025: a short break approved. Conditions: Two nights a "
-                             "week; the worker visits after each. Review by 21 April 2025")
+    assert event.summary == (
+        "Resource panel on 10 March 2025: a short break approved. Conditions: Two nights a "
+        "week; the worker visits after each. Review by 21 April 2025"
+    )
     note = Notification.objects.get(recipient=world.sw)
     assert note.person == world.own
     assert "approved your request for a short break" in note.message
@@ -217,8 +263,13 @@ def test_an_approval_is_written_to_the_chronology_and_the_requesters_tray(world,
 def test_a_retrospective_crisis_request_is_approved_at_the_next_panel(world, case):
     panel, request = _on_agenda(world, case, urgency="crisis", retrospective=True, actioned_on=D(2025, 3, 8))
     with freeze_time(NOW):
-        svc.request_decide(actor=world.leader, request=request, outcome="approved", review_on=D(2025, 4, 7),
-                           expected_version=request.version)
+        svc.request_decide(
+            actor=world.leader,
+            request=request,
+            outcome="approved",
+            review_on=D(2025, 4, 7),
+            expected_version=request.version,
+        )
     event = ChronologyEvent.objects.get(kind="panels.request_decided")
     assert "a short break approved retrospectively" in event.summary
     assert "approved retrospectively" in Notification.objects.get(recipient=world.sw).message
@@ -229,21 +280,27 @@ def test_decisions_are_refused_field_by_field(world, case):
     cases = [
         ({"outcome": "maybe"}, {"outcome": ["Choose the panel's decision"]}),
         ({"outcome": "approved"}, {"review_on": ["Enter the date the support will be reviewed"]}),
-        ({"outcome": "approved", "review_on": TODAY}, {"review_on": ["The review date must be after the panel "
-                                                                     "(10 March 2025)"]}),
+        (
+            {"outcome": "approved", "review_on": TODAY},
+            {"review_on": ["The review date must be after the panel (10 March 2025)"]},
+        ),
         ({"outcome": "declined"}, {"notes": ["Enter why the panel declined the request"]}),
-        ({"outcome": "deferred", "notes": "x", "conditions": "y"}, {"conditions": ["Only an approved request has "
-                                                                                  "conditions"]}),
+        (
+            {"outcome": "deferred", "notes": "x", "conditions": "y"},
+            {"conditions": ["Only an approved request has conditions"]},
+        ),
     ]
     for kwargs, errors in cases:
         with freeze_time(NOW), pytest.raises(DomainError) as exc:
             svc.request_decide(actor=world.manager, request=request, expected_version=request.version, **kwargs)
         assert exc.value.errors == errors
     with freeze_time("2025-03-09 10:00"), pytest.raises(DomainError) as exc:
-        svc.request_decide(actor=world.manager, request=request, outcome="declined", notes="n",
-                           expected_version=request.version)
-    assert exc.value.errors == {"__all__": ["The panel sits on 10 March 2025: record its decisions on or after "
-                                            "that day"]}
+        svc.request_decide(
+            actor=world.manager, request=request, outcome="declined", notes="n", expected_version=request.version
+        )
+    assert exc.value.errors == {
+        "__all__": ["The panel sits on 10 March 2025: record its decisions on or after that day"]
+    }
     assert PanelRequest.objects.get(pk=request.pk).status == "on_agenda"
 
 
@@ -251,15 +308,17 @@ def test_only_panel_members_decide(world, case):
     panel, request = _on_agenda(world, case)
     for user in (world.sw, world.admin, world.specialist):
         with freeze_time(NOW), pytest.raises(ForbiddenError):
-            svc.request_decide(actor=user, request=request, outcome="declined", notes="n",
-                               expected_version=request.version)
+            svc.request_decide(
+                actor=user, request=request, outcome="declined", notes="n", expected_version=request.version
+            )
 
 
 def test_a_request_not_on_an_agenda_cannot_be_decided(world, case):
     request = submitted_request(case, world.sw)
     with freeze_time(NOW), pytest.raises(DomainError) as exc:
-        svc.request_decide(actor=world.manager, request=request, outcome="declined", notes="n",
-                           expected_version=request.version)
+        svc.request_decide(
+            actor=world.manager, request=request, outcome="declined", notes="n", expected_version=request.version
+        )
     assert "only an item on a panel's agenda can be decided" in exc.value.message
 
 
@@ -267,11 +326,13 @@ def test_a_second_decision_from_a_stale_page_is_refused_and_names_the_first(worl
     panel, request = _on_agenda(world, case)
     version = request.version
     with freeze_time(NOW):
-        svc.request_decide(actor=world.manager, request=request, outcome="approved", review_on=D(2025, 4, 7),
-                           expected_version=version)
+        svc.request_decide(
+            actor=world.manager, request=request, outcome="approved", review_on=D(2025, 4, 7), expected_version=version
+        )
         with pytest.raises(ConcurrentEditError) as exc:
-            svc.request_decide(actor=world.leader, request=request, outcome="declined", notes="No",
-                               expected_version=version)
+            svc.request_decide(
+                actor=world.leader, request=request, outcome="declined", notes="No", expected_version=version
+            )
     assert exc.value.message.startswith(f"{world.manager} recorded a decision on this request (approved) at 10:00")
     assert PanelDecision.objects.filter(request=request).count() == 1
 
@@ -290,9 +351,14 @@ def test_two_members_deciding_at_once_one_wins_the_other_is_told(world):
         try:
             barrier.wait(timeout=10)
             with freeze_time(NOW):
-                svc.request_decide(actor=member, request=PanelRequest.objects.get(pk=request.pk), outcome=outcome,
-                                   notes=notes, review_on=D(2025, 4, 7) if outcome == "approved" else None,
-                                   expected_version=version)
+                svc.request_decide(
+                    actor=member,
+                    request=PanelRequest.objects.get(pk=request.pk),
+                    outcome=outcome,
+                    notes=notes,
+                    review_on=D(2025, 4, 7) if outcome == "approved" else None,
+                    expected_version=version,
+                )
             outcomes[member.username] = "decided"
         except DomainError as exc:
             outcomes[member.username] = exc.message
@@ -334,18 +400,34 @@ def test_a_panel_is_held_once_every_item_is_decided_and_attendance_recorded(worl
     with freeze_time(NOW):
         with pytest.raises(DomainError) as exc:
             svc.panel_mark_held(actor=world.manager, panel=panel, expected_version=Panel.objects.get().version)
-        assert exc.value.errors == {"__all__": [
-            "1 item on the agenda still needs a decision, or moving to the next panel", "Record who attended the panel"]}
-        svc.panel_attendance_add(actor=world.manager, panel=panel, user=world.manager, role="Chair",
-                                 attendance="present")
-        svc.panel_attendance_add(actor=world.manager, panel=panel, name="Registered manager, short break centre",
-                                 role="Short breaks", attendance="present")
+        assert exc.value.errors == {
+            "__all__": [
+                "1 item on the agenda still needs a decision, or moving to the next panel",
+                "Record who attended the panel",
+            ]
+        }
+        svc.panel_attendance_add(
+            actor=world.manager, panel=panel, user=world.manager, role="Chair", attendance="present"
+        )
+        svc.panel_attendance_add(
+            actor=world.manager,
+            panel=panel,
+            name="Registered manager, short break centre",
+            role="Short breaks",
+            attendance="present",
+        )
         with pytest.raises(DomainError) as exc:
-            svc.panel_attendance_add(actor=world.manager, panel=panel, user=world.manager, role="x",
-                                     attendance="present")
+            svc.panel_attendance_add(
+                actor=world.manager, panel=panel, user=world.manager, role="x", attendance="present"
+            )
         assert "already recorded" in exc.value.errors["user"][0]
-        svc.request_decide(actor=world.manager, request=request, outcome="declined", notes="Not needed",
-                           expected_version=request.version)
+        svc.request_decide(
+            actor=world.manager,
+            request=request,
+            outcome="declined",
+            notes="Not needed",
+            expected_version=request.version,
+        )
         held = svc.panel_mark_held(actor=world.manager, panel=panel, expected_version=Panel.objects.get().version)
     assert held.status == "held" and held.held_by == world.manager
     assert PanelAttendance.objects.filter(panel=panel).count() == 2
@@ -358,8 +440,9 @@ def test_withdrawing_takes_a_request_off_the_agenda(world, case):
     with freeze_time(NOW):
         with pytest.raises(ForbiddenError):
             svc.request_withdraw(actor=world.cp_worker, request=request, reason="x", expected_version=request.version)
-        svc.request_withdraw(actor=world.sw, request=request, reason="Family found support",
-                             expected_version=request.version)
+        svc.request_withdraw(
+            actor=world.sw, request=request, reason="Family found support", expected_version=request.version
+        )
     request.refresh_from_db()
     assert (request.status, request.panel) == ("withdrawn", None)
     assert ChronologyEvent.objects.filter(kind="panels.request_withdrawn", person=world.own).count() == 1
@@ -371,5 +454,6 @@ def test_a_restricted_childs_request_needs_a_grant_to_decide(world):
     case = open_case(child, worker)
     panel, request = _on_agenda(world, case)
     with freeze_time(NOW), pytest.raises(ForbiddenError):
-        svc.request_decide(actor=world.leader, request=request, outcome="declined", notes="n",
-                           expected_version=request.version)
+        svc.request_decide(
+            actor=world.leader, request=request, outcome="declined", notes="n", expected_version=request.version
+        )
