@@ -254,6 +254,12 @@ def generate(
                     frontdoor_rng=frontdoor_rng,
                     casework_rng=casework_rng,
                 )
+                if casework is not None:
+                    from familyhelp.synthetic.support import SupportBuilder
+
+                    support_rng = random.Random(f"familyhelp-synthetic:{preset.name}:{seed}:support")
+                    counts.update(SupportBuilder(rng=support_rng, today=date.fromordinal(day)).run())
+                    timer.phase("support")
             timer.phase("commit")
         timer.phase("checkpoint")
     finally:
