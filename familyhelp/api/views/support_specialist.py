@@ -129,7 +129,7 @@ class _ChildField(serializers.Field):
         }
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ServiceContactSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.__str__", read_only=True)
 
     class Meta:
@@ -137,7 +137,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "kind", "notes", "by"]
 
 
-class AdmissionSerializer(serializers.ModelSerializer):
+class ShortBreakAdmissionSerializer(serializers.ModelSerializer):
     nights = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -145,7 +145,7 @@ class AdmissionSerializer(serializers.ModelSerializer):
         fields = ["id", "referral", "admitted_on", "left_on", "kind", "nights", "version"]
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ServiceReferralSerializer(serializers.ModelSerializer):
     child = _ChildField()
     service_name = serializers.CharField(source="service.name", read_only=True)
     requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
@@ -187,69 +187,69 @@ class ReferralSerializer(serializers.ModelSerializer):
         return None
 
 
-class ReferralDetailSerializer(ReferralSerializer):
-    contacts = ContactSerializer(many=True, read_only=True)
-    admissions = AdmissionSerializer(many=True, read_only=True)
+class ServiceReferralDetailSerializer(ServiceReferralSerializer):
+    contacts = ServiceContactSerializer(many=True, read_only=True)
+    admissions = ShortBreakAdmissionSerializer(many=True, read_only=True)
 
-    class Meta(ReferralSerializer.Meta):
-        fields = [*ReferralSerializer.Meta.fields, "contacts", "admissions"]
+    class Meta(ServiceReferralSerializer.Meta):
+        fields = [*ServiceReferralSerializer.Meta.fields, "contacts", "admissions"]
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ServiceReferralCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField()
     service = serializers.UUIDField()
     reason = serializers.CharField(allow_blank=True)
     requested_on = serializers.DateField(required=False, allow_null=True)
 
 
-class VersionSerializer(serializers.Serializer):
+class _VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class DecideSerializer(VersionSerializer):
+class ServiceReferralDecideSerializer(_VersionSerializer):
     accept = serializers.BooleanField()
     decline_reason = serializers.CharField(required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False, allow_null=True)
 
 
-class StartSerializer(VersionSerializer):
+class ServiceReferralStartSerializer(_VersionSerializer):
     started_on = serializers.DateField(required=False, allow_null=True)
 
 
-class EndSerializer(VersionSerializer):
+class ServiceReferralEndSerializer(_VersionSerializer):
     outcome = serializers.ChoiceField(choices=ServiceReferral.Outcome.choices)
     outcome_notes = serializers.CharField(required=False, allow_blank=True, default="")
     ended_on = serializers.DateField(required=False, allow_null=True)
 
 
-class WithdrawSerializer(VersionSerializer):
+class ServiceReferralWithdrawSerializer(_VersionSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class DetailsSerializer(VersionSerializer):
+class ServiceReferralDetailsSerializer(_VersionSerializer):
     provider = serializers.CharField(required=False, allow_blank=True, default="")
     cost = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
     fgc_plan_agreed_on = serializers.DateField(required=False, allow_null=True, default=None)
     fgc_plan = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ContactCreateSerializer(serializers.Serializer):
+class ServiceContactCreateSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=ServiceContact.Kind.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AdmissionCreateSerializer(serializers.Serializer):
+class ShortBreakAdmissionCreateSerializer(serializers.Serializer):
     admitted_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=ShortBreakAdmission.Kind.choices)
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class LeaveSerializer(VersionSerializer):
+class ShortBreakLeaveSerializer(_VersionSerializer):
     left_on = serializers.DateField()
 
 
-class CapacitySerializer(serializers.Serializer):
+class ServiceCapacitySerializer(serializers.Serializer):
     capacity = serializers.IntegerField(allow_null=True)
     used = serializers.IntegerField()
     unit = serializers.CharField()
@@ -257,7 +257,7 @@ class CapacitySerializer(serializers.Serializer):
     is_full = serializers.BooleanField()
 
 
-class OccupancyRowSerializer(serializers.Serializer):
+class ShortBreakOccupancySerializer(serializers.Serializer):
     month = serializers.DateField()
     days = serializers.IntegerField()
     beds = serializers.IntegerField()
@@ -269,7 +269,7 @@ class OccupancyRowSerializer(serializers.Serializer):
     crisis = serializers.IntegerField()
 
 
-class OutcomesSerializer(serializers.Serializer):
+class ServiceOutcomesSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     ended = serializers.IntegerField(help_text="Children whose referral ended in the period")
@@ -340,7 +340,7 @@ class ServiceViewSet(ApiViewSet):
         summary="Outcomes: of the children whose referral ended in the period, looked after within 3/6/12 months "
         "and re-referred within 12 months",
         parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="2025-Q1, 2024-25, 2025-01, a..b")],
-        responses={200: OutcomesSerializer, 400: BAD_REQUEST},
+        responses={200: ServiceOutcomesSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["get"])
     def outcomes(self, request: Request, pk: UUID) -> Response:
@@ -362,17 +362,17 @@ class ServiceViewSet(ApiViewSet):
             "complete": o.complete,
         }
         body.update({f"looked_after_{m}m": o.looked_after[m] for m in WINDOWS})
-        return Response(OutcomesSerializer(body).data)
+        return Response(ServiceOutcomesSerializer(body).data)
 
     @extend_schema(
         summary="Capacity in use and the waiting list (referrals not yet started, oldest first)",
-        responses={200: ReferralSerializer(many=True)},
+        responses={200: ServiceReferralSerializer(many=True)},
     )
     @action(detail=True, methods=["get"], url_path="waiting-list")
     def waiting_list(self, request: Request, pk: UUID) -> Response:
         service = self._service(coordinate=True)
         rows = [row.referral for row in selectors.waiting_list(service)]
-        data = ReferralSerializer(rows, many=True, context={"user": request.user}).data
+        data = ServiceReferralSerializer(rows, many=True, context={"user": request.user}).data
         capacity = selectors.capacity_used(service)
         cap = {
             "capacity": capacity.capacity,
@@ -381,12 +381,12 @@ class ServiceViewSet(ApiViewSet):
             "free": capacity.free,
             "is_full": capacity.is_full,
         }
-        return Response({"capacity": CapacitySerializer(cap).data, "results": data})
+        return Response({"capacity": ServiceCapacitySerializer(cap).data, "results": data})
 
     @extend_schema(
         summary="Short breaks: monthly occupancy (bed-nights used ÷ beds × days) and admissions by kind",
         parameters=[OpenApiParameter("year", OpenApiTypes.INT)],
-        responses={200: OccupancyRowSerializer(many=True), 400: BAD_REQUEST},
+        responses={200: ShortBreakOccupancySerializer(many=True), 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["get"])
     def occupancy(self, request: Request, pk: UUID) -> Response:
@@ -401,7 +401,7 @@ class ServiceViewSet(ApiViewSet):
             raise DomainError("Enter a year such as 2025", field="year") from exc
         rows = selectors.occupancy(service, year)
         data = [{**row.__dict__, "available": row.available, "percent": row.percent} for row in rows]
-        return Response(OccupancyRowSerializer(data, many=True).data)
+        return Response(ShortBreakOccupancySerializer(data, many=True).data)
 
 
 class ServiceReferralViewSet(ApiViewSet):
@@ -425,7 +425,9 @@ class ServiceReferralViewSet(ApiViewSet):
 
     def _detail(self, referral: ServiceReferral, status: int = 200) -> Response:
         referral = ServiceReferral.objects.select_related("service", "person", "requested_by").get(pk=referral.pk)
-        return Response(ReferralDetailSerializer(referral, context={"user": self.request.user}).data, status=status)
+        return Response(
+            ServiceReferralDetailSerializer(referral, context={"user": self.request.user}).data, status=status
+        )
 
     @extend_schema(
         summary="Referrals you may see (to the services you coordinate, or on cases in your scope)",
@@ -433,7 +435,7 @@ class ServiceReferralViewSet(ApiViewSet):
             OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceReferral.Status.values),
             OpenApiParameter("service", OpenApiTypes.UUID),
         ],
-        responses={200: ReferralSerializer(many=True)},
+        responses={200: ServiceReferralSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         qs = selectors.referral_list_for_user(request.user)
@@ -448,23 +450,23 @@ class ServiceReferralViewSet(ApiViewSet):
                 raise DomainError("Not a valid ID", field="service") from exc
         page = self.paginate_queryset(qs)
         items = page if page is not None else qs
-        data = ReferralSerializer(items, many=True, context={"user": request.user}).data
+        data = ServiceReferralSerializer(items, many=True, context={"user": request.user}).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(
         summary="One referral with its sessions and short-break admissions (never the case file)",
-        responses={200: ReferralDetailSerializer},
+        responses={200: ServiceReferralDetailSerializer},
     )
     def retrieve(self, request: Request, pk: UUID) -> Response:
         return self._detail(self._referral())
 
     @extend_schema(
         summary="Refer the child on a case to a service",
-        request=ReferralCreateSerializer,
-        responses={201: ReferralDetailSerializer, 400: BAD_REQUEST},
+        request=ServiceReferralCreateSerializer,
+        responses={201: ServiceReferralDetailSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
-        data = _valid(ReferralCreateSerializer, request.data)
+        data = _valid(ServiceReferralCreateSerializer, request.data)
         case = case_get_for_user(request.user, data["case"], purpose="referring to a specialist service")
         service = Service.objects.filter(pk=data["service"]).first()
         if service is None:
@@ -476,12 +478,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Accept (onto the waiting list when full) or decline with a reason",
-        request=DecideSerializer,
-        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ServiceReferralDecideSerializer,
+        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: UUID) -> Response:
-        data = _valid(DecideSerializer, request.data)
+        data = _valid(ServiceReferralDecideSerializer, request.data)
         referral = services.referral_decide(
             actor=request.user,
             referral=self._referral("deciding the referral"),
@@ -494,12 +496,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Start the service",
-        request=StartSerializer,
-        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ServiceReferralStartSerializer,
+        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: UUID) -> Response:
-        data = _valid(StartSerializer, request.data)
+        data = _valid(ServiceReferralStartSerializer, request.data)
         referral = services.referral_start(
             actor=request.user,
             referral=self._referral("starting the service"),
@@ -510,12 +512,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="End the service with its outcome",
-        request=EndSerializer,
-        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ServiceReferralEndSerializer,
+        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: UUID) -> Response:
-        data = _valid(EndSerializer, request.data)
+        data = _valid(ServiceReferralEndSerializer, request.data)
         referral = services.referral_end(
             actor=request.user,
             referral=self._referral("ending the service"),
@@ -528,12 +530,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Record the family plan (FGC) or the provider and cost (spot purchase)",
-        request=DetailsSerializer,
-        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ServiceReferralDetailsSerializer,
+        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def details(self, request: Request, pk: UUID) -> Response:
-        data = _valid(DetailsSerializer, request.data)
+        data = _valid(ServiceReferralDetailsSerializer, request.data)
         referral = services.referral_record_details(
             actor=request.user,
             referral=self._referral("recording the plan or provider"),
@@ -547,12 +549,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Withdraw a referral that has not started",
-        request=WithdrawSerializer,
-        responses={200: ReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ServiceReferralWithdrawSerializer,
+        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: UUID) -> Response:
-        data = _valid(WithdrawSerializer, request.data)
+        data = _valid(ServiceReferralWithdrawSerializer, request.data)
         referral = services.referral_withdraw(
             actor=request.user,
             referral=self._referral("withdrawing the referral"),
@@ -563,12 +565,12 @@ class ServiceReferralViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Record a session or contact",
-        request=ContactCreateSerializer,
-        responses={201: ContactSerializer, 400: BAD_REQUEST},
+        request=ServiceContactCreateSerializer,
+        responses={201: ServiceContactSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def contacts(self, request: Request, pk: UUID) -> Response:
-        data = _valid(ContactCreateSerializer, request.data)
+        data = _valid(ServiceContactCreateSerializer, request.data)
         contact = services.contact_record(
             actor=request.user,
             referral=self._referral("recording a session"),
@@ -576,16 +578,16 @@ class ServiceReferralViewSet(ApiViewSet):
             kind=data["kind"],
             notes=data["notes"],
         )
-        return Response(ContactSerializer(contact).data, status=201)
+        return Response(ServiceContactSerializer(contact).data, status=201)
 
     @extend_schema(
         summary="Record a short-break admission (planned, emergency or crisis)",
-        request=AdmissionCreateSerializer,
-        responses={201: AdmissionSerializer, 400: BAD_REQUEST},
+        request=ShortBreakAdmissionCreateSerializer,
+        responses={201: ShortBreakAdmissionSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def admissions(self, request: Request, pk: UUID) -> Response:
-        data = _valid(AdmissionCreateSerializer, request.data)
+        data = _valid(ShortBreakAdmissionCreateSerializer, request.data)
         admission = services.admission_record(
             actor=request.user,
             referral=self._referral("recording a short break"),
@@ -593,7 +595,7 @@ class ServiceReferralViewSet(ApiViewSet):
             kind=data["kind"],
             left_on=data["left_on"],
         )
-        return Response(AdmissionSerializer(admission).data, status=201)
+        return Response(ShortBreakAdmissionSerializer(admission).data, status=201)
 
 
 class ShortBreakAdmissionViewSet(ApiViewSet):
@@ -603,21 +605,21 @@ class ShortBreakAdmissionViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Admissions to the short breaks you coordinate, newest first",
-        responses={200: AdmissionSerializer(many=True)},
+        responses={200: ShortBreakAdmissionSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         coordinated = scope_coordinated_services(request.user, Service.objects.all())
         qs = ShortBreakAdmission.objects.filter(referral__service__in=coordinated).order_by("-admitted_on")
-        return self.paginate(request, qs, AdmissionSerializer)
+        return self.paginate(request, qs, ShortBreakAdmissionSerializer)
 
     @extend_schema(
         summary="Record the day the child left",
-        request=LeaveSerializer,
-        responses={200: AdmissionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=ShortBreakLeaveSerializer,
+        responses={200: ShortBreakAdmissionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def leave(self, request: Request, pk: UUID) -> Response:
-        data = _valid(LeaveSerializer, request.data)
+        data = _valid(ShortBreakLeaveSerializer, request.data)
         admission = ShortBreakAdmission.objects.select_related("referral__service").filter(pk=pk).first()
         if admission is None:
             from django.http import Http404
@@ -627,7 +629,7 @@ class ShortBreakAdmissionViewSet(ApiViewSet):
         admission = services.admission_leave(
             actor=request.user, admission=admission, left_on=data["left_on"], expected_version=data["version"]
         )
-        return Response(AdmissionSerializer(admission).data)
+        return Response(ShortBreakAdmissionSerializer(admission).data)
 
 
 def register(router: Any) -> None:
