@@ -125,6 +125,37 @@ def service_outcomes(
 
 
 # --- the measures library ---------------------------------------------------------------------------------
+def _outcome_frames(facts: Facts) -> tuple[Any, Any, Any]:
+    """Ended referrals, looked-after episode starts (not short-break care) and CIN referral dates, each read once
+    per report and whole: an outcome can come up to a year after the period, a cohort from any earlier year."""
+    from familyhelp.performance.facts import DATE, ID, FrameSpec, _id, _text, read_rows, to_frame
+
+    specs = {
+        "specialist:ended": FrameSpec(
+            "specialist:ended",
+            (("service", ID), ("person", ID), ("ended_on", DATE)),
+            f"SELECT {_id('r.service_id')}, {_id('r.person_id')}, {_text('r.ended_on')} "  # noqa: S608 (constants)
+            "FROM specialist_servicereferral r WHERE r.status = 'ended' AND r.ended_on IS NOT NULL AND {window}",
+        ),
+        "specialist:care": FrameSpec(
+            "specialist:care",
+            (("person", ID), ("care", DATE)),
+            f"SELECT {_id('l.person_id')}, {_text('l.started_on')} FROM casework_lookedafterepisode l "  # noqa: S608
+            "WHERE l.legal_status NOT IN ('V3', 'V4') AND {window}",
+        ),
+        "specialist:cin": FrameSpec(
+            "specialist:cin",
+            (("person", ID), ("again", DATE)),
+            f"SELECT {_id('e.person_id')}, {_text('e.referral_date')} "  # noqa: S608 (constants)
+            "FROM casework_cinepisode e WHERE {window}",
+        ),
+    }
+    for name, spec in specs.items():
+        if name not in facts.frames:
+            facts.frames[name] = to_frame(spec, read_rows(spec, None))
+    return facts.frames["specialist:ended"], facts.frames["specialist:care"], facts.frames["specialist:cin"]
+
+
 @dataclass(frozen=True)
 class ServiceOutcomeMeasure(Measure):
     """Children whose specialist service ended in the period: % looked after within 3/6/12 months and %
@@ -132,30 +163,68 @@ class ServiceOutcomeMeasure(Measure):
     frame, which carries no filter dimension, so the measure says it is unavailable under any filter."""
 
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
+        """Every period in one vectorised pass over three whole-history reads (`service_outcomes` counts the
+        same thing with the ORM for one period; a test checks they agree)."""
+        import polars as pl
+
+        from familyhelp.performance.measures import in_periods
+
+        ended, care, cin = _outcome_frames(facts)
+        cohort = (
+            in_periods(ended, "ended_on", periods)
+            .sort("ended_on")
+            .group_by("_p", "service", "person")
+            .agg(pl.col("ended_on").last())
+            .sort("ended_on")
+        )
+        cohort = cohort.join_asof(
+            care.sort("care"), left_on="ended_on", right_on="care", by="person", strategy="forward"
+        )
+        cohort = cohort.sort("ended_on").join_asof(
+            cin.sort("again"),
+            left_on="ended_on",
+            right_on="again",
+            by="person",
+            strategy="forward",
+            allow_exact_matches=False,
+        )
+        flags = [
+            (pl.col("care").is_not_null() & (pl.col("care") <= pl.col("ended_on").dt.offset_by(f"{m}mo"))).alias(
+                f"m{m}"
+            )
+            for m in WINDOWS
+        ]
+        flags.append(
+            (pl.col("again").is_not_null() & (pl.col("again") <= pl.col("ended_on").dt.offset_by("12mo"))).alias("rr")
+        )
+        sums = [pl.len().alias("n"), *(pl.col(f"m{m}").sum() for m in WINDOWS), pl.col("rr").sum()]
+        grouped = {row["_p"]: row for row in cohort.with_columns(flags).group_by("_p").agg(sums).iter_rows(named=True)}
         out = []
-        for period in periods:
-            o = service_outcomes(period.start, period.end, today=today)
-            figures = [Figure("total", "Children whose service ended", COUNT, float(o.ended), o.ended)]
+        for index in range(len(periods)):
+            row = grouped.get(index, {})
+            ended_n = int(row.get("n") or 0)
+            figures = [Figure("total", "Children whose service ended", COUNT, float(ended_n), ended_n)]
             for months in WINDOWS:
-                n = o.looked_after[months]
+                n = int(row.get(f"m{months}") or 0)
                 figures.append(
                     Figure(
                         f"looked-after-{months}m",
                         f"Looked after within {months} months",
                         PERCENT,
-                        percent(n, o.ended),
+                        percent(n, ended_n),
                         n,
-                        o.ended,
+                        ended_n,
                     )
                 )
+            rereferred = int(row.get("rr") or 0)
             figures.append(
                 Figure(
                     "rereferred-12m",
                     "Re-referred within 12 months",
                     PERCENT,
-                    percent(o.rereferred, o.ended),
-                    o.rereferred,
-                    o.ended,
+                    percent(rereferred, ended_n),
+                    rereferred,
+                    ended_n,
                 )
             )
             out.append(figures)
