@@ -92,9 +92,17 @@ _LEVEL_4 = lambda df: df.with_columns(level=pl.lit(4, pl.Int64))  # noqa: E731
 _CASE_DIMENSIONS = ("team", "worker", "locality", "level")
 
 
+_EXTRA: dict[str, Callable[[], FrameSpec]] = {}
+
+
+def register_frame(name: str, build: Callable[[], FrameSpec]) -> None:
+    """Another app's frame (built per call, like these): its measures name it in `frames`."""
+    _EXTRA[name] = build
+
+
 def specs() -> dict[str, FrameSpec]:
     """The frames (built per call: the uuid casts depend on the database in use)."""
-    return {
+    return {name: build() for name, build in _EXTRA.items()} | {
         spec.name: spec
         for spec in (
             FrameSpec(

@@ -125,42 +125,50 @@ def service_outcomes(
 
 
 # --- the measures library ---------------------------------------------------------------------------------
-def _outcome_frames(facts: Facts) -> tuple[Any, Any, Any]:
-    """Ended referrals, looked-after episode starts (not short-break care) and CIN referral dates, each read once
-    per report and whole: an outcome can come up to a year after the period, a cohort from any earlier year."""
-    from familyhelp.performance.facts import DATE, ID, FrameSpec, _id, _text, read_rows, to_frame
+OUTCOME_FRAMES = ("specialist:ended", "specialist:care", "specialist:cin")
 
-    specs = {
+
+def _outcome_specs() -> dict[str, Any]:
+    """Ended referrals in the report's window, and the looked-after episode starts (not short-break care) and CIN
+    referral dates from the window's start on (an outcome can come up to a year after the period)."""
+    from familyhelp.performance.facts import DATE, ID, FrameSpec, _id, _text
+
+    return {
         "specialist:ended": FrameSpec(
             "specialist:ended",
             (("service", ID), ("person", ID), ("ended_on", DATE)),
             f"SELECT {_id('r.service_id')}, {_id('r.person_id')}, {_text('r.ended_on')} "  # noqa: S608 (constants)
             "FROM specialist_servicereferral r WHERE r.status = 'ended' AND r.ended_on IS NOT NULL AND {window}",
+            window="r.ended_on >= %(since)s AND r.ended_on <= %(until)s",
         ),
         "specialist:care": FrameSpec(
             "specialist:care",
             (("person", ID), ("care", DATE)),
             f"SELECT {_id('l.person_id')}, {_text('l.started_on')} FROM casework_lookedafterepisode l "  # noqa: S608
             "WHERE l.legal_status NOT IN ('V3', 'V4') AND {window}",
+            window="l.started_on >= %(since)s",
         ),
         "specialist:cin": FrameSpec(
             "specialist:cin",
             (("person", ID), ("again", DATE)),
             f"SELECT {_id('e.person_id')}, {_text('e.referral_date')} "  # noqa: S608 (constants)
             "FROM casework_cinepisode e WHERE {window}",
+            window="e.referral_date >= %(since)s",
         ),
     }
-    for name, spec in specs.items():
-        if name not in facts.frames:
-            facts.frames[name] = to_frame(spec, read_rows(spec, None))
-    return facts.frames["specialist:ended"], facts.frames["specialist:care"], facts.frames["specialist:cin"]
+
+
+def _outcome_frames(facts: Facts) -> tuple[Any, Any, Any]:
+    """The three frames, each read once per report (no filter dimension: the measure is unavailable under one)."""
+    ended, care, cin = (facts.frame(name) for name in OUTCOME_FRAMES)
+    return ended, care, cin
 
 
 @dataclass(frozen=True)
 class ServiceOutcomeMeasure(Measure):
     """Children whose specialist service ended in the period: % looked after within 3/6/12 months and %
-    re-referred within 12 months. It reads its records through `service_outcomes`; `frames` names the case
-    frame, which carries no filter dimension, so the measure says it is unavailable under any filter."""
+    re-referred within 12 months. Its frames carry no filter dimension, so the measure says it is unavailable
+    under any filter; drill-down reads its records through `service_outcomes`."""
 
     def compute(self, facts: Facts, periods: Sequence[Period], today: date) -> list[list[Figure]]:
         """Every period in one vectorised pass over three whole-history reads (`service_outcomes` counts the
@@ -187,6 +195,7 @@ class ServiceOutcomeMeasure(Measure):
             by="person",
             strategy="forward",
             allow_exact_matches=False,
+            check_sortedness=False,
         )
         flags = [
             (pl.col("care").is_not_null() & (pl.col("care") <= pl.col("ended_on").dt.offset_by(f"{m}mo"))).alias(
@@ -253,12 +262,16 @@ MEASURE = ServiceOutcomeMeasure(
     "child-in-need",
     "Children whose specialist service ended in the period who became looked after within 3, 6 and 12 months, "
     "and who were re-referred within 12 months.",
-    frames=("cases",),
+    frames=OUTCOME_FRAMES,
     headline="looked-after-12m",
     better=LOWER,
 )
 
 
 def register_measure() -> None:
-    """Add the outcome measure to the library (called from SpecialistConfig.ready)."""
+    """Add the outcome measure and its frames to the library (called from SpecialistConfig.ready)."""
+    from familyhelp.performance.facts import register_frame
+
+    for name in OUTCOME_FRAMES:
+        register_frame(name, lambda name=name: _outcome_specs()[name])  # type: ignore[misc]
     register(MEASURE)
