@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "familyhelp.accounts.roles.Role",
         "BenchmarkKindEnum": "familyhelp.performance.models.Benchmark.Kind",
+        "ContactConsentEnum": "familyhelp.frontdoor.models.Contact.Consent",
         "FamilyMemberRoleEnum": "familyhelp.people.models.FamilyMember.Role",
         "InvolvementRoleEnum": "familyhelp.people.models.ProfessionalInvolvement.Role",
         "PersonKindEnum": "familyhelp.people.models.Person.Kind",
