@@ -185,8 +185,14 @@ class ServiceOutcomeMeasure(Measure):
             .agg(pl.col("ended_on").last())
             .sort("ended_on")
         )
+        # both sides are sorted on the as-of key (so within each person too, which Polars cannot check)
         cohort = cohort.join_asof(
-            care.sort("care"), left_on="ended_on", right_on="care", by="person", strategy="forward"
+            care.sort("care"),
+            left_on="ended_on",
+            right_on="care",
+            by="person",
+            strategy="forward",
+            check_sortedness=False,
         )
         cohort = cohort.sort("ended_on").join_asof(
             cin.sort("again"),
