@@ -70,6 +70,7 @@ KINDS: dict[str, str] = {
     "specialist.referral_declined": "Specialist service referral declined",
     "specialist.referral_started": "Specialist service started",
     "specialist.referral_ended": "Specialist service ended",
+    "specialist.referral_withdrawn": "Specialist service referral withdrawn",
 }
 
 # Kinds grouped for the timeline filter.
@@ -146,6 +147,7 @@ GROUPS: dict[str, list[str]] = {
         "specialist.referral_declined",
         "specialist.referral_started",
         "specialist.referral_ended",
+        "specialist.referral_withdrawn",
     ],
 }
 

@@ -186,6 +186,8 @@ def panel_attendance_add(
 def panel_mark_held(*, actor: Any, panel: Panel, expected_version: int | None) -> Panel:
     """Close a sitting: every item decided or moved on, someone recorded present."""
     require(can_sit_on_panel(actor), "You cannot close a panel.")
+    if expected_version is None:  # closing is final: only from a page or request that read the sitting
+        raise ConcurrentEditError()
     panel = _lock_panel(panel, expected_version)
     check_panel_transition(panel.status, Panel.Status.HELD)
     errors: dict[str, list[str]] = {}

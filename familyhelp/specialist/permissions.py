@@ -64,5 +64,12 @@ def scope_referrals(user: Any, qs: QuerySet[ServiceReferral]) -> QuerySet[Servic
     if has_verb(user, roles.COORDINATE_SERVICE) and getattr(user, "team_id", None) is not None:
         q |= Q(service__team_id=user.team_id)
     if has_verb(user, roles.VIEW_CASE):
-        q |= Q(case__in=case_list_for_user(user).values("pk"))
+        # a restricted child's referrals only with a named grant or an unexpired break-glass, as their record
+        from familyhelp.accounts.models import BreakGlassAccess, RestrictedAccessGrant
+        from familyhelp.core import clock
+
+        granted = RestrictedAccessGrant.objects.filter(user=user, revoked_at__isnull=True).values("person_id")
+        glass = BreakGlassAccess.objects.filter(user=user, expires_at__gt=clock.now()).values("person_id")
+        opened = Q(case__person__is_restricted=False) | Q(person_id__in=granted) | Q(person_id__in=glass)
+        q |= Q(case__in=case_list_for_user(user).values("pk")) & opened
     return qs.filter(q)

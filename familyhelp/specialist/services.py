@@ -211,7 +211,8 @@ def referral_start(
     if started_on < referral.requested_on:
         raise DomainError("The service cannot start before the referral was made", field="started_on")
     check_transition(referral.status, S.STARTED)
-    service = referral.service
+    # lock the service row: two coordinators starting work at once cannot both take the last place
+    service = Service.objects.select_for_update().get(pk=referral.service_id)
     if service.capacity_unit == Service.CapacityUnit.CASES:
         capacity = capacity_used(service, started_on)
         if capacity.is_full:
@@ -270,6 +271,13 @@ def referral_withdraw(
     referral.status = S.WITHDRAWN
     referral.withdrawn_reason = _text(reason, "reason", "why the referral is withdrawn")
     save_bumped(referral, actor=actor, fields=["status", "withdrawn_reason"])
+    _event(
+        actor,
+        referral,
+        "specialist.referral_withdrawn",
+        f"Referral to {referral.service.name} withdrawn",
+        clock.today(),
+    )
     return referral
 
 

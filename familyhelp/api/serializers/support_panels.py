@@ -75,8 +75,16 @@ class AgendaItemSerializer(serializers.Serializer):
     retrospective = serializers.BooleanField(read_only=True)
     requested_on = serializers.DateField(read_only=True)
     status = serializers.ChoiceField(choices=PanelRequest.Status.choices, read_only=True)
-    decisions = PanelDecisionSerializer(many=True, read_only=True)
+    decisions = serializers.SerializerMethodField()
     version = serializers.IntegerField(read_only=True)
+
+    @extend_schema_field(PanelDecisionSerializer(many=True))
+    def get_decisions(self, obj: PanelRequest) -> list[dict[str, Any]]:
+        """Without the child's detail (administrators), the outcome and review date only: notes name families."""
+        rows = PanelDecisionSerializer(obj.decisions.all(), many=True, context=self.context).data
+        if getattr(obj, "show_detail", False):
+            return list(rows)
+        return [{**row, "conditions": "", "notes": ""} for row in rows]
 
     def get_person(self, obj: PanelRequest) -> str | None:
         return str(obj.person_id) if getattr(obj, "show_detail", False) else None

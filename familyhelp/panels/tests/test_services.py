@@ -457,3 +457,17 @@ def test_a_restricted_childs_request_needs_a_grant_to_decide(world):
         svc.request_decide(
             actor=world.leader, request=request, outcome="declined", notes="n", expected_version=request.version
         )
+
+
+def test_a_panel_cannot_be_closed_without_the_version_read(world):
+    """Closing a sitting is final: a request that did not read the sitting's version is refused."""
+    import pytest as _pytest
+
+    from familyhelp.core.errors import ConcurrentEditError
+    from familyhelp.panels import services as panel_services
+    from familyhelp.panels.models import Panel
+
+    panel = Panel.objects.create(kind="resource", sits_on=datetime.date.today(), chair=world.manager)
+    with _pytest.raises(ConcurrentEditError):
+        panel_services.panel_mark_held(actor=world.manager, panel=panel, expected_version=None)
+    assert Panel.objects.get(pk=panel.pk).status == "scheduled"

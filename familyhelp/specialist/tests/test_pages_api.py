@@ -197,3 +197,33 @@ def test_api_admissions_and_occupancy(world, client_for):
     feb = rows[1]
     # 7 bed-nights of 1 bed × 29 days (2024 is a leap year) = 24.1%
     assert (feb["bed_nights"], feb["available"], round(feb["percent"], 1), feb["emergency"]) == (7, 29, 24.1, 1)
+
+
+def test_a_restricted_childs_referrals_are_listed_only_with_a_grant(world, client_for, ifs):
+    """The social worker has the restricted child in team scope but no grant: the API list leaves the referral
+    out (its reason is part of the child's record); with a named grant it is listed."""
+    from familyhelp.accounts.models import RestrictedAccessGrant
+
+    kase = open_case(world, person=world.restricted)
+    ReferralFactory(service=ifs, case=kase, requested_by=world.manager, reason="Staff member's child: private")
+    c = client_for(world.sw)
+    listed = c.get("/api/v1/service-referrals/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert "Staff member's child: private" not in str(rows)
+    RestrictedAccessGrant.objects.create(
+        person=world.restricted, user=world.sw, reason="Allocated", granted_by=world.manager
+    )
+    listed = c.get("/api/v1/service-referrals/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert "Staff member's child: private" in str(rows)
+
+
+def test_withdrawing_a_referral_is_in_the_chronology(world, ifs):
+    from familyhelp.chronology.models import ChronologyEvent
+    from familyhelp.specialist import services as svc
+
+    referral = ReferralFactory(service=ifs, case=open_case(world), requested_by=world.sw)
+    svc.referral_withdraw(
+        actor=world.sw, referral=referral, reason="Family moved away", expected_version=referral.version
+    )
+    assert ChronologyEvent.objects.filter(person=world.own, kind="specialist.referral_withdrawn").count() == 1
