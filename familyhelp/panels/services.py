@@ -211,7 +211,11 @@ def panel_mark_held(*, actor: Any, panel: Panel, expected_version: int | None) -
 
 # --- Requests ------------------------------------------------------------------------------------------
 def _lock_request(request: PanelRequest, expected_version: int | None) -> PanelRequest:
-    locked = PanelRequest.objects.select_for_update().select_related("panel", "person", "case").get(pk=request.pk)
+    locked = (
+        PanelRequest.objects.select_for_update(of=("self",))
+        .select_related("panel", "person", "case")
+        .get(pk=request.pk)
+    )
     if expected_version is None:
         raise ConcurrentEditError("The form did not say which version of the request it changes. Reload and try again.")
     if locked.version != expected_version:
