@@ -350,26 +350,30 @@ def test_two_members_deciding_at_once_one_wins_the_other_is_told(world):
         outcome, notes = choices[member.username]
         try:
             barrier.wait(timeout=10)
-            with freeze_time(NOW):
-                svc.request_decide(
-                    actor=member,
-                    request=PanelRequest.objects.get(pk=request.pk),
-                    outcome=outcome,
-                    notes=notes,
-                    review_on=D(2025, 4, 7) if outcome == "approved" else None,
-                    expected_version=version,
-                )
+            svc.request_decide(
+                actor=member,
+                request=PanelRequest.objects.get(pk=request.pk),
+                outcome=outcome,
+                notes=notes,
+                review_on=D(2025, 4, 7) if outcome == "approved" else None,
+                expected_version=version,
+            )
             outcomes[member.username] = "decided"
         except DomainError as exc:
             outcomes[member.username] = exc.message
         finally:
             connection.close()
 
+    # freezegun patches the clock for every thread, and is not thread-safe: freezing inside each thread let one
+    # thread's exit unfreeze the clock while the other was connecting, and psycopg's connect timeout expired.
+    # The clock is frozen once, here, around both threads.
     threads = [threading.Thread(target=decide, args=(m,)) for m in (world.manager, world.leader)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    with freeze_time(NOW):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert len(outcomes) == 2, outcomes
     assert list(outcomes.values()).count("decided") == 1, outcomes
     (winner,) = [u for u, v in outcomes.items() if v == "decided"]
     (told,) = [v for v in outcomes.values() if v != "decided"]
