@@ -449,7 +449,7 @@ def test_role_matrix(matrix_world, client_for, client, name, role, expected):
     c = client if role == "anon" else client_for(w.users[role])
     payload = data(w) if data else None
     if method == "get":
-        response = c.get(url)
+        response = c.get(url, payload or {})  # a GET's data is its query string
     else:
         response = (
             c.post(url, payload, content_type="application/json")

@@ -31,7 +31,7 @@ from . import charts, engine, services_benchmarks
 from .facts import specs
 from .filters import Filters
 from .forms_dashboard import BenchmarkForm, DashboardFilterForm, figure_labels
-from .measures import COUNT, GROUPS, MEASURES, PERCENT, Figure, format_value
+from .measures import COUNT, GROUPS, MEASURES, PERCENT, Figure, Measure, format_value
 from .models import Benchmark
 from .periods import Period
 from .selectors_dashboard import drilldown_listing_for_user, drilldown_rows
@@ -219,6 +219,16 @@ def _form_problems(form: DashboardFilterForm) -> list[str]:
     return [str(e) for errors in form.errors.values() for e in errors]
 
 
+def figure_label(m: Measure, figure: str) -> str:
+    """Words for a figure of a measure, including a team's figure of the caseload measures."""
+    if figure.startswith("team-"):
+        from familyhelp.organisation.models import Team
+
+        name = Team.objects.filter(pk=figure.removeprefix("team-")).values_list("name", flat=True).first()
+        return f"Average per worker: {name or 'unknown team'}"
+    return figure_labels(m).get(figure) or figure
+
+
 class DrillDownView(View):
     """The records behind one figure, as far as the user's record scope reaches; the rest are counted only.
     Listing them is written to the access log (the measure, figure, period and filters, never names)."""
@@ -247,15 +257,9 @@ class DrillDownView(View):
         )
         page = Paginator(listing.visible, PAGE_SIZE).get_page(request.GET.get("page"))
         query = report_query(period, filters)
-        label = figure_labels(m).get(figure) or figure.removeprefix("team-")
-        if figure.startswith("team-"):
-            from familyhelp.organisation.models import Team
-
-            name = Team.objects.filter(pk=figure.removeprefix("team-")).values_list("name", flat=True).first()
-            label = f"Average per worker: {name or 'unknown team'}"
         context = {
             "measure": m,
-            "figure_label": label,
+            "figure_label": figure_label(m, figure),
             "period": period,
             "described": filters.describe(),
             "listing": listing,

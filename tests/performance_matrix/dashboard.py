@@ -35,6 +35,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:performance-measures-list": ("get", {}, None, API_VIEW),
     "api:performance-report-list": ("get", {}, None, API_VIEW),
     "api:performance-report-csv": ("get", {}, None, API_VIEW),
+    "api:performance-records-list": ("get", {}, lambda w: {"measure": "contacts", "figure": "total"}, API_VIEW),
     "api:performance-benchmarks-list": (
         "post",
         {},

@@ -1,9 +1,11 @@
 """Performance API: the library of measures, the report for a period and filters (the same aggregate rows
 as the CSV export, small counts suppressed), the CSV itself, and benchmarks (targets and comparator figures).
 
-`register(router)` adds /api/v1/performance/measures/, /api/v1/performance/report/ (and report/csv/) for
-`performance.view_performance`, and /api/v1/performance/benchmarks/ (read with view_performance, written with
-`performance.manage_performance`; changes carry the `version` they were read at).
+`register(router)` adds /api/v1/performance/measures/, /api/v1/performance/report/ (and report/csv/) and
+/api/v1/performance/records/ (the drill-down: the records behind one figure, as far as the caller's record
+scope reaches, the rest counted) for `performance.view_performance`, and /api/v1/performance/benchmarks/
+(read with view_performance, written with `performance.manage_performance`; changes carry the `version` they
+were read at).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -22,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts import roles
+from familyhelp.accounts.permissions import has_verb
 from familyhelp.api.base import ApiViewSet
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
@@ -31,7 +35,8 @@ from familyhelp.performance.forms_dashboard import figure_labels, latest_complet
 from familyhelp.performance.measures import GROUPS, MEASURES
 from familyhelp.performance.models import Benchmark
 from familyhelp.performance.periods import Period, PeriodError, parse_period
-from familyhelp.performance.views_dashboard import csv_filename, csv_text
+from familyhelp.performance.selectors_dashboard import drilldown_listing_for_user, drilldown_rows
+from familyhelp.performance.views_dashboard import csv_filename, csv_text, figure_label
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 CONFLICT = OpenApiResponse(description="The version is missing or stale: someone else saved the record.")
@@ -227,6 +232,148 @@ class PerformanceReportViewSet(ApiViewSet):
         return response
 
 
+RECORDS_PARAMETERS = [
+    OpenApiParameter("measure", OpenApiTypes.STR, required=True, description="A measure's key (see measures/)."),
+    OpenApiParameter(
+        "figure",
+        OpenApiTypes.STR,
+        required=True,
+        description="A figure of that measure: its `key` in the report rows (e.g. total, s47, late, team-<uuid>).",
+    ),
+    *REPORT_PARAMETERS,
+    OpenApiParameter("limit", OpenApiTypes.INT, required=False, description="Records per page (default 50)."),
+    OpenApiParameter("offset", OpenApiTypes.INT, required=False, description="Records to skip."),
+]
+
+
+class DrillDownRecordSerializer(serializers.Serializer):
+    """One record behind a figure. Cases and contacts carry their reference and the API address that reads
+    them (which logs that read, with its own scope); no child's name is given here."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField(allow_null=True, help_text="Case or contact reference; null for staff.")
+    url = serializers.CharField(allow_null=True, help_text="The record's API address, where the caller may read it.")
+    level = serializers.IntegerField(allow_null=True, help_text="Cases: the level of need.")
+    team = serializers.CharField(allow_null=True, help_text="Cases and staff: the team (null: the duty bank).")
+    worker = serializers.CharField(allow_null=True, help_text="Cases: the allocated worker.")
+    opened_on = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True, help_text="Contacts: when the contact was received.")
+    status = serializers.CharField(allow_null=True, help_text="Contacts: the contact's status.")
+    name = serializers.CharField(allow_null=True, help_text="Staff: the worker's name.")
+    job_role = serializers.CharField(allow_null=True, help_text="Staff: job role.")
+    employment = serializers.CharField(allow_null=True, help_text="Staff: employed or agency.")
+
+
+class DrillDownSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    figure = serializers.CharField()
+    figure_label = serializers.CharField()
+    period = serializers.CharField()
+    filters = serializers.DictField(child=serializers.CharField())
+    kind = serializers.ChoiceField(choices=["case", "contact", "user"], help_text="What the records are.")
+    total = serializers.IntegerField(help_text="Every record behind the figure.")
+    hidden = serializers.IntegerField(help_text="Records outside the caller's record scope: counted, not listed.")
+    count = serializers.IntegerField(help_text="Records listed across all pages (total - hidden).")
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = DrillDownRecordSerializer(many=True)
+
+
+def _record_row(kind: str, obj: Any, can_open_contact: bool, request: Request) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(DrillDownRecordSerializer().fields)
+    row["id"] = obj.pk
+    if kind == "case":
+        row.update(
+            reference=obj.reference,
+            url=request.build_absolute_uri(reverse("api:case-detail", args=[obj.pk])),
+            level=obj.level,
+            team=obj.team.name if obj.team else None,
+            worker=(obj.worker.get_full_name() or obj.worker.username) if obj.worker else None,
+            opened_on=obj.opened_on,
+            closed_on=obj.closed_on,
+        )
+    elif kind == "contact":
+        row.update(
+            reference=obj.reference,
+            url=request.build_absolute_uri(reverse("api:contact-detail", args=[obj.pk])) if can_open_contact else None,
+            received_at=obj.received_at,
+            status=obj.get_status_display(),
+        )
+    else:
+        row.update(
+            name=obj.get_full_name() or obj.username,
+            team=obj.team.name if obj.team else None,
+            job_role=obj.get_job_role_display(),
+            employment=obj.get_employment_display(),
+        )
+    return row
+
+
+class PerformanceRecordsViewSet(ApiViewSet):
+    """The drill-down: the records behind one figure, listed as far as the caller's record scope reaches
+    (the casework lists' scope for cases, front-door access for contacts, organisation access for staff) and
+    counted beyond it. Each listing is written to the access log with the measure, figure, period and filters
+    (never a name)."""
+
+    required_permissions = {"list": roles.VIEW_PERFORMANCE}
+
+    @extend_schema(
+        summary="The records behind one figure (as far as your record scope reaches; the rest counted)",
+        parameters=RECORDS_PARAMETERS,
+        responses={200: DrillDownSerializer, 400: BAD_REQUEST},
+    )
+    def list(self, request: Request) -> Response:
+        params = request.query_params
+        problems: dict[str, list[str]] = {}
+        measure_key = (params.get("measure") or "").strip()
+        figure_key = (params.get("figure") or "").strip()
+        if not measure_key:
+            problems["measure"] = ["Give the measure's key"]
+        elif measure_key not in MEASURES:
+            problems["measure"] = [f"There is no measure called {measure_key[:60]!r}"]
+        if not figure_key:
+            problems["figure"] = ["Give the figure's key"]
+        if problems:
+            raise ValidationError(problems)
+        period, filters = period_and_filters(request)
+        measure = MEASURES[measure_key]
+        try:
+            records = engine.drill_down(measure_key, figure_key, period, filters)
+        except KeyError as exc:
+            raise ValidationError(
+                {"figure": [f"{measure.title} has no figure {figure_key[:60]!r} that can be listed for these filters"]}
+            ) from exc
+        listing = drilldown_listing_for_user(request.user, records)
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.SEARCH,
+            criteria={"measure": measure_key, "figure": figure_key, "period": period.key, **filters.as_query()},
+            result_count=len(listing.visible),
+            reason="Performance drill-down (API)",
+        )
+        paginator = self.paginator
+        assert paginator is not None
+        page = paginator.paginate_queryset(listing.visible, request, view=self) or []
+        can_open_contact = has_verb(request.user, roles.VIEW_CONTACT)
+        rows = [_record_row(listing.kind, obj, can_open_contact, request) for obj in drilldown_rows(listing.kind, page)]
+        data = {
+            "measure": measure_key,
+            "figure": figure_key,
+            "figure_label": figure_label(measure, figure_key),
+            "period": period.key,
+            "filters": filters.as_query(),
+            "kind": listing.kind,
+            "total": listing.total,
+            "hidden": listing.hidden,
+            "count": len(listing.visible),
+            "next": paginator.get_next_link(),  # type: ignore[attr-defined]
+            "previous": paginator.get_previous_link(),  # type: ignore[attr-defined]
+            "results": rows,
+        }
+        return Response(DrillDownSerializer(data).data)
+
+
 class BenchmarkViewSet(ApiViewSet):
     """Targets and England, statistical-neighbour and regional figures, each for one figure and year."""
 
@@ -299,4 +446,5 @@ def register(router: Any) -> None:
     """Add this area's viewsets to the router."""
     router.register("performance/measures", PerformanceMeasureViewSet, basename="performance-measures")
     router.register("performance/report", PerformanceReportViewSet, basename="performance-report")
+    router.register("performance/records", PerformanceRecordsViewSet, basename="performance-records")
     router.register("performance/benchmarks", BenchmarkViewSet, basename="performance-benchmarks")

@@ -126,3 +126,91 @@ def test_a_team_manager_reads_benchmarks_but_cannot_write_them(world, client_for
         content_type="application/json",
     )
     assert response.status_code == 403 and not Benchmark.objects.exists()
+
+
+# --- drill-down ---------------------------------------------------------------------------------------------
+def records_url(**query: str) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("api:performance-records-list") + "?" + urlencode({"period": "2025-Q1", **query})
+
+
+@pytest.fixture
+def named_referrals(world):  # type: ignore[no-untyped-def]
+    """The three February 2025 referrals, by whose they are: Zoë (sw, team A), Minh (team A), Oliver (team B)."""
+    world.cases = {}
+    for name, person, worker in (
+        ("own", world.own, world.sw),
+        ("team", world.team_child, world.colleague),
+        ("other", world.other, world.cp_worker),
+    ):
+        kase = pw.case(person, opened=pw.D(2025, 2, 3), team=worker.team, worker=worker)
+        pw.episode(kase, pw.D(2025, 2, 3), source="2A")
+        world.cases[name] = kase
+    return world
+
+
+@pytest.mark.django_db
+def test_records_lists_the_cases_in_scope_counts_the_rest_and_logs(named_referrals, client_for):
+    w = named_referrals
+    response = client_for(w.manager).get(records_url(measure="referrals", figure="total"))
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["kind"], data["total"], data["hidden"], data["count"]) == ("case", 3, 1, 2)
+    assert data["figure_label"] == "Referrals" and data["period"] == "2025-Q1"
+    listed = {r["reference"]: r for r in data["results"]}
+    assert set(listed) == {w.cases["own"].reference, w.cases["team"].reference}
+    own = listed[w.cases["own"].reference]
+    assert own["url"].endswith(reverse("api:case-detail", args=[w.cases["own"].pk]))
+    assert own["opened_on"] == "2025-02-03" and own["team"] == w.team_a.name and own["level"] == w.cases["own"].level
+    body = response.content.decode()
+    for name in ("Zoë", "Minh", "Oliver", w.cases["other"].reference):
+        assert name not in body  # names come from the case endpoint (which logs its own read); out of scope: counted
+    log = AccessLog.objects.get(user=w.manager, action=AccessLog.Action.SEARCH)
+    assert log.criteria == {"measure": "referrals", "figure": "total", "period": "2025-Q1"}
+    assert log.result_count == 2 and log.reason == "Performance drill-down (API)"
+
+
+@pytest.mark.django_db
+def test_records_for_an_analyst_are_counts_only_and_a_leader_pages_through_all(named_referrals, client_for):
+    w = named_referrals
+    analyst = client_for(w.analyst).get(records_url(measure="referrals", figure="total")).json()
+    assert (analyst["total"], analyst["hidden"], analyst["count"], analyst["results"]) == (3, 3, 0, [])
+    leader = client_for(w.leader)
+    first = leader.get(records_url(measure="referrals", figure="total", limit="2")).json()
+    assert first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    second = leader.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    references = [r["reference"] for r in first["results"] + second["results"]]
+    assert references == sorted(c.reference for c in w.cases.values())
+    team_only = leader.get(records_url(measure="referrals", figure="total", team=str(w.team_b.pk))).json()
+    assert [r["reference"] for r in team_only["results"]] == [w.cases["other"].reference]
+    assert team_only["filters"] == {"team": w.team_b.pk.hex}
+
+
+@pytest.mark.django_db
+def test_records_contacts_carry_an_address_only_for_front_door_readers(world, client_for):
+    con = pw.contact(pw.at(2025, 2, 4))
+    leader = client_for(world.leader).get(records_url(measure="contacts", figure="total")).json()
+    (row,) = leader["results"]
+    assert leader["kind"] == "contact" and row["reference"] == con.reference
+    assert row["url"].endswith(reverse("api:contact-detail", args=[con.pk])) and row["received_at"]
+    manager = client_for(world.manager).get(records_url(measure="contacts", figure="total")).json()
+    assert manager["total"] == 1
+
+
+@pytest.mark.django_db
+def test_records_refuses_missing_or_unknown_measures_figures_and_periods(named_referrals, client_for):
+    c = client_for(named_referrals.leader)
+    missing = c.get(reverse("api:performance-records-list"))
+    assert missing.status_code == 400
+    assert missing.json() == {"measure": ["Give the measure's key"], "figure": ["Give the figure's key"]}
+    unknown = c.get(records_url(measure="no-such", figure="total"))
+    assert unknown.status_code == 400 and unknown.json() == {"measure": ["There is no measure called 'no-such'"]}
+    figure = c.get(records_url(measure="referrals", figure="nonsense"))
+    assert figure.status_code == 400
+    assert figure.json()["figure"] == ["Referrals by source has no figure 'nonsense' that can be listed for these filters"]
+    period = c.get(records_url(measure="referrals", figure="total", period="2025-Q7"))
+    assert period.status_code == 400 and list(period.json()) == ["period"]
+    assert not AccessLog.objects.filter(action=AccessLog.Action.SEARCH).exists()
+    assert client_for(named_referrals.partner).get(records_url(measure="referrals", figure="total")).status_code == 403
