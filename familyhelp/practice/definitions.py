@@ -18,6 +18,9 @@ from typing import Any
 EXPLOITATION = "exploitation_screening"
 GCP2 = "gcp2"
 SIGNS_OF_SAFETY = "signs_of_safety"
+# Tools that may be completed for the whole family (the care of a sibling group; a family's safety mapping).
+# The exploitation screening is always about one young person.
+FAMILY_KINDS = frozenset({GCP2, SIGNS_OF_SAFETY})
 
 RISK_LEVELS = ["no", "low", "medium", "high"]
 RISK_LABELS = {"no": "No risk", "low": "Low risk", "medium": "Medium risk", "high": "High risk"}

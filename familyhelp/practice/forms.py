@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 
 from familyhelp.frontend.forms import GovDateField
+from familyhelp.people.models import Family
 from familyhelp.practice import definitions as d
 from familyhelp.practice.models import Completion, Instrument
 
 BASELINE = "baseline"
+CHILD_ONLY = "child"
 SCALING_ROWS = 6
 
 
@@ -21,11 +23,28 @@ class CompletionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     completed_on = GovDateField(label="Date completed")
 
-    def __init__(self, *args: Any, instrument: Instrument, previous: list[Completion], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        instrument: Instrument,
+        previous: list[Completion],
+        families: list[Family] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.kind = instrument.kind
         definition = instrument.definition
+        if self.kind in d.FAMILY_KINDS and families:
+            self.fields["family"] = forms.ChoiceField(
+                label="Who is this for?",
+                choices=[(CHILD_ONLY, "This child")]
+                + [(str(f.pk), f"The whole family: {f.name} ({f.reference})") for f in families],
+                widget=forms.RadioSelect,
+                initial=CHILD_ONLY,
+                help_text="A completion for the whole family is filed under this child and shown on the "
+                "practice tools of every child in the family.",
+            )
         self.fields["review_of"] = forms.ChoiceField(
             label="Is this a baseline or a review?",
             choices=[(BASELINE, "A baseline (the first time, or starting again)")]
@@ -94,6 +113,10 @@ class CompletionForm(forms.Form):
             for n in range(1, SCALING_ROWS + 1)
         ]
 
+    def family_pk(self) -> str | None:
+        value = self.cleaned_data.get("family") or CHILD_ONLY
+        return None if value == CHILD_ONLY else value
+
     def review_of_pk(self) -> str | None:
         value = self.cleaned_data.get("review_of") or BASELINE
         return None if value == BASELINE else value
@@ -136,6 +159,7 @@ def initial_from(completion: Completion) -> dict[str, Any]:
         "version": completion.version,
         "completed_on": completion.completed_on,
         "review_of": str(completion.review_of_id) if completion.review_of_id else BASELINE,
+        "family": str(completion.family_id) if completion.family_id else CHILD_ONLY,
     }
     if completion.kind == d.EXPLOITATION:
         initial.update(present=a.get("present", []), other_detail=a.get("other_detail", ""), notes=a.get("notes", ""))

@@ -42,7 +42,8 @@ class Instrument(BaseModel):
 
 
 class Completion(VersionedModel):
-    """A practice tool completed for a child on a date: a baseline, or a review of an earlier completion."""
+    """A practice tool completed for a child, or for the whole family (filed under the child it was recorded
+    on), on a date: a baseline, or a review of an earlier completion."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -63,6 +64,14 @@ class Completion(VersionedModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="practice_completions")
     case = models.ForeignKey(
         "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="practice_completions"
+    )
+    family = models.ForeignKey(
+        "people.Family",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="practice_completions",
+        help_text="Set when the tool was completed for the whole family (filed under the child it was recorded on).",
     )
     completed_on = models.DateField()
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.BASELINE)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
-from familyhelp.people.models import Person
+from familyhelp.people.models import Family, FamilyMember, Person
 from familyhelp.people.permissions import person_access
 from familyhelp.people.selectors import BreakGlassRequired
 from familyhelp.practice.models import Completion, Instrument
@@ -62,7 +62,7 @@ def completion_get_for_user(user: Any, pk: Any, *, purpose: str = "opened a prac
     """One completion the user may see; the read is logged against the child."""
     try:
         completion = Completion.objects.select_related(
-            "instrument", "person", "completed_by", "finalised_by", "review_of", "case"
+            "instrument", "person", "completed_by", "finalised_by", "review_of", "case", "family"
         ).get(pk=pk)
     except (Completion.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such completion") from exc
@@ -76,6 +76,37 @@ def completions_for_child(person: Person, kind: str | None = None) -> QuerySet[C
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("completed_on", "created_at")
+
+
+def families_of(person: Person) -> list[Family]:
+    """The families the child belongs to now (a tool may be completed for one of them)."""
+    ids = FamilyMember.objects.filter(person=person, end_date__isnull=True).values("family_id")
+    return list(Family.objects.filter(pk__in=ids).order_by("name", "reference"))
+
+
+def family_completions_for_child(user: Any, person: Person, kind: str | None = None) -> tuple[list[Completion], int]:
+    """Completions made for the whole of one of the child's families but filed under another child of it, as
+    far as the user may see that child's practice tools without breaking glass; and how many others there are
+    (counted, never listed). Call only after a logged read of this child."""
+    qs = (
+        Completion.objects.filter(family__in=families_of(person))
+        .exclude(person=person)
+        .select_related("instrument", "person", "family", "completed_by", "review_of")
+        .order_by("completed_on", "created_at")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    visible: list[Completion] = []
+    hidden = 0
+    allowed: dict[Any, bool] = {}
+    for completion in qs:
+        if completion.person_id not in allowed:
+            allowed[completion.person_id] = can_view_practice(user, completion.person)
+        if allowed[completion.person_id]:
+            visible.append(completion)
+        else:
+            hidden += 1
+    return visible, hidden
 
 
 def latest_final(person: Person, kind: str) -> Completion | None:

@@ -15,7 +15,7 @@ from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
-from familyhelp.people.models import Person
+from familyhelp.people.models import Family, FamilyMember, Person
 from familyhelp.practice import definitions as d
 from familyhelp.practice.models import Completion, Instrument
 from familyhelp.practice.permissions import can_record_practice, workable_case
@@ -53,6 +53,18 @@ def _check_review_of(person: Person, kind: str, completed_on: datetime.date, rev
         raise DomainError("A review cannot be dated before the completion it reviews", field="completed_on")
 
 
+def _check_family(person: Person, kind: str, family: Family | None) -> None:
+    """A family-level completion: a tool that can be, for a family the child belongs to now."""
+    if family is None:
+        return
+    if kind not in d.FAMILY_KINDS:
+        label = Instrument.Kind(kind).label.lower()
+        article = "An" if label[0] in "aeiou" else "A"
+        raise DomainError(f"{article} {label} is completed for one child, not a whole family", field="family")
+    if not FamilyMember.objects.filter(family=family, person=person, end_date__isnull=True).exists():
+        raise DomainError("Choose a family this child belongs to now", field="family")
+
+
 def _validated(instrument: Instrument, answers: Any, *, complete: bool) -> dict[str, Any]:
     cleaned, errors = d.validate_answers(instrument.kind, instrument.definition, answers, complete=complete)
     if errors:
@@ -76,17 +88,21 @@ def completion_start(
     completed_on: datetime.date | None,
     answers: Any,
     review_of: Completion | None = None,
+    family: Family | None = None,
 ) -> Completion:
-    """Start a draft completion of the tool in force on the date: a baseline, or a review of `review_of`."""
+    """Start a draft completion of the tool in force on the date: a baseline, or a review of `review_of`;
+    for the child, or (`family`) for the whole family, filed under the child."""
     require(kind in Instrument.Kind.values, "There is no such practice tool")
     require(can_record_practice(actor, person, kind), "You cannot record this tool for this child.")
     instrument = _instrument(kind, completed_on)
     assert completed_on is not None
     _check_review_of(person, kind, completed_on, review_of)
+    _check_family(person, kind, family)
     cleaned = _validated(instrument, answers, complete=False)
     completion = Completion(
         kind=kind,
         person=person,
+        family=family,
         case=workable_case(actor, person),
         completed_on=completed_on,
         purpose=Completion.Purpose.REVIEW if review_of else Completion.Purpose.BASELINE,
@@ -118,8 +134,10 @@ def completion_update(
     answers: Any,
     review_of: Completion | None,
     expected_version: int | None,
+    family: Family | None = None,
 ) -> Completion:
-    """Change a draft: its date, answers or the completion it reviews (refused once final)."""
+    """Change a draft: its date, answers, the completion it reviews, or whether it is for the whole family
+    (refused once final)."""
     locked = _locked(completion, expected_version)
     require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
     if locked.status != Completion.Status.DRAFT:
@@ -127,22 +145,27 @@ def completion_update(
     instrument = _instrument(locked.kind, completed_on)
     assert completed_on is not None
     _check_review_of(locked.person, locked.kind, completed_on, review_of)
+    _check_family(locked.person, locked.kind, family)
     cleaned = _validated(instrument, answers, complete=False)
     locked.completed_on = completed_on
+    locked.family = family
     locked.review_of = review_of
     locked.purpose = Completion.Purpose.REVIEW if review_of else Completion.Purpose.BASELINE
     _apply(locked, instrument, cleaned)
     save_bumped(
         locked,
         actor=actor,
-        fields=["completed_on", "review_of", "purpose", "instrument", "answers", "result", "risk_level"],
+        fields=["completed_on", "review_of", "purpose", "family", "instrument", "answers", "result", "risk_level"],
     )
     return locked
 
 
 def _chronology_summary(completion: Completion) -> str:
     definition = completion.instrument.definition
-    text = f"{completion.instrument.name} {completion.get_purpose_display().lower()}: "
+    text = f"{completion.instrument.name} {completion.get_purpose_display().lower()}"
+    if completion.family is not None:
+        text += f" for the whole family ({completion.family.name})"
+    text += ": "
     text += d.summary(completion.kind, completion.result, definition)
     previous = completion.review_of
     if previous is not None:
@@ -155,7 +178,8 @@ def _chronology_summary(completion: Completion) -> str:
 @transaction.atomic
 def completion_finalise(*, actor: Any, completion: Completion, expected_version: int | None) -> Completion:
     """Finalise a draft: everything the tool needs must be answered; the result is fixed and recorded in the
-    child's chronology. A final completion never changes."""
+    child's chronology (and the family's, when it was completed for the whole family). A final completion
+    never changes."""
     locked = _locked(completion, expected_version)
     require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
     check_transition(locked.status, Completion.Status.FINAL)
@@ -173,6 +197,7 @@ def completion_finalise(*, actor: Any, completion: Completion, expected_version:
         summary=_chronology_summary(locked),
         occurred_on=locked.completed_on,
         person=locked.person,
+        family=locked.family,
         subject=locked,
     )
     return locked

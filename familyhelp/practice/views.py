@@ -22,7 +22,7 @@ from familyhelp.accounts import roles
 from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.frontend.forms import apply_domain_errors
-from familyhelp.people.models import Person
+from familyhelp.people.models import Family, Person
 from familyhelp.people.selectors import BreakGlassRequired
 from familyhelp.practice import charts
 from familyhelp.practice import definitions as d
@@ -34,6 +34,8 @@ from familyhelp.practice.selectors import (
     child_get_for_user,
     completion_get_for_user,
     completions_for_child,
+    families_of,
+    family_completions_for_child,
     instrument_in_force,
     instruments_current,
     latest_final,
@@ -68,6 +70,16 @@ def _previous(person: Person, kind: str, exclude: Any = None) -> list[Completion
     return list(qs)
 
 
+def _family(form: CompletionForm, person: Person) -> Family | None:
+    pk = form.family_pk()
+    if pk is None:
+        return None
+    found = next((f for f in families_of(person) if str(f.pk) == pk), None)
+    if found is None:
+        raise DomainError("Choose a family this child belongs to now", field="family")
+    return found
+
+
 def _review_of(form: CompletionForm, person: Person, kind: str) -> Completion | None:
     pk = form.review_of_pk()
     if pk is None:
@@ -100,7 +112,14 @@ class ChildToolsView(View):
                     "can_record": instrument.kind in recordable,
                 }
             )
-        return render(request, "practice/child.html", {"person": person, "tools": tools})
+        family_completions, family_hidden = family_completions_for_child(request.user, person)
+        context = {
+            "person": person,
+            "tools": tools,
+            "family_completions": family_completions,
+            "family_hidden": family_hidden,
+        }
+        return render(request, "practice/child.html", context)
 
 
 class ToolHistoryView(View):
@@ -169,7 +188,10 @@ class CompletionStartView(CompletionFormMixin, View):
             return setup
         person, instrument = setup
         form = CompletionForm(
-            instrument=instrument, previous=_previous(person, kind), initial={"completed_on": clock.today()}
+            instrument=instrument,
+            previous=_previous(person, kind),
+            families=families_of(person),
+            initial={"completed_on": clock.today()},
         )
         return self.render_form(request, form, person)
 
@@ -178,7 +200,9 @@ class CompletionStartView(CompletionFormMixin, View):
         if isinstance(setup, HttpResponse):
             return setup
         person, instrument = setup
-        form = CompletionForm(request.POST, instrument=instrument, previous=_previous(person, kind))
+        form = CompletionForm(
+            request.POST, instrument=instrument, previous=_previous(person, kind), families=families_of(person)
+        )
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -189,6 +213,7 @@ class CompletionStartView(CompletionFormMixin, View):
                         completed_on=form.cleaned_data["completed_on"],
                         answers=form.answers(),
                         review_of=_review_of(form, person, kind),
+                        family=_family(form, person),
                     )
                     if "finalise" in request.POST:
                         completion = svc.completion_finalise(
@@ -266,6 +291,7 @@ class CompletionEditView(CompletionFormMixin, View):
             data,
             instrument=completion.instrument,
             previous=_previous(completion.person, completion.kind, exclude=completion.pk),
+            families=families_of(completion.person),
             initial=initial_from(completion),
         )
 
@@ -290,6 +316,7 @@ class CompletionEditView(CompletionFormMixin, View):
                         answers=form.answers(),
                         review_of=_review_of(form, completion.person, completion.kind),
                         expected_version=form.cleaned_data.get("version"),
+                        family=_family(form, completion.person),
                     )
                     if "finalise" in request.POST:
                         completion = svc.completion_finalise(

@@ -44,6 +44,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
         API_CREATE,
     ),
     "api:practice-completion-detail": ("get", DRAFT, None, API_VIEW),
+    "api:practice-completion-family": ("get", {}, lambda w: {"person": str(w.own.pk)}, API_VIEW),
     "api:practice-completion-finalise": (
         "post",
         DRAFT,

@@ -73,8 +73,21 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "reference", "child", "level", "status", "opened_on", "team", "worker", "supervisor",
-                  "allocated_on", "sibling_group", "closed_on", "version"]
+        fields = [
+            "id",
+            "reference",
+            "child",
+            "level",
+            "status",
+            "opened_on",
+            "team",
+            "worker",
+            "supervisor",
+            "allocated_on",
+            "sibling_group",
+            "closed_on",
+            "version",
+        ]
 
 
 class CINEpisodeSerializer(serializers.ModelSerializer):
@@ -99,8 +112,7 @@ class LevelChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LevelChange
-        fields = ["id", "from_level", "to_level", "direction", "changed_on", "reason", "requested_by",
-                  "authorised_by"]
+        fields = ["id", "from_level", "to_level", "direction", "changed_on", "reason", "requested_by", "authorised_by"]
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
@@ -110,14 +122,24 @@ class CaseDetailSerializer(CaseSummarySerializer):
     siblings = serializers.SerializerMethodField()
 
     class Meta(CaseSummarySerializer.Meta):
-        fields = [*CaseSummarySerializer.Meta.fields, "closure_reason", "step_down_to", "closing_summary",
-                  "cin_episodes", "allocations", "level_changes", "siblings"]
+        fields = [
+            *CaseSummarySerializer.Meta.fields,
+            "closure_reason",
+            "step_down_to",
+            "closing_summary",
+            "cin_episodes",
+            "allocations",
+            "level_changes",
+            "siblings",
+        ]
 
     def get_siblings(self, case: Case) -> list[dict[str, Any]]:
         from familyhelp.casework.trays import sibling_cases
 
-        return [{"id": str(c.pk), "reference": c.reference, "level": c.level, "status": c.status}
-                for c in sibling_cases(case)]
+        return [
+            {"id": str(c.pk), "reference": c.reference, "level": c.level, "status": c.status}
+            for c in sibling_cases(case)
+        ]
 
 
 class DutyBankRowSerializer(serializers.Serializer):

@@ -35,8 +35,9 @@ class ChildAsGivenSerializer(serializers.Serializer):
 class _ConcernsSerializer(serializers.Serializer):
     children = ChildAsGivenSerializer(many=True, help_text="One contact is created per child, linked as siblings.")
     concerns = serializers.CharField(allow_blank=True)
-    factors = serializers.ListField(child=serializers.ChoiceField(choices=AssessmentFactor.choices), required=False,
-                                    default=list)
+    factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=AssessmentFactor.choices), required=False, default=list
+    )
     consent = serializers.ChoiceField(choices=Contact.Consent.choices)
     lawful_basis = serializers.CharField(required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Contact.Urgency.choices, default=Contact.Urgency.ROUTINE)
@@ -70,8 +71,20 @@ class PartnerCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerCheck
-        fields = ["id", "check_type", "status", "required", "is_screening", "requested_at", "due_at",
-                  "information", "rag", "provided_by_name", "returned_at", "version"]
+        fields = [
+            "id",
+            "check_type",
+            "status",
+            "required",
+            "is_screening",
+            "requested_at",
+            "due_at",
+            "information",
+            "rag",
+            "provided_by_name",
+            "returned_at",
+            "version",
+        ]
 
 
 class ContactPersonSerializer(serializers.ModelSerializer):
@@ -91,9 +104,24 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ThresholdDecision
-        fields = ["id", "status", "level", "outcome", "rationale", "primary_need", "local_service",
-                  "feedback_to_referrer", "threshold_document_version", "proposed_by", "proposed_at",
-                  "authorised_by", "authorised_at", "manager_comment", "checks_override_reason", "version"]
+        fields = [
+            "id",
+            "status",
+            "level",
+            "outcome",
+            "rationale",
+            "primary_need",
+            "local_service",
+            "feedback_to_referrer",
+            "threshold_document_version",
+            "proposed_by",
+            "proposed_at",
+            "authorised_by",
+            "authorised_at",
+            "manager_comment",
+            "checks_override_reason",
+            "version",
+        ]
 
 
 class ContactSummarySerializer(serializers.ModelSerializer):
@@ -102,8 +130,21 @@ class ContactSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "reference", "kind", "status", "received_at", "decision_due_at", "decided_at", "urgency",
-                  "referral_source", "child", "child_reference", "is_rereferral", "version"]
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "status",
+            "received_at",
+            "decision_due_at",
+            "decided_at",
+            "urgency",
+            "referral_source",
+            "child",
+            "child_reference",
+            "is_rereferral",
+            "version",
+        ]
 
     def get_child_reference(self, obj: Contact) -> str | None:
         return obj.child.reference if obj.child else None
@@ -116,11 +157,33 @@ class ContactDetailSerializer(ContactSummarySerializer):
     siblings = serializers.SerializerMethodField()
 
     class Meta(ContactSummarySerializer.Meta):
-        fields = [*ContactSummarySerializer.Meta.fields, "via", "sibling_group", "siblings", "child_given_names",
-                  "child_family_name", "child_date_of_birth", "child_address", "child_postcode", "child_school",
-                  "others_concerned", "referrer_name", "referrer_role", "referrer_agency_name", "referrer_email",
-                  "referrer_phone", "concerns", "factors", "consent", "lawful_basis", "previous_referral_date",
-                  "outcome_shared_at", "checks", "people", "decisions"]
+        fields = [
+            *ContactSummarySerializer.Meta.fields,
+            "via",
+            "sibling_group",
+            "siblings",
+            "child_given_names",
+            "child_family_name",
+            "child_date_of_birth",
+            "child_address",
+            "child_postcode",
+            "child_school",
+            "others_concerned",
+            "referrer_name",
+            "referrer_role",
+            "referrer_agency_name",
+            "referrer_email",
+            "referrer_phone",
+            "concerns",
+            "factors",
+            "consent",
+            "lawful_basis",
+            "previous_referral_date",
+            "outcome_shared_at",
+            "checks",
+            "people",
+            "decisions",
+        ]
 
     def get_siblings(self, obj: Contact) -> list[str]:
         return [c.reference for c in Contact.objects.filter(sibling_group=obj.sibling_group).exclude(pk=obj.pk)]
@@ -133,8 +196,20 @@ class PartnerReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "reference", "received_at", "decision_due_at", "child_given_names", "child_family_name",
-                  "child_date_of_birth", "concerns", "factors", "consent", "urgency", "outcome"]
+        fields = [
+            "id",
+            "reference",
+            "received_at",
+            "decision_due_at",
+            "child_given_names",
+            "child_family_name",
+            "child_date_of_birth",
+            "concerns",
+            "factors",
+            "consent",
+            "urgency",
+            "outcome",
+        ]
 
     def get_outcome(self, obj: Contact) -> dict[str, Any] | None:
         decision = getattr(obj, "fh_outcome", None)
@@ -164,8 +239,13 @@ class SiblingSerializer(ChildAsGivenSerializer):
 
 class CheckRequestSerializer(serializers.Serializer):
     check_types = serializers.ListField(child=serializers.CharField(), help_text="Check type names, e.g. Police")
-    wait_for = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None,
-                                     help_text="Which of them the decision waits for (default: the usual ones)")
+    wait_for = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Which of them the decision waits for (default: the usual ones)",
+    )
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -181,8 +261,9 @@ class DecisionProposeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ThresholdDecision.Outcome.choices)
     rationale = serializers.CharField(allow_blank=True)
     primary_need = serializers.ChoiceField(choices=PrimaryNeed.choices, required=False, allow_blank=True, default="")
-    local_service = serializers.PrimaryKeyRelatedField(queryset=LocalService.objects.filter(is_active=True),
-                                                       required=False, allow_null=True, default=None)
+    local_service = serializers.PrimaryKeyRelatedField(
+        queryset=LocalService.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
     feedback_to_referrer = serializers.CharField(required=False, allow_blank=True, default="")
     checks_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -214,8 +295,16 @@ class ThresholdDocumentSerializer(serializers.ModelSerializer):
 class CheckTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckType
-        fields = ["id", "name", "agency_kind", "due_hours", "requested_by_default", "required_by_default",
-                  "screens_exploitation", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "agency_kind",
+            "due_hours",
+            "requested_by_default",
+            "required_by_default",
+            "screens_exploitation",
+            "is_active",
+        ]
 
 
 class LocalServiceSerializer(serializers.ModelSerializer):

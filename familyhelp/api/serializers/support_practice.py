@@ -30,6 +30,12 @@ class CompletionSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     person = serializers.UUIDField(source="person_id", read_only=True)
     case = serializers.UUIDField(source="case_id", read_only=True, allow_null=True)
+    family = serializers.UUIDField(
+        source="family_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Set when completed for the whole family (filed under `person`).",
+    )
     kind = serializers.ChoiceField(choices=Instrument.Kind.choices, read_only=True)
     instrument = serializers.UUIDField(source="instrument_id", read_only=True)
     instrument_version = serializers.IntegerField(source="instrument.version_number", read_only=True)
@@ -59,6 +65,13 @@ class CompletionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Instrument.Kind.choices)
     completed_on = serializers.DateField()
     review_of = serializers.UUIDField(required=False, allow_null=True, default=None)
+    family = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Complete it for the whole family: a family the child belongs to now (GCP2 and Signs of Safety "
+        "mapping only). Filed under the child and shown with every child of the family.",
+    )
     answers = serializers.JSONField(
         help_text="Shaped by the instrument version's definition: exploitation screening "
         '{"present": [codes], "other_detail", "notes"}; GCP2 {"grades": {area: 1-5}, "evidence": {area: text}, '
@@ -66,6 +79,11 @@ class CompletionCreateSerializer(serializers.Serializer):
         '"scaling": [{"name", "role", "score" 0-10}]}'
     )
     finalise = serializers.BooleanField(required=False, default=False, help_text="Finalise at once")
+
+
+class FamilyCompletionsSerializer(serializers.Serializer):
+    hidden = serializers.IntegerField(help_text="Completions filed under children you may not see: counted only.")
+    results = CompletionSerializer(many=True)
 
 
 class CompletionFinaliseSerializer(serializers.Serializer):

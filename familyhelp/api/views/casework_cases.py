@@ -65,17 +65,24 @@ class CaseViewSet(ApiViewSet):
     def _detail(self, case: Case) -> Response:
         case = (
             Case.objects.select_related("person", "team", "worker", "supervisor")
-            .prefetch_related("cin_episodes", "allocations__worker", "allocations__team",
-                              "allocations__allocated_by", "level_changes__requested_by",
-                              "level_changes__authorised_by")
+            .prefetch_related(
+                "cin_episodes",
+                "allocations__worker",
+                "allocations__team",
+                "allocations__allocated_by",
+                "level_changes__requested_by",
+                "level_changes__authorised_by",
+            )
             .get(pk=case.pk)
         )
         return Response(s.CaseDetailSerializer(case).data)
 
     @extend_schema(
         summary="Cases whose children are in your record scope",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=Case.Status.values),
-                    OpenApiParameter("level", OpenApiTypes.INT, enum=[3, 4])],
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Case.Status.values),
+            OpenApiParameter("level", OpenApiTypes.INT, enum=[3, 4]),
+        ],
         responses={200: s.CaseSummarySerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
@@ -87,15 +94,20 @@ class CaseViewSet(ApiViewSet):
             qs = qs.filter(level=int(request.query_params["level"]))
         return self.paginate(request, qs, s.CaseSummarySerializer)
 
-    @extend_schema(summary="One case: CIN episodes, allocation history, level changes, siblings, closure",
-                   responses={200: s.CaseDetailSerializer})
+    @extend_schema(
+        summary="One case: CIN episodes, allocation history, level changes, siblings, closure",
+        responses={200: s.CaseDetailSerializer},
+    )
     def retrieve(self, request: Request, pk: UUID) -> Response:
         return self._detail(self._case("opened the case"))
 
     @extend_schema(
         summary="The duty bank: decided but unallocated work, oldest first, age in working days",
-        parameters=[OpenApiParameter("level", OpenApiTypes.INT, enum=[3, 4]),
-                    OpenApiParameter("locality", OpenApiTypes.UUID), OpenApiParameter("team", OpenApiTypes.UUID)],
+        parameters=[
+            OpenApiParameter("level", OpenApiTypes.INT, enum=[3, 4]),
+            OpenApiParameter("locality", OpenApiTypes.UUID),
+            OpenApiParameter("team", OpenApiTypes.UUID),
+        ],
         responses={200: s.DutyBankRowSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], url_path="duty-bank")
@@ -110,75 +122,113 @@ class CaseViewSet(ApiViewSet):
                     raise DomainError("Not a valid ID", field=name) from exc
         return self.paginate(request, trays.duty_bank_for_user(request.user, filters), s.DutyBankRowSerializer)
 
-    @extend_schema(summary="Allocate a case from the duty bank (exactly one of two managers at once succeeds)",
-                   request=s.AllocateSerializer, responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST,
-                                                            409: CONFLICT})
+    @extend_schema(
+        summary="Allocate a case from the duty bank (exactly one of two managers at once succeeds)",
+        request=s.AllocateSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.AllocateSerializer, request.data)
         case = services.case_allocate(
-            actor=request.user, case=self._case("allocating the case"), worker=_user(data["worker"], "worker"),
-            supervisor=_user(data["supervisor"], "supervisor"), reason=data["reason"],
-            include_siblings=data["include_siblings"], expected_version=data["version"],
-        )
-        return self._detail(case)
-
-    @extend_schema(summary="Reallocate an open case, with a reason", request=s.ReallocateSerializer,
-                   responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT})
-    @action(detail=True, methods=["post"])
-    def reallocate(self, request: Request, pk: UUID) -> Response:
-        data = _valid(s.ReallocateSerializer, request.data)
-        case = services.case_reallocate(
-            actor=request.user, case=self._case("reallocating the case"), worker=_user(data["worker"], "worker"),
-            supervisor=_user(data["supervisor"], "supervisor"), reason=data["reason"],
+            actor=request.user,
+            case=self._case("allocating the case"),
+            worker=_user(data["worker"], "worker"),
+            supervisor=_user(data["supervisor"], "supervisor"),
+            reason=data["reason"],
+            include_siblings=data["include_siblings"],
             expected_version=data["version"],
         )
         return self._detail(case)
 
-    @extend_schema(summary="Step up from level 3 to 4 (a CIN episode opens), authorised by you",
-                   request=s.StepUpSerializer, responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST,
-                                                          409: CONFLICT})
+    @extend_schema(
+        summary="Reallocate an open case, with a reason",
+        request=s.ReallocateSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def reallocate(self, request: Request, pk: UUID) -> Response:
+        data = _valid(s.ReallocateSerializer, request.data)
+        case = services.case_reallocate(
+            actor=request.user,
+            case=self._case("reallocating the case"),
+            worker=_user(data["worker"], "worker"),
+            supervisor=_user(data["supervisor"], "supervisor"),
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return self._detail(case)
+
+    @extend_schema(
+        summary="Step up from level 3 to 4 (a CIN episode opens), authorised by you",
+        request=s.StepUpSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.StepUpSerializer, request.data)
         case = self._case("stepping the case up")
         services.case_step_up(
-            actor=request.user, case=case, requested_by=_user(data["requested_by"], "requested_by"),
-            reason=data["reason"], changed_on=data["changed_on"], referral_source=data["referral_source"],
-            primary_need=data["primary_need"], route=data["route"],
-            supervisor=_user(data["supervisor"], "supervisor"), expected_version=data["version"],
+            actor=request.user,
+            case=case,
+            requested_by=_user(data["requested_by"], "requested_by"),
+            reason=data["reason"],
+            changed_on=data["changed_on"],
+            referral_source=data["referral_source"],
+            primary_need=data["primary_need"],
+            route=data["route"],
+            supervisor=_user(data["supervisor"], "supervisor"),
+            expected_version=data["version"],
         )
         return self._detail(case)
 
-    @extend_schema(summary="Step down to level 3, early help (2) or universal services (1), authorised by you",
-                   request=s.StepDownSerializer, responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST,
-                                                            409: CONFLICT})
+    @extend_schema(
+        summary="Step down to level 3, early help (2) or universal services (1), authorised by you",
+        request=s.StepDownSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="step-down")
     def step_down(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.StepDownSerializer, request.data)
         case = self._case("stepping the case down")
         services.case_step_down(
-            actor=request.user, case=case, to_level=data["to_level"],
-            requested_by=_user(data["requested_by"], "requested_by"), reason=data["reason"],
-            changed_on=data["changed_on"], closure_reason=data["closure_reason"],
-            closing_summary=data["closing_summary"], expected_version=data["version"],
+            actor=request.user,
+            case=case,
+            to_level=data["to_level"],
+            requested_by=_user(data["requested_by"], "requested_by"),
+            reason=data["reason"],
+            changed_on=data["changed_on"],
+            closure_reason=data["closure_reason"],
+            closing_summary=data["closing_summary"],
+            expected_version=data["version"],
         )
         return self._detail(case)
 
-    @extend_schema(summary="Close the case (the CIN episode, plans and allocations end)", request=s.CloseSerializer,
-                   responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Close the case (the CIN episode, plans and allocations end)",
+        request=s.CloseSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.CloseSerializer, request.data)
         case = self._case("closing the case")
-        services.case_close(actor=request.user, case=case, closure_reason=data["closure_reason"],
-                            step_down_to=data["step_down_to"], closing_summary=data["closing_summary"],
-                            closed_on=data["closed_on"], expected_version=data["version"])
+        services.case_close(
+            actor=request.user,
+            case=case,
+            closure_reason=data["closure_reason"],
+            step_down_to=data["step_down_to"],
+            closing_summary=data["closing_summary"],
+            closed_on=data["closed_on"],
+            expected_version=data["version"],
+        )
         return self._detail(case)
 
-    @extend_schema(summary="Link brothers' and sisters' open cases as a sibling group",
-                   request=s.LinkSiblingsSerializer, responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST,
-                                                                409: CONFLICT})
+    @extend_schema(
+        summary="Link brothers' and sisters' open cases as a sibling group",
+        request=s.LinkSiblingsSerializer,
+        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="link-siblings")
     def link_siblings(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.LinkSiblingsSerializer, request.data)
@@ -200,8 +250,9 @@ class WorkTrayViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         return Response(s.MyWorkSerializer(trays.my_work(request.user)).data)
 
-    @extend_schema(summary="My team: caseloads, unallocated work, breached clocks",
-                   responses={200: s.TeamTraySerializer})
+    @extend_schema(
+        summary="My team: caseloads, unallocated work, breached clocks", responses={200: s.TeamTraySerializer}
+    )
     @action(detail=False, methods=["get"])
     def team(self, request: Request) -> Response:
         return Response(s.TeamTraySerializer(trays.team_tray(request.user)).data)

@@ -90,85 +90,123 @@ class ContactViewSet(ApiViewSet):
     )
     def list(self, request: Request) -> Response:
         filters = selectors.QueueFilters.from_query(request.query_params)
-        return self.paginate(request, selectors.contact_queue_for_user(request.user, filters),
-                             s.ContactSummarySerializer)
+        return self.paginate(
+            request, selectors.contact_queue_for_user(request.user, filters), s.ContactSummarySerializer
+        )
 
     @extend_schema(summary="How many contacts are in each queue", responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         return Response(selectors.queue_counts_for_user(request.user))
 
-    @extend_schema(summary="Record a contact (one per child, linked)", request=s.ContactCreateSerializer,
-                   responses={201: s.ContactSummarySerializer(many=True), 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Record a contact (one per child, linked)",
+        request=s.ContactCreateSerializer,
+        responses={201: s.ContactSummarySerializer(many=True), 400: BAD_REQUEST},
+    )
     def create(self, request: Request) -> Response:
         data = _valid(s.ContactCreateSerializer, request.data)
         contacts = services.contact_create(actor=request.user, children=_children(data), **data)
         return Response(s.ContactSummarySerializer(contacts, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="One contact, with its checks, people and decisions",
-                   responses={200: s.ContactDetailSerializer})
+    @extend_schema(
+        summary="One contact, with its checks, people and decisions", responses={200: s.ContactDetailSerializer}
+    )
     def retrieve(self, request: Request, pk: UUID) -> Response:
         return self._detail(self._contact("opened the contact"))
 
-    @extend_schema(summary="This is the child: match the contact to a record", request=s.IdentifySerializer,
-                   responses={200: s.ContactDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="This is the child: match the contact to a record",
+        request=s.IdentifySerializer,
+        responses={200: s.ContactDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="identify-child")
     def identify_child(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.IdentifySerializer, request.data)
         contact = self._contact("matched the child")
-        contact = services.contact_identify_child(actor=request.user, contact=contact,
-                                                  person=_person(request.user, data["person"]),
-                                                  expected_version=data["version"])
+        contact = services.contact_identify_child(
+            actor=request.user,
+            contact=contact,
+            person=_person(request.user, data["person"]),
+            expected_version=data["version"],
+        )
         return self._detail(contact)
 
-    @extend_schema(summary="Add a family member or other person", request=s.AddPersonSerializer,
-                   responses={201: s.ContactDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Add a family member or other person",
+        request=s.AddPersonSerializer,
+        responses={201: s.ContactDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="people")
     def add_person(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.AddPersonSerializer, request.data)
         contact = self._contact("added a family member")
-        services.contact_add_person(actor=request.user, contact=contact, person=_person(request.user, data["person"]),
-                                    relationship=data["relationship"], expected_version=data["version"])
+        services.contact_add_person(
+            actor=request.user,
+            contact=contact,
+            person=_person(request.user, data["person"]),
+            relationship=data["relationship"],
+            expected_version=data["version"],
+        )
         return Response(self._detail(contact).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Another child in the family: a linked contact", request=s.SiblingSerializer,
-                   responses={201: s.ContactSummarySerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Another child in the family: a linked contact",
+        request=s.SiblingSerializer,
+        responses={201: s.ContactSummarySerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="siblings")
     def add_sibling(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.SiblingSerializer, request.data)
         version = data.pop("version")
-        sibling = services.contact_add_sibling(actor=request.user, contact=self._contact("added a sibling"),
-                                               child=services.ChildAsGiven(**data), expected_version=version)
+        sibling = services.contact_add_sibling(
+            actor=request.user,
+            contact=self._contact("added a sibling"),
+            child=services.ChildAsGiven(**data),
+            expected_version=version,
+        )
         return Response(s.ContactSummarySerializer(sibling).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Ask partner agencies for checks", request=s.CheckRequestSerializer,
-                   responses={201: s.PartnerCheckSerializer(many=True), 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Ask partner agencies for checks",
+        request=s.CheckRequestSerializer,
+        responses={201: s.PartnerCheckSerializer(many=True), 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="checks")
     def request_checks(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.CheckRequestSerializer, request.data)
         checks = services.checks_request(
-            actor=request.user, contact=self._contact("requested checks"),
+            actor=request.user,
+            contact=self._contact("requested checks"),
             check_types=_check_types(data["check_types"], "check_types") or [],
-            required=_check_types(data["wait_for"], "wait_for"), expected_version=data["version"],
+            required=_check_types(data["wait_for"], "wait_for"),
+            expected_version=data["version"],
         )
         return Response(s.PartnerCheckSerializer(checks, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Propose the threshold decision", request=s.DecisionProposeSerializer,
-                   responses={201: s.DecisionSerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Propose the threshold decision",
+        request=s.DecisionProposeSerializer,
+        responses={201: s.DecisionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="decision")
     def propose_decision(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.DecisionProposeSerializer, request.data)
         version = data.pop("version")
-        decision = services.decision_propose(actor=request.user, contact=self._contact("proposed a decision"),
-                                             expected_version=version, **data)
+        decision = services.decision_propose(
+            actor=request.user, contact=self._contact("proposed a decision"), expected_version=version, **data
+        )
         return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 class PartnerCheckViewSet(ApiViewSet):
     required_permissions = {"record_response": roles.ADD_CONTACT}
 
-    @extend_schema(summary="Record what the agency said", request=s.CheckResponseSerializer,
-                   responses={200: s.PartnerCheckSerializer, 400: BAD_REQUEST, 409: CONFLICT})
+    @extend_schema(
+        summary="Record what the agency said",
+        request=s.CheckResponseSerializer,
+        responses={200: s.PartnerCheckSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"], url_path="response")
     def record_response(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.CheckResponseSerializer, request.data)
@@ -181,30 +219,41 @@ class PartnerCheckViewSet(ApiViewSet):
 class DecisionViewSet(ApiViewSet):
     required_permissions = {"authorise": roles.AUTHORISE_DECISION, "send_back": roles.AUTHORISE_DECISION}
 
-    @extend_schema(summary="Authorise a proposed decision (a manager; not the proposer)",
-                   request=s.AuthoriseSerializer, responses={200: s.DecisionSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Authorise a proposed decision (a manager; not the proposer)",
+        request=s.AuthoriseSerializer,
+        responses={200: s.DecisionSerializer, 400: BAD_REQUEST},
+    )
     @action(detail=True, methods=["post"])
     def authorise(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.AuthoriseSerializer, request.data)
-        decision = services.decision_authorise(actor=request.user,
-                                               decision=selectors.decision_get_for_user(request.user, pk), **data)
+        decision = services.decision_authorise(
+            actor=request.user, decision=selectors.decision_get_for_user(request.user, pk), **data
+        )
         return Response(s.DecisionSerializer(decision).data)
 
-    @extend_schema(summary="Return a proposal to the proposer", request=s.ReturnSerializer,
-                   responses={200: s.DecisionSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Return a proposal to the proposer",
+        request=s.ReturnSerializer,
+        responses={200: s.DecisionSerializer, 400: BAD_REQUEST},
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.ReturnSerializer, request.data)
-        decision = services.decision_return(actor=request.user,
-                                            decision=selectors.decision_get_for_user(request.user, pk), **data)
+        decision = services.decision_return(
+            actor=request.user, decision=selectors.decision_get_for_user(request.user, pk), **data
+        )
         return Response(s.DecisionSerializer(decision).data)
 
 
 class ReferralViewSet(ApiViewSet):
     """A partner agency's referrals: make one, list yours, see the outcome."""
 
-    required_permissions = {"list": roles.SUBMIT_REFERRAL, "create": roles.SUBMIT_REFERRAL,
-                            "retrieve": roles.SUBMIT_REFERRAL}
+    required_permissions = {
+        "list": roles.SUBMIT_REFERRAL,
+        "create": roles.SUBMIT_REFERRAL,
+        "retrieve": roles.SUBMIT_REFERRAL,
+    }
 
     def _with_outcome(self, contact: Contact) -> Contact:
         contact.fh_outcome = selectors.outcome_for_referrer(contact)  # type: ignore[attr-defined]
@@ -215,13 +264,18 @@ class ReferralViewSet(ApiViewSet):
         items = [self._with_outcome(c) for c in selectors.partner_referrals_for_user(request.user)[:500]]
         return self.paginate(request, items, s.PartnerReferralSerializer)
 
-    @extend_schema(summary="Make a referral", request=s.ReferralCreateSerializer,
-                   responses={201: s.PartnerReferralSerializer(many=True), 400: BAD_REQUEST})
+    @extend_schema(
+        summary="Make a referral",
+        request=s.ReferralCreateSerializer,
+        responses={201: s.PartnerReferralSerializer(many=True), 400: BAD_REQUEST},
+    )
     def create(self, request: Request) -> Response:
         data = _valid(s.ReferralCreateSerializer, request.data)
         contacts = services.referral_submit(actor=request.user, children=_children(data), **data)
-        return Response(s.PartnerReferralSerializer([self._with_outcome(c) for c in contacts], many=True).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.PartnerReferralSerializer([self._with_outcome(c) for c in contacts], many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(summary="One of your referrals, with its outcome", responses={200: s.PartnerReferralSerializer})
     def retrieve(self, request: Request, pk: UUID) -> Response:
@@ -255,9 +309,12 @@ class LocalServiceViewSet(ApiViewSet):
 
     required_permissions = {"list": roles.VIEW_ORGANISATION}
 
-    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("kind", OpenApiTypes.STR)],
-                   responses={200: s.LocalServiceSerializer(many=True)})
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("kind", OpenApiTypes.STR)],
+        responses={200: s.LocalServiceSerializer(many=True)},
+    )
     def list(self, request: Request) -> Response:
-        items = local_service_search(text=request.query_params.get("q", "")[:100],
-                                     kind=request.query_params.get("kind", ""))
+        items = local_service_search(
+            text=request.query_params.get("q", "")[:100], kind=request.query_params.get("kind", "")
+        )
         return self.paginate(request, items, s.LocalServiceSerializer)

@@ -24,7 +24,13 @@ from familyhelp.api.serializers import support_practice as s
 from familyhelp.core.errors import DomainError
 from familyhelp.practice import services as svc
 from familyhelp.practice.models import Completion, Instrument
-from familyhelp.practice.selectors import child_get_for_user, completion_get_for_user, completions_for_child
+from familyhelp.practice.selectors import (
+    child_get_for_user,
+    completion_get_for_user,
+    completions_for_child,
+    families_of,
+    family_completions_for_child,
+)
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 CONFLICT = OpenApiResponse(description="Someone else changed the completion since the version you sent.")
@@ -34,6 +40,13 @@ def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _person_id(request: Request) -> UUID:
+    try:
+        return UUID(request.query_params.get("person", ""))
+    except ValueError as exc:
+        raise DomainError("Give the child's ID as ?person=", field="person") from exc
 
 
 class InstrumentViewSet(ApiViewSet):
@@ -69,6 +82,7 @@ class CompletionViewSet(ApiViewSet):
         "retrieve": roles.VIEW_CASE,
         "create": roles.VIEW_CASE,  # the service decides: work_case on a case, or the E&M coordinator
         "finalise": roles.VIEW_CASE,
+        "family": roles.VIEW_CASE,
     }
 
     def _detail(self, completion: Completion, code: int = status.HTTP_200_OK) -> Response:
@@ -84,14 +98,22 @@ class CompletionViewSet(ApiViewSet):
         responses={200: s.CompletionSerializer(many=True), 400: BAD_REQUEST},
     )
     def list(self, request: Request) -> Response:
-        try:
-            person_id = UUID(request.query_params.get("person", ""))
-        except ValueError as exc:
-            raise DomainError("Give the child's ID as ?person=", field="person") from exc
-        person = child_get_for_user(request.user, person_id, purpose="listed the practice tools")
+        person = child_get_for_user(request.user, _person_id(request), purpose="listed the practice tools")
         kind = request.query_params.get("kind")
         qs = completions_for_child(person, kind if kind in Instrument.Kind.values else None)
         return self.paginate(request, qs, s.CompletionSerializer)
+
+    @extend_schema(
+        summary="Completions for the whole of the child's families, filed under their brothers and sisters "
+        "(required ?person=; access-logged; those filed under children you may not see are counted only)",
+        parameters=[OpenApiParameter("person", OpenApiTypes.UUID, required=True)],
+        responses={200: s.FamilyCompletionsSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=False, methods=["get"])
+    def family(self, request: Request) -> Response:
+        person = child_get_for_user(request.user, _person_id(request), purpose="listed the family's practice tools")
+        visible, hidden = family_completions_for_child(request.user, person)
+        return Response(s.FamilyCompletionsSerializer({"hidden": hidden, "results": visible}).data)
 
     @extend_schema(summary="One completion (access-logged)", responses={200: s.CompletionSerializer})
     def retrieve(self, request: Request, pk: UUID) -> Response:
@@ -110,6 +132,11 @@ class CompletionViewSet(ApiViewSet):
             review_of = Completion.objects.filter(pk=d["review_of"], person=person).first()
             if review_of is None:
                 raise DomainError("There is no completion with this ID for this child", field="review_of")
+        family = None
+        if d["family"] is not None:
+            family = next((f for f in families_of(person) if f.pk == d["family"]), None)
+            if family is None:
+                raise DomainError("Choose a family this child belongs to now", field="family")
         with transaction.atomic():
             completion = svc.completion_start(
                 actor=request.user,
@@ -118,6 +145,7 @@ class CompletionViewSet(ApiViewSet):
                 completed_on=d["completed_on"],
                 answers=d["answers"],
                 review_of=review_of,
+                family=family,
             )
             if d["finalise"]:
                 completion = svc.completion_finalise(
