@@ -11,6 +11,7 @@ from django.http import Http404
 
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
+from familyhelp.core.errors import DomainError
 from familyhelp.people.models import Family, FamilyMember, Person
 from familyhelp.people.permissions import person_access
 from familyhelp.people.selectors import BreakGlassRequired
@@ -82,6 +83,14 @@ def families_of(person: Person) -> list[Family]:
     """The families the child belongs to now (a tool may be completed for one of them)."""
     ids = FamilyMember.objects.filter(person=person, end_date__isnull=True).values("family_id")
     return list(Family.objects.filter(pk__in=ids).order_by("name", "reference"))
+
+
+def family_for_child(person: Person, pk: Any) -> Family:
+    """One of the families the child belongs to now, by id (DomainError on `family` otherwise)."""
+    found = next((f for f in families_of(person) if str(f.pk) == str(pk)), None)
+    if found is None:
+        raise DomainError("Choose a family this child belongs to now", field="family")
+    return found
 
 
 def family_completions_for_child(user: Any, person: Person, kind: str | None = None) -> tuple[list[Completion], int]:

@@ -36,6 +36,7 @@ from familyhelp.practice.selectors import (
     completions_for_child,
     families_of,
     family_completions_for_child,
+    family_for_child,
     instrument_in_force,
     instruments_current,
     latest_final,
@@ -72,12 +73,7 @@ def _previous(person: Person, kind: str, exclude: Any = None) -> list[Completion
 
 def _family(form: CompletionForm, person: Person) -> Family | None:
     pk = form.family_pk()
-    if pk is None:
-        return None
-    found = next((f for f in families_of(person) if str(f.pk) == pk), None)
-    if found is None:
-        raise DomainError("Choose a family this child belongs to now", field="family")
-    return found
+    return None if pk is None else family_for_child(person, pk)
 
 
 def _review_of(form: CompletionForm, person: Person, kind: str) -> Completion | None:

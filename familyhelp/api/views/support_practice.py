@@ -28,8 +28,8 @@ from familyhelp.practice.selectors import (
     child_get_for_user,
     completion_get_for_user,
     completions_for_child,
-    families_of,
     family_completions_for_child,
+    family_for_child,
 )
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
@@ -132,11 +132,7 @@ class CompletionViewSet(ApiViewSet):
             review_of = Completion.objects.filter(pk=d["review_of"], person=person).first()
             if review_of is None:
                 raise DomainError("There is no completion with this ID for this child", field="review_of")
-        family = None
-        if d["family"] is not None:
-            family = next((f for f in families_of(person) if f.pk == d["family"]), None)
-            if family is None:
-                raise DomainError("Choose a family this child belongs to now", field="family")
+        family = None if d["family"] is None else family_for_child(person, d["family"])
         with transaction.atomic():
             completion = svc.completion_start(
                 actor=request.user,
