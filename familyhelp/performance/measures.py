@@ -190,6 +190,10 @@ class Measure:
         """Figure keys known without data (breakdowns by team are added per council)."""
         return [self.headline]
 
+    def percent_keys(self) -> set[str]:
+        """The figures that are percentages (a benchmark for one cannot be over 100)."""
+        return set()
+
 
 @dataclass(frozen=True)
 class EventMeasure(Measure):
@@ -259,6 +263,9 @@ class EventMeasure(Measure):
         keys = ["total", *(part.key for part in self.parts)]
         return keys + (["median", "q1", "q3"] if self.distribution else [])
 
+    def percent_keys(self) -> set[str]:
+        return {part.key for part in self.parts} if self.percent_of_total else set()
+
 
 @dataclass(frozen=True)
 class RatioMeasure(EventMeasure):
@@ -274,6 +281,9 @@ class RatioMeasure(EventMeasure):
 
     def figure_keys(self) -> list[str]:
         return [self.parts[0].key, self.parts[1].key, "ratio"]
+
+    def percent_keys(self) -> set[str]:
+        return set()
 
 
 @dataclass(frozen=True)
@@ -416,6 +426,9 @@ class AgencyMeasure(Measure):
 
     def figure_keys(self) -> list[str]:
         return ["agency", "total"]
+
+    def percent_keys(self) -> set[str]:
+        return {"agency"}
 
 
 # --- preparations that need more than one row ---------------------------------------------------------

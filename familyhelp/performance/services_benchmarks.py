@@ -53,6 +53,8 @@ def _check(data: dict[str, Any], *, exclude_pk: Any = None) -> dict[str, Any]:
         errors["value"] = ["Enter the value"]
     elif Decimal(value) < 0:
         errors["value"] = ["The value cannot be negative"]
+    elif measure is not None and data.get("figure") in measure.percent_keys() and Decimal(value) > 100:
+        errors["value"] = ["This figure is a percentage: enter a value from 0 to 100"]
     data["year"] = str(data.get("year") or "").strip()
     if problem := year_error(data["year"]):
         errors["year"] = [problem]

@@ -261,6 +261,9 @@ class ServiceOutcomeMeasure(Measure):
     def figure_keys(self) -> list[str]:
         return ["total", *(f"looked-after-{m}m" for m in WINDOWS), "rereferred-12m"]
 
+    def percent_keys(self) -> set[str]:
+        return {*(f"looked-after-{m}m" for m in WINDOWS), "rereferred-12m"}
+
 
 MEASURE = ServiceOutcomeMeasure(
     "specialist-service-outcomes",

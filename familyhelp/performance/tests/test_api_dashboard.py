@@ -209,7 +209,9 @@ def test_records_refuses_missing_or_unknown_measures_figures_and_periods(named_r
     assert unknown.status_code == 400 and unknown.json() == {"measure": ["There is no measure called 'no-such'"]}
     figure = c.get(records_url(measure="referrals", figure="nonsense"))
     assert figure.status_code == 400
-    assert figure.json()["figure"] == ["Referrals by source has no figure 'nonsense' that can be listed for these filters"]
+    assert figure.json()["figure"] == [
+        "Referrals by source has no figure 'nonsense' that can be listed for these filters"
+    ]
     period = c.get(records_url(measure="referrals", figure="total", period="2025-Q7"))
     assert period.status_code == 400 and list(period.json()) == ["period"]
     assert not AccessLog.objects.filter(action=AccessLog.Action.SEARCH).exists()

@@ -67,6 +67,7 @@ def test_add_a_figure(world, client_for):
         ({"source": "  "}, "Enter where the figure comes from"),
         ({"value": "lots"}, "Enter the value as a number, like 22.5"),
         ({"value": "-3"}, "The value cannot be negative"),
+        ({"value": "100.5"}, "This figure is a percentage: enter a value from 0 to 100"),
         ({"figure": "assessment-timeliness:nonsense"}, "Choose a figure from the list"),
         ({"kind": ""}, "Choose the kind of figure"),
     ],
@@ -76,6 +77,18 @@ def test_bad_input_is_shown_in_the_error_summary(world, client_for, change, mess
     assert response.status_code == 400
     assert message in summary(response)
     assert not Benchmark.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_count_may_be_over_100_but_a_percentage_may_not(world, client_for):
+    c = client_for(world.leader)
+    count = {**GOOD, "figure": "referrals:total", "value": "1250"}
+    assert c.post(reverse("performance:benchmark_add"), count).status_code == 302
+    percent = {**GOOD, "figure": "specialist-service-outcomes:looked-after-12m", "value": "101"}
+    response = c.post(reverse("performance:benchmark_add"), percent)
+    assert response.status_code == 400
+    assert summary(response) == ["This figure is a percentage: enter a value from 0 to 100"]
+    assert list(Benchmark.objects.values_list("measure", "value")) == [("referrals", 1250)]
 
 
 @pytest.mark.django_db

@@ -280,6 +280,16 @@ def test_export_rows_suppress_small_counts_and_what_is_made_from_them() -> None:
     )
 
 
+def test_each_measure_names_its_percentage_figures_as_it_computes_them() -> None:
+    """`percent_keys()` (used to check benchmark values without data) agrees with the units computed."""
+    w.episode(w.case(), D(2025, 1, 10))
+    for key, measure in MEASURES.items():
+        computed = figures(key, Q1_2025)
+        percent = {k for k, f in computed.items() if f.unit == "percent" and not k.startswith("team-")}
+        assert percent == measure.percent_keys(), key
+        assert set(computed) - {k for k in computed if k.startswith("team-")} <= set(measure.figure_keys()), key
+
+
 def test_report_compares_with_the_previous_period_and_a_year_earlier_and_comments() -> None:
     """Referrals: 2 in Q1 2024, 1 in Q4 2024, 4 in Q1 2025. Commentary reads the movement."""
     for on in (D(2024, 2, 1), D(2024, 3, 1), D(2024, 11, 1), *[D(2025, 1, 10)] * 4):
