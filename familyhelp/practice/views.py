@@ -71,6 +71,15 @@ def _previous(person: Person, kind: str, exclude: Any = None) -> list[Completion
     return list(qs)
 
 
+def _families_for_draft(completion: Completion) -> list[Family]:
+    """The child's families now, and the draft's own family even if the child has since left it (so the form
+    shows the choice already made, and saving it is refused with a message rather than silently dropped)."""
+    families = families_of(completion.person)
+    if completion.family is not None and completion.family not in families:
+        families.append(completion.family)
+    return families
+
+
 def _family(form: CompletionForm, person: Person) -> Family | None:
     pk = form.family_pk()
     return None if pk is None else family_for_child(person, pk)
@@ -287,7 +296,7 @@ class CompletionEditView(CompletionFormMixin, View):
             data,
             instrument=completion.instrument,
             previous=_previous(completion.person, completion.kind, exclude=completion.pk),
-            families=families_of(completion.person),
+            families=_families_for_draft(completion),
             initial=initial_from(completion),
         )
 

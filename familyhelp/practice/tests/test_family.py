@@ -195,3 +195,36 @@ def test_the_api_records_for_a_family_and_lists_a_siblings_family_tools(world, f
     assert log.reason == "listed the family's practice tools"
     counted = client_for(world.cp_worker).get(reverse("api:practice-completion-family") + f"?person={world.other.pk}")
     assert counted.json() == {"hidden": 1, "results": []}
+
+
+def test_editing_a_family_draft_after_the_child_left_the_family_says_so(world, family, client_for):
+    draft = svc.completion_start(
+        actor=world.sw,
+        person=world.own,
+        kind="gcp2",
+        completed_on=D("2025-01-10"),
+        answers=gcp2(4, 3, 2, 2),
+        family=family,
+    )
+    FamilyMember.objects.filter(family=family, person=world.own).update(end_date=D("2025-01-20"))
+    c = client_for(world.sw)
+    url = reverse("practice:edit", args=[draft.pk])
+    page = soup(c.get(url))
+    assert page.select_one(f"input[name=family][value='{family.pk}']").has_attr("checked")
+    post = {
+        "version": str(draft.version),
+        "completed_on_day": "10",
+        "completed_on_month": "1",
+        "completed_on_year": "2025",
+        "review_of": "baseline",
+        "family": str(family.pk),
+        "grade_physical_care": "4",
+        "draft": "1",
+    }
+    refused = soup(c.post(url, post))
+    assert "Choose a family this child belongs to now" in refused.select_one(".govuk-error-summary").get_text()
+    draft.refresh_from_db()
+    assert draft.family == family and draft.version == 1 and draft.answers["grades"]["safety"] == 3
+    changed = c.post(url, {**post, "family": "child"})
+    draft.refresh_from_db()
+    assert changed.status_code == 302 and draft.family is None and draft.version == 2
