@@ -102,6 +102,14 @@ def pack_create(*, actor: Any, period: str, filters: Filters | None = None, titl
 
 
 @transaction.atomic
+def pack_delete(*, actor: Any, pack_row: Pack, expected_version: int | None) -> None:
+    """Delete a draft pack and its narrative sections (a published pack is kept for ever)."""
+    locked = _locked_draft(actor, pack_row, expected_version)
+    locked.sections.all().delete()
+    locked.delete()
+
+
+@transaction.atomic
 def pack_section_add(*, actor: Any, pack_row: Pack, expected_version: int | None, title: str, body: str) -> PackSection:
     """Add a narrative section at the end of a draft pack."""
     locked = _locked_draft(actor, pack_row, expected_version)

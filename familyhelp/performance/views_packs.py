@@ -278,6 +278,33 @@ class PackPublishView(View):
         return redirect("performance:pack", pk=pack_row.pk)
 
 
+class PackDeleteView(View):
+    """Confirm, then delete a draft pack with its narrative (published packs cannot be deleted)."""
+
+    required_permission = roles.MANAGE_PERFORMANCE
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        pack_row = _pack(request, pk)
+        if refused := _published_redirect(request, pack_row):
+            return refused
+        form = VersionForm(initial={"version": pack_row.version})
+        return render(request, "performance/pack_delete.html", {"pack": pack_row, "form": form})
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        pack_row = _pack(request, pk)
+        form = VersionForm(request.POST)
+        form.is_valid()
+        try:
+            services.pack_delete(
+                actor=request.user, pack_row=pack_row, expected_version=form.cleaned_data.get("version")
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+            return render(request, "performance/pack_delete.html", {"pack": pack_row, "form": form}, status=400)
+        messages.success(request, f"Draft pack deleted: {pack_row.title}")
+        return redirect("performance:packs")
+
+
 class PackPreviewView(View):
     """The pack as an HTML document (live figures for a draft, the frozen HTML once published)."""
 
@@ -336,6 +363,7 @@ urlpatterns: list[Any] = [
     path("packs/<uuid:pk>/preview/", PackPreviewView.as_view(), name="pack_preview"),
     path("packs/<uuid:pk>/pdf/", PackDownloadView.as_view(), name="pack_download"),
     path("packs/<uuid:pk>/publish/", PackPublishView.as_view(), name="pack_publish"),
+    path("packs/<uuid:pk>/delete/", PackDeleteView.as_view(), name="pack_delete"),
     path("packs/<uuid:pk>/sections/new/", PackSectionAddView.as_view(), name="pack_section_add"),
     path("packs/sections/<uuid:pk>/edit/", PackSectionEditView.as_view(), name="pack_section_edit"),
     path("packs/sections/<uuid:pk>/delete/", PackSectionDeleteView.as_view(), name="pack_section_delete"),

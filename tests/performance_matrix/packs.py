@@ -34,6 +34,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "performance:pack_preview": ("get", PUBLISHED, None, VIEW),
     "performance:pack_download": ("get", PUBLISHED, None, VIEW),
     "performance:pack_publish": ("get", DRAFT, None, MANAGE),
+    "performance:pack_delete": ("get", DRAFT, None, MANAGE),
     "performance:pack_section_add": ("get", DRAFT, None, MANAGE),
     "performance:pack_section_edit": ("get", SECTION, None, MANAGE),
     "performance:pack_section_delete": ("get", SECTION, None, MANAGE),

@@ -162,6 +162,7 @@ class PackViewSet(ApiViewSet):
         "create": roles.MANAGE_PERFORMANCE,
         "sections": roles.MANAGE_PERFORMANCE,
         "publish": roles.MANAGE_PERFORMANCE,
+        "destroy": roles.MANAGE_PERFORMANCE,
         "pdf": roles.VIEW_PERFORMANCE,
         "current_pdf": roles.VIEW_PERFORMANCE,
     }
@@ -194,6 +195,16 @@ class PackViewSet(ApiViewSet):
         )
         created = svc.pack_create(actor=request.user, period=d["period"], filters=filters, title=d.get("title", ""))
         return Response(PackSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=True, description="The pack's version.")],
+        responses={204: None, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def destroy(self, request: Request, pk: UUID) -> Response:
+        """Delete a draft pack and its sections (a published pack cannot be deleted: 400)."""
+        d = _valid(PackVersionSerializer, request.query_params)
+        svc.pack_delete(actor=request.user, pack_row=self._get(request, pk), expected_version=d["version"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=PackSectionCreateSerializer,

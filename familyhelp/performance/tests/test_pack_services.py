@@ -183,3 +183,57 @@ def test_the_api_drafts_sections_publish_and_pdf(world, client_for):  # type: ig
         content_type="application/json",
     )
     assert refused.status_code == 400, refused.content
+
+
+def _mark_published(pack_row: Pack, by) -> None:  # type: ignore[no-untyped-def]
+    """Published without rendering (the publish service itself is tested above)."""
+    from familyhelp.core import clock
+
+    Pack.objects.filter(pk=pack_row.pk).update(status=Pack.Status.PUBLISHED, published_at=clock.now(), published_by=by)
+
+
+def test_a_draft_can_be_deleted_with_its_sections_but_not_a_published_pack(world, draft):  # type: ignore[no-untyped-def]
+    svc.pack_section_add(actor=world.analyst, pack_row=draft, expected_version=1, title="Intro", body="A")
+    with pytest.raises(ForbiddenError):
+        svc.pack_delete(actor=world.manager, pack_row=draft, expected_version=2)
+    with pytest.raises(ConcurrentEditError):
+        svc.pack_delete(actor=world.analyst, pack_row=draft, expected_version=1)
+    assert Pack.objects.filter(pk=draft.pk).exists()
+    svc.pack_delete(actor=world.leader, pack_row=draft, expected_version=2)
+    assert not Pack.objects.exists()
+    from familyhelp.performance.models import PackSection
+
+    assert not PackSection.objects.exists()
+    kept = svc.pack_create(actor=world.analyst, period="2025-Q1")
+    _mark_published(kept, world.analyst)
+    with pytest.raises(DomainError, match="published"):
+        svc.pack_delete(actor=world.analyst, pack_row=kept, expected_version=1)
+    assert Pack.objects.filter(pk=kept.pk).exists()
+
+
+def test_deleting_a_draft_through_the_page_and_the_api(world, draft, client_for):  # type: ignore[no-untyped-def]
+    c = client_for(world.analyst)
+    detail = BeautifulSoup(c.get(reverse("performance:pack", args=[draft.pk])).content, "html.parser")
+    assert detail.find("a", string="Delete the draft")["href"] == reverse("performance:pack_delete", args=[draft.pk])
+    url = reverse("performance:pack_delete", args=[draft.pk])
+    confirm = BeautifulSoup(c.get(url).content, "html.parser")
+    assert confirm.select_one("input[name=version]")["value"] == "1"
+    stale = c.post(url, {"version": "0"})
+    assert stale.status_code == 400 and "Someone else changed this pack" in stale.content.decode()
+    deleted = c.post(url, {"version": "1"})
+    assert deleted.status_code == 302 and deleted["Location"] == reverse("performance:packs")
+    assert not Pack.objects.filter(pk=draft.pk).exists()
+    # the API: a stale version is 409, a published pack 400, a draft 204
+    second = svc.pack_create(actor=world.analyst, period="2025-Q2")
+    api = reverse("api:performance-pack-detail", args=[second.pk])
+    assert c.delete(f"{api}?version=7").status_code == 409
+    assert c.delete(api).status_code == 400
+    assert client_for(world.manager).delete(f"{api}?version=1").status_code == 403
+    assert client_for(world.analyst).delete(f"{api}?version=1").status_code == 204
+    assert not Pack.objects.filter(pk=second.pk).exists()
+    third = svc.pack_create(actor=world.analyst, period="2025-Q3")
+    _mark_published(third, world.analyst)
+    refused = client_for(world.analyst).delete(reverse("api:performance-pack-detail", args=[third.pk]) + "?version=1")
+    assert refused.status_code == 400 and Pack.objects.filter(pk=third.pk).exists()
+    page = client_for(world.analyst).get(reverse("performance:pack_delete", args=[third.pk]))
+    assert page.status_code == 302 and page["Location"] == reverse("performance:pack", args=[third.pk])
