@@ -126,6 +126,11 @@ def service_outcomes(
 
 # --- the measures library ---------------------------------------------------------------------------------
 OUTCOME_FRAMES = ("specialist:ended", "specialist:care", "specialist:cin")
+# Windowed reads of care and re-referrals need only the children whose service ended in the window.
+ENDED_IN_WINDOW = (
+    "SELECT r.person_id FROM specialist_servicereferral r WHERE r.status = 'ended' "
+    "AND r.ended_on >= %(since)s AND r.ended_on <= %(until)s"
+)
 
 
 def _outcome_specs() -> dict[str, Any]:
@@ -146,14 +151,14 @@ def _outcome_specs() -> dict[str, Any]:
             (("person", ID), ("care", DATE)),
             f"SELECT {_id('l.person_id')}, {_text('l.started_on')} FROM casework_lookedafterepisode l "  # noqa: S608
             "WHERE l.legal_status NOT IN ('V3', 'V4') AND {window}",
-            window="l.started_on >= %(since)s",
+            window=f"l.started_on >= %(since)s AND l.person_id IN ({ENDED_IN_WINDOW})",
         ),
         "specialist:cin": FrameSpec(
             "specialist:cin",
             (("person", ID), ("again", DATE)),
             f"SELECT {_id('e.person_id')}, {_text('e.referral_date')} "  # noqa: S608 (constants)
             "FROM casework_cinepisode e WHERE {window}",
-            window="e.referral_date >= %(since)s",
+            window=f"e.referral_date >= %(since)s AND e.person_id IN ({ENDED_IN_WINDOW})",
         ),
     }
 
