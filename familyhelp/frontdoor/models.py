@@ -310,6 +310,12 @@ class ThresholdDecision(VersionedModel):
 
     class Meta:
         ordering = ["-proposed_at"]
+        indexes = [
+            # The performance measures read authorised decisions by when they were authorised.
+            models.Index(
+                fields=["authorised_at"], condition=models.Q(status="authorised"), name="decision_authorised_at"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["contact"],
