@@ -251,56 +251,52 @@ class PackSectionMoveView(View):
         return redirect("performance:pack", pk=section.pack.pk)
 
 
-class PackPublishView(View):
-    """Confirm, then publish: the figures, HTML and PDF are frozen and the pack can no longer be changed."""
+class _ConfirmPackView(View):
+    """A confirmation page for one change to a whole draft pack: GET shows it with the pack's version, POST
+    makes the change through `act` (a stale version or a published pack is shown in the error summary)."""
 
     required_permission = roles.MANAGE_PERFORMANCE
+    template_name = ""
+
+    def act(self, request: HttpRequest, pack_row: Pack, version: int | None) -> HttpResponse:
+        raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         pack_row = _pack(request, pk)
         if refused := _published_redirect(request, pack_row):
             return refused
         form = VersionForm(initial={"version": pack_row.version})
-        return render(request, "performance/pack_publish.html", {"pack": pack_row, "form": form})
+        return render(request, self.template_name, {"pack": pack_row, "form": form})
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         pack_row = _pack(request, pk)
         form = VersionForm(request.POST)
         form.is_valid()
         try:
-            services.pack_publish(
-                actor=request.user, pack_row=pack_row, expected_version=form.cleaned_data.get("version")
-            )
+            return self.act(request, pack_row, form.cleaned_data.get("version"))
         except DomainError as exc:
             apply_domain_errors(form, exc)
-            return render(request, "performance/pack_publish.html", {"pack": pack_row, "form": form}, status=400)
+            return render(request, self.template_name, {"pack": pack_row, "form": form}, status=400)
+
+
+class PackPublishView(_ConfirmPackView):
+    """Confirm, then publish: the figures, HTML and PDF are frozen and the pack can no longer be changed."""
+
+    template_name = "performance/pack_publish.html"
+
+    def act(self, request: HttpRequest, pack_row: Pack, version: int | None) -> HttpResponse:
+        services.pack_publish(actor=request.user, pack_row=pack_row, expected_version=version)
         messages.success(request, "Pack published: its figures are now fixed")
         return redirect("performance:pack", pk=pack_row.pk)
 
 
-class PackDeleteView(View):
+class PackDeleteView(_ConfirmPackView):
     """Confirm, then delete a draft pack with its narrative (published packs cannot be deleted)."""
 
-    required_permission = roles.MANAGE_PERFORMANCE
+    template_name = "performance/pack_delete.html"
 
-    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        pack_row = _pack(request, pk)
-        if refused := _published_redirect(request, pack_row):
-            return refused
-        form = VersionForm(initial={"version": pack_row.version})
-        return render(request, "performance/pack_delete.html", {"pack": pack_row, "form": form})
-
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        pack_row = _pack(request, pk)
-        form = VersionForm(request.POST)
-        form.is_valid()
-        try:
-            services.pack_delete(
-                actor=request.user, pack_row=pack_row, expected_version=form.cleaned_data.get("version")
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            return render(request, "performance/pack_delete.html", {"pack": pack_row, "form": form}, status=400)
+    def act(self, request: HttpRequest, pack_row: Pack, version: int | None) -> HttpResponse:
+        services.pack_delete(actor=request.user, pack_row=pack_row, expected_version=version)
         messages.success(request, f"Draft pack deleted: {pack_row.title}")
         return redirect("performance:packs")
 

@@ -135,24 +135,9 @@ def records_url(**query: str) -> str:
     return reverse("api:performance-records-list") + "?" + urlencode({"period": "2025-Q1", **query})
 
 
-@pytest.fixture
-def named_referrals(world):  # type: ignore[no-untyped-def]
-    """The three February 2025 referrals, by whose they are: Zoë (sw, team A), Minh (team A), Oliver (team B)."""
-    world.cases = {}
-    for name, person, worker in (
-        ("own", world.own, world.sw),
-        ("team", world.team_child, world.colleague),
-        ("other", world.other, world.cp_worker),
-    ):
-        kase = pw.case(person, opened=pw.D(2025, 2, 3), team=worker.team, worker=worker)
-        pw.episode(kase, pw.D(2025, 2, 3), source="2A")
-        world.cases[name] = kase
-    return world
-
-
 @pytest.mark.django_db
-def test_records_lists_the_cases_in_scope_counts_the_rest_and_logs(named_referrals, client_for):
-    w = named_referrals
+def test_records_lists_the_cases_in_scope_counts_the_rest_and_logs(referrals, client_for):
+    w = referrals
     response = client_for(w.manager).get(records_url(measure="referrals", figure="total"))
     assert response.status_code == 200
     data = response.json()
@@ -172,8 +157,8 @@ def test_records_lists_the_cases_in_scope_counts_the_rest_and_logs(named_referra
 
 
 @pytest.mark.django_db
-def test_records_for_an_analyst_are_counts_only_and_a_leader_pages_through_all(named_referrals, client_for):
-    w = named_referrals
+def test_records_for_an_analyst_are_counts_only_and_a_leader_pages_through_all(referrals, client_for):
+    w = referrals
     analyst = client_for(w.analyst).get(records_url(measure="referrals", figure="total")).json()
     assert (analyst["total"], analyst["hidden"], analyst["count"], analyst["results"]) == (3, 3, 0, [])
     leader = client_for(w.leader)
@@ -200,8 +185,8 @@ def test_records_contacts_carry_an_address_only_for_front_door_readers(world, cl
 
 
 @pytest.mark.django_db
-def test_records_refuses_missing_or_unknown_measures_figures_and_periods(named_referrals, client_for):
-    c = client_for(named_referrals.leader)
+def test_records_refuses_missing_or_unknown_measures_figures_and_periods(referrals, client_for):
+    c = client_for(referrals.leader)
     missing = c.get(reverse("api:performance-records-list"))
     assert missing.status_code == 400
     assert missing.json() == {"measure": ["Give the measure's key"], "figure": ["Give the figure's key"]}
@@ -215,4 +200,4 @@ def test_records_refuses_missing_or_unknown_measures_figures_and_periods(named_r
     period = c.get(records_url(measure="referrals", figure="total", period="2025-Q7"))
     assert period.status_code == 400 and list(period.json()) == ["period"]
     assert not AccessLog.objects.filter(action=AccessLog.Action.SEARCH).exists()
-    assert client_for(named_referrals.partner).get(records_url(measure="referrals", figure="total")).status_code == 403
+    assert client_for(referrals.partner).get(records_url(measure="referrals", figure="total")).status_code == 403

@@ -39,21 +39,6 @@ def by_class(node, name: str) -> list:  # type: ignore[no-untyped-def]
     return node.xpath(f'descendant-or-self::*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
 
 
-@pytest.fixture
-def referrals(world):  # type: ignore[no-untyped-def]
-    """Three referrals in February 2025: Zoë (sw, team A), Minh (colleague, team A), Oliver (cp worker, team B)."""
-    world.cases = {}
-    for name, person, worker in (
-        ("own", world.own, world.sw),
-        ("team", world.team_child, world.colleague),
-        ("other", world.other, world.cp_worker),
-    ):
-        kase = pw.case(person, opened=pw.D(2025, 2, 3), team=worker.team, worker=worker)
-        pw.episode(kase, pw.D(2025, 2, 3), source="2A")
-        world.cases[name] = kase
-    return world
-
-
 def drill_url(measure: str = "referrals", figure: str = "total", **query: str) -> str:
     from urllib.parse import urlencode
 

@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from familyhelp.audit.models import AccessLog
-from familyhelp.casework.models import Case
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core.errors import DomainError
 from familyhelp.people.models import FamilyMember
@@ -24,23 +23,13 @@ D = datetime.date.fromisoformat
 
 
 @pytest.fixture
-def family(world):  # type: ignore[no-untyped-def]
+def family(world, case):  # type: ignore[no-untyped-def]
     """Zoë (the social worker's) and Minh (a team colleague's) and Oliver (the CP worker's) in one household;
-    an open case for Zoë so the social worker may record tools for her."""
+    Zoë's open case (`case`) lets the social worker record tools for her."""
     fam = FamilyFactory(name="O'Brien household")
     for child in (world.own, world.team_child, world.other):
         FamilyMember.objects.create(family=fam, person=child, role=FamilyMember.Role.CHILD)
     FamilyMember.objects.create(family=fam, person=world.parent, role=FamilyMember.Role.PARENT)
-    Case.objects.create(
-        reference="CASE7000002",
-        person=world.own,
-        level=4,
-        status="open",
-        opened_on=D("2024-01-02"),
-        team=world.sw.team,
-        worker=world.sw,
-        allocated_on=D("2024-01-02"),
-    )
     return fam
 
 

@@ -5,32 +5,16 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from familyhelp.audit.models import AccessLog
-from familyhelp.casework.models import Case
 from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.practice import services as svc
 from familyhelp.practice.models import Completion
 from familyhelp.practice.tests.factories import em_coordinator, final, gcp2, sos
 
 D = datetime.date.fromisoformat
-
-
-@pytest.fixture
-def case(world):  # type: ignore[no-untyped-def]
-    return Case.objects.create(
-        reference="CASE7000001",
-        person=world.own,
-        level=4,
-        status="open",
-        opened_on=D("2024-01-02"),
-        team=world.sw.team,
-        worker=world.sw,
-        allocated_on=D("2024-01-02"),
-    )
 
 
 def soup(response):  # type: ignore[no-untyped-def]

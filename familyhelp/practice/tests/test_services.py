@@ -21,20 +21,6 @@ from familyhelp.practice.tests.factories import em_coordinator, final, gcp2, sos
 D = datetime.date.fromisoformat
 
 
-@pytest.fixture
-def case(world):  # type: ignore[no-untyped-def]
-    return Case.objects.create(
-        reference="CASE7000001",
-        person=world.own,
-        level=4,
-        status="open",
-        opened_on=D("2024-01-02"),
-        team=world.sw.team,
-        worker=world.sw,
-        allocated_on=D("2024-01-02"),
-    )
-
-
 def test_three_instruments_are_seeded_as_version_1(db):
     rows = {i.kind: i for i in Instrument.objects.filter(version_number=1)}
     assert set(rows) == {"exploitation_screening", "gcp2", "signs_of_safety"}
