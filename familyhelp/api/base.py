@@ -46,3 +46,13 @@ class ApiViewSet(ApiMixin, GenericViewSet):
         if page is None:
             return Response(serializer_class(items, many=True).data)
         return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def effective_block(request: Request, *, field: str, value: Any) -> dict[str, Any]:
+    """The `effective` part of a response that moved a step: the stored date and whether it was defaulted."""
+    sent = request.data.get(field) if hasattr(request.data, "get") else None
+    return {
+        "field": field,
+        "value": value.isoformat() if hasattr(value, "isoformat") else value,
+        "defaulted": sent in (None, ""),
+    }

@@ -59,3 +59,26 @@ class ReasonSerializer(serializers.Serializer):
     """A request body that is only a reason (restrict, unrestrict, break glass)."""
 
     reason = serializers.CharField(allow_blank=True, max_length=5000, trim_whitespace=True)
+
+
+LATE_REASON_HELP = (
+    "Why this step is being recorded after the council's late-recording days (required then; stored in the "
+    "chronology beside who recorded it and when)."
+)
+
+
+def late_reason_field() -> serializers.CharField:
+    """The optional late-recording reason every dated step accepts."""
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text=LATE_REASON_HELP
+    )
+
+
+class EffectiveDateSerializer(serializers.Serializer):
+    """What the API did with a step's date: the stored effective date and whether it was defaulted."""
+
+    field = serializers.CharField(read_only=True, help_text="The request field that carries the step's date.")
+    value = serializers.CharField(read_only=True, help_text="The stored effective date (or date-time), ISO 8601.")
+    defaulted = serializers.BooleanField(
+        read_only=True, help_text="True when no date was sent and the step took today (or now)."
+    )
