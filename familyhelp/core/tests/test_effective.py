@@ -64,3 +64,44 @@ def test_council_setting_changes_the_late_threshold():
     LocalAuthorityFactory(late_recording_days=30)
     assert check(D(2026, 2, 10)) == {}
     assert "late_reason" in check(D(2026, 2, 7))
+
+
+@pytest.mark.django_db
+def test_order_invariants_name_the_other_step_and_its_date():
+    submitted = D(2026, 3, 3)
+    assert check(D(2026, 3, 4), after=[("date the assessment was submitted", submitted)]) == {}
+    assert check(D(2026, 3, 3), after=[("date the assessment was submitted", submitted)]) == {}
+    assert check(D(2026, 3, 2), after=[("date the assessment was submitted", submitted)], late_reason="x") == {
+        "when": ["The date it happened must be on or after the date the assessment was submitted (3 March 2026)"]
+    }
+    # A later step already recorded bounds an edit of an earlier one.
+    assert check(D(2026, 3, 5), before=[("date the assessment was authorised", D(2026, 3, 4))]) == {
+        "when": ["The date it happened must be on or before the date the assessment was authorised (4 March 2026)"]
+    }
+    # Steps not yet recorded (None) do not constrain.
+    assert check(D(2026, 3, 5), after=[("start", None)], before=[("end", None)]) == {}
+    # The order is checked before the late reason is asked for.
+    assert check(D(2026, 1, 1), after=[("start", D(2026, 2, 1))]) == {
+        "when": ["The date it happened must be on or after the start (1 February 2026)"]
+    }
+
+
+@pytest.mark.django_db
+def test_date_times_compare_exactly_and_dates_by_day():
+    received = datetime.datetime(2026, 3, 9, 15, 30, tzinfo=datetime.UTC)
+    earlier_that_day = datetime.datetime(2026, 3, 9, 9, 0, tzinfo=datetime.UTC)
+    assert "when" in check(earlier_that_day, after=[("time the contact was received", received)])
+    assert check(received, after=[("time the contact was received", received)]) == {}
+    # A date against a date-time compares calendar days: same day is fine.
+    assert check(D(2026, 3, 9), after=[("time the contact was received", received)]) == {}
+
+
+def test_resolve_defaults_to_today_or_now_and_says_so():
+    from familyhelp.core.effective import resolve_date, resolve_datetime
+
+    assert resolve_date(None) == (D(2026, 3, 10), True)
+    assert resolve_date(D(2025, 1, 2)) == (D(2025, 1, 2), False)
+    now, defaulted = resolve_datetime(None)
+    assert defaulted is True and now.date() == D(2026, 3, 10) and now.tzinfo is not None
+    given = datetime.datetime(2025, 1, 2, 9, 0, tzinfo=datetime.UTC)
+    assert resolve_datetime(given) == (given, False)
