@@ -33,6 +33,8 @@ KINDS: dict[str, str] = {
     "casework.closed": "Case closed",
     "casework.siblings_linked": "Worked with brothers and sisters as a sibling group",
     "casework.assessment_started": "Assessment started",
+    "casework.assessment_start_changed": "Assessment start date corrected",
+    "casework.assessment_child_seen": "Child seen for the assessment",
     "casework.assessment_submitted": "Assessment submitted for authorisation",
     "casework.assessment_authorised": "Assessment authorised",
     "casework.assessment_returned": "Assessment returned to the worker",
@@ -71,6 +73,9 @@ KINDS: dict[str, str] = {
     "specialist.referral_started": "Specialist service started",
     "specialist.referral_ended": "Specialist service ended",
     "specialist.referral_withdrawn": "Specialist service referral withdrawn",
+    "specialist.session": "Specialist service session or contact",
+    "specialist.short_break": "Short break began",
+    "specialist.short_break_left": "Short break ended",
 }
 
 # Kinds grouped for the timeline filter.
@@ -110,6 +115,8 @@ GROUPS: dict[str, list[str]] = {
     ],
     "Assessments and enquiries": [
         "casework.assessment_started",
+        "casework.assessment_start_changed",
+        "casework.assessment_child_seen",
         "casework.assessment_submitted",
         "casework.assessment_authorised",
         "casework.assessment_returned",
@@ -148,6 +155,9 @@ GROUPS: dict[str, list[str]] = {
         "specialist.referral_started",
         "specialist.referral_ended",
         "specialist.referral_withdrawn",
+        "specialist.session",
+        "specialist.short_break",
+        "specialist.short_break_left",
     ],
 }
 
