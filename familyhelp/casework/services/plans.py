@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from familyhelp.casework import clocks
 from familyhelp.casework.models import (
@@ -46,7 +47,7 @@ from familyhelp.casework.policy import casework_policy
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped, save_versioned
-from familyhelp.core.effective import check_effective_date, raise_if
+from familyhelp.core.effective import check_effective_date, long_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.people.identifiers import clean_postcode
 
@@ -202,7 +203,9 @@ def _check_cp(
         errors["s47_enquiry"] = ["A child protection plan has already started from this conference"]
     elif start is not None and start != s47.icpc_on:
         errors["started_on"] = [
-            f"A child protection plan starts on the date of the initial conference ({_d(s47.icpc_on)})"
+            "A child protection plan starts on the date of the initial child protection conference that decided "
+            f"on it: the conference for the section 47 enquiry from {long_date(s47.started_on)} was held on "
+            f"{long_date(s47.icpc_on)}"
         ]
     if category not in CategoryOfAbuse.values:
         errors["initial_category"] = ["Choose the initial category of abuse"]
@@ -251,9 +254,9 @@ def _carry_over(previous: Plan, plan: Plan, actor: Any) -> None:
         )
 
 
-def end_plan_row(plan: Plan, *, actor: Any, ended_on: date, reason: str) -> None:
-    """End a plan already checked by the caller (and write its chronology event): plan services, step-down and
-    closure all end plans through here."""
+def end_plan_row(plan: Plan, *, actor: Any, ended_on: date, reason: str, late_reason: str = "") -> None:
+    """End a plan already checked by the caller (and write its chronology event, with the late-recording reason
+    of the step that ended it): plan services, step-down and closure all end plans through here."""
     plan.ended_on = ended_on
     plan.end_reason = reason[:300]
     save_bumped(plan, actor=actor, fields=["ended_on", "end_reason"])
@@ -264,6 +267,7 @@ def end_plan_row(plan: Plan, *, actor: Any, ended_on: date, reason: str) -> None
         occurred_on=ended_on,
         person=plan.person,
         subject=plan,
+        late_reason=late_reason,
     )
 
 
@@ -274,22 +278,25 @@ def plan_start(
     actor: Any,
     case: Case,
     kind: str,
-    started_on: date | None,
+    started_on: date | None = None,
     summary: str = "",
     s47_enquiry: S47Enquiry | None = None,
     initial_category: str = "",
     care: CareDetails | None = None,
     continue_cp_plan: bool = False,
+    late_reason: str = "",
 ) -> Plan:
-    """Start a plan in the case; the case's current plan steps up or down into it (one care plan)."""
+    """Start a plan in the case; the case's current plan steps up or down into it (one care plan).
+
+    `started_on` defaults to today; a CP plan starts on its initial conference's date."""
     case = _lock_case(case)
     _require_work(actor, case)
     person = case.person
     if kind not in Kind.values:
         raise DomainError("Choose the kind of plan", field="kind")
-    errors = check_effective_date(
-        started_on, field="started_on", label="start date", person=person, ask_late_reason=False
-    )
+    started_on, _ = resolve_date(started_on)
+    errors: dict[str, list[str]] = {}
+    after: list[tuple[str, date | None]] = [("date the case opened", case.opened_on)]
     episode: CINEpisode | None = None
     if kind == Kind.FAMILY_SUPPORT:
         if case.level != Case.Level.TARGETED:
@@ -306,13 +313,8 @@ def plan_start(
             errors.setdefault("kind", []).append(
                 f"A {_kind_label(kind).lower()} needs an open children in need episode on this case"
             )
-        elif started_on is not None and started_on < episode.referral_date and "started_on" not in errors:
-            errors["started_on"] = [
-                f"The start date must be on or after the referral date of the episode ({_d(episode.referral_date)})"
-            ]
-    if kind == Kind.CP:
-        for field, messages in _check_cp(case, episode, s47_enquiry, started_on, initial_category).items():
-            errors.setdefault(field, []).extend(messages)
+        else:  # the episode's referral date comes first: it is the later bound when the case was stepped up
+            after.insert(0, ("referral date of the children in need episode", episode.referral_date))
     postcode = ""
     if kind == Kind.LAC:
         care_errors, postcode = _check_care(care)
@@ -326,10 +328,16 @@ def plan_start(
             .values_list("ended_on", flat=True)
             .first()
         )
-        if last_care_end and started_on and started_on < last_care_end and "started_on" not in errors:
-            errors["started_on"] = [f"The child's last episode of care ended on {_d(last_care_end)}: start after it"]
+        after.append(("date the child's last episode of care ended", last_care_end))
+    label = "date the child became looked after" if kind == Kind.LAC else "start date"
+    for field, messages in check_effective_date(
+        started_on, field="started_on", label=label, person=person, after=after, late_reason=late_reason
+    ).items():
+        errors.setdefault(field, []).extend(messages)
+    if kind == Kind.CP:
+        for field, messages in _check_cp(case, episode, s47_enquiry, started_on, initial_category).items():
+            errors.setdefault(field, []).extend(messages)
     raise_if(errors)
-    assert started_on is not None
 
     open_now = open_plans(case)
     ends, kind_refusals = _ended_by(kind, open_now, continue_cp_plan)
@@ -356,7 +364,13 @@ def plan_start(
     head = None if parallel_cp else chain_head(case)
     for p in ends:
         direction = "up" if RANK[Kind(kind)] > RANK[Kind(p.kind)] else "down"
-        end_plan_row(p, actor=actor, ended_on=started_on, reason=f"Stepped {direction} to {_kind_label(kind).lower()}")
+        end_plan_row(
+            p,
+            actor=actor,
+            ended_on=started_on,
+            reason=f"Stepped {direction} to {_kind_label(kind).lower()}",
+            late_reason=late_reason,
+        )
     previous_cp = 0
     if kind == Kind.CP:
         previous_cp = Plan.objects.filter(person=person, kind=Kind.CP, started_on__lt=started_on).count()
@@ -403,6 +417,7 @@ def plan_start(
             occurred_on=started_on,
             person=person,
             subject=plan,
+            late_reason=late_reason,
         )
     else:
         extra = f" (initial category: {plan.get_initial_category_display().lower()})" if kind == Kind.CP else ""
@@ -413,33 +428,57 @@ def plan_start(
             occurred_on=started_on,
             person=person,
             subject=plan,
+            late_reason=late_reason,
         )
     return plan
 
 
 # --- ending and reviewing -----------------------------------------------------------------------------
-def _check_plan_date(plan: Plan, day: date | None, field: str, label: str) -> dict[str, list[str]]:
-    errors = check_effective_date(
+def _last_review(plan: Plan) -> date | None:
+    return plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+
+
+def _check_plan_date(
+    plan: Plan,
+    day: date,
+    field: str,
+    label: str,
+    *,
+    late_reason: str,
+    after: list[tuple[str, date | None]] | None = None,
+    before: list[tuple[str, date | None]] | None = None,
+    after_last_review: bool = True,
+) -> dict[str, list[str]]:
+    """The effective-date rule for a step of this plan: on or after the plan's start (and its last review)."""
+    last = _last_review(plan) if after_last_review else None
+    return check_effective_date(
         day,
         field=field,
         label=label,
         person=plan.person,
-        not_before=plan.started_on,
-        not_before_label="plan's start date",
-        ask_late_reason=False,
+        after=[
+            ("date the plan started", plan.started_on),
+            ("date of the plan's last review", last),
+            *(after or []),
+        ],
+        before=before or [],
+        late_reason=late_reason,
     )
-    if not errors and day is not None:
-        last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
-        if last and day < last:
-            errors[field] = [f"The {label} must be on or after the last review ({_d(last)})"]
-    return errors
 
 
 @transaction.atomic
 def plan_end(
-    *, actor: Any, plan: Plan, ended_on: date | None, reason: str, expected_version: int | None = None
+    *,
+    actor: Any,
+    plan: Plan,
+    ended_on: date | None = None,
+    reason: str,
+    expected_version: int | None = None,
+    late_reason: str = "",
 ) -> Plan:
-    """End a plan without another starting (for example when the case closes). Care plans end through lac_end."""
+    """End a plan without another starting (for example when the case closes). Care plans end through lac_end.
+
+    `ended_on` defaults to today; it is on or after the plan's start and its last review."""
     plan = _lock_plan(plan)
     _require_work(actor, plan.case)
     if expected_version is not None and expected_version != plan.version:
@@ -450,12 +489,12 @@ def plan_end(
         raise DomainError(
             "A care plan ends when the child stops being looked after: record why they left care", field="reason"
         )
-    errors = _check_plan_date(plan, ended_on, "ended_on", "end date")
+    ended_on, _ = resolve_date(ended_on)
+    errors = _check_plan_date(plan, ended_on, "ended_on", "end date", late_reason=late_reason)
     if not (reason or "").strip():
         errors.setdefault("reason", []).append("Enter why the plan is ending")
     raise_if(errors)
-    assert ended_on is not None
-    end_plan_row(plan, actor=actor, ended_on=ended_on, reason=reason.strip())
+    end_plan_row(plan, actor=actor, ended_on=ended_on, reason=reason.strip(), late_reason=late_reason)
     return plan
 
 
@@ -464,23 +503,35 @@ def plan_review_record(
     *,
     actor: Any,
     plan: Plan,
-    held_on: date | None,
+    held_on: date | None = None,
     outcome: str,
     latest_category: str = "",
     notes: str = "",
     end_reason: str = "",
     participation: str = "",
+    late_reason: str = "",
 ) -> PlanReview:
-    """Record a review (a CP review conference, a CIN / family support review, a looked-after review)."""
+    """Record a review (a CP review conference, a CIN / family support review, a looked-after review).
+
+    `held_on` defaults to today; it is on or after the plan's start and its last review, and a review of a plan
+    that has ended (recorded late) was held on or before the end."""
     plan = _lock_plan(plan)
     _require_work(actor, plan.case)
-    if plan.ended_on is not None:
-        raise DomainError(f"This plan ended on {_d(plan.ended_on)}: it cannot be reviewed", field="held_on")
-    errors = _check_plan_date(plan, held_on, "held_on", "review date")
+    held_on, _ = resolve_date(held_on)
+    errors = _check_plan_date(
+        plan,
+        held_on,
+        "held_on",
+        "review date",
+        late_reason=late_reason,
+        before=[("date the plan ended", plan.ended_on)],
+    )
     if outcome not in PlanReview.Outcome.values:
         errors["outcome"] = ["Choose the outcome of the review"]
     elif outcome == PlanReview.Outcome.END and plan.kind == Kind.LAC:
         errors["outcome"] = ["A care plan ends when the child stops being looked after: record why they left care"]
+    elif outcome == PlanReview.Outcome.END and plan.ended_on is not None:
+        errors["outcome"] = [f"This plan already ended on {long_date(plan.ended_on)}"]
     if plan.kind == Kind.CP:
         if latest_category not in CategoryOfAbuse.values:
             errors["latest_category"] = ["Choose the latest category of abuse"]
@@ -489,7 +540,6 @@ def plan_review_record(
     if participation and (plan.kind != Kind.LAC or participation not in ReviewParticipation.values):
         errors["participation"] = ["Choose how the child took part in the review (looked-after reviews only)"]
     raise_if(errors)
-    assert held_on is not None
     policy = casework_policy()
     review = PlanReview.objects.create(
         plan=plan,
@@ -517,9 +567,16 @@ def plan_review_record(
         occurred_on=held_on,
         person=plan.person,
         subject=review,
+        late_reason=late_reason,
     )
     if outcome == PlanReview.Outcome.END:
-        end_plan_row(plan, actor=actor, ended_on=held_on, reason=(end_reason or "").strip() or "Ended at review")
+        end_plan_row(
+            plan,
+            actor=actor,
+            ended_on=held_on,
+            reason=(end_reason or "").strip() or "Ended at review",
+            late_reason=late_reason,
+        )
     return review
 
 
@@ -536,15 +593,20 @@ def lac_change(
     *,
     actor: Any,
     plan: Plan,
-    on: date | None,
+    changed_on: date | None = None,
     legal_status: str,
     placement_type: str,
     placement_postcode: str,
     placement_provider: str = "",
     placement_urn: str = "",
     reason_place_change: str = "",
+    late_reason: str = "",
+    on: date | None = None,
 ) -> LookedAfterEpisode:
     """A change of legal status or placement: the episode ends (X1) and the next starts the same day.
+
+    `changed_on` (`on` is its older name) defaults to today; it is after the current episode's start, on or
+    after the plan's start and its last review.
 
     The SSDA903 details: the reason for the new episode (L, P or B) follows from what changed; the provider and
     URN carry over when the placement does not change; why the placement changed is kept on the episode that ends.
@@ -552,14 +614,15 @@ def lac_change(
     plan = _lock_plan(plan)
     _require_work(actor, plan.case)
     current = _open_episode(plan)
-    errors = check_effective_date(
+    on, _ = resolve_date(changed_on if changed_on is not None else on)
+    errors = _check_plan_date(
+        plan,
         on,
-        field="changed_on",
-        label="date of the change",
-        person=plan.person,
-        not_before=current.started_on,
-        not_before_label="start of the current episode",
-        ask_late_reason=False,
+        "changed_on",
+        "date of the change",
+        late_reason=late_reason,
+        after_last_review=False,
+        after=[("date the current episode of care started", current.started_on)],
     )
     if not errors and on == current.started_on:
         errors["changed_on"] = [
@@ -580,7 +643,6 @@ def lac_change(
     if reason_place_change and reason_place_change not in Episode.ReasonPlaceChange.values:
         errors["reason_place_change"] = ["Choose why the placement changed"]
     raise_if(errors)
-    assert on is not None
     ls_changed = legal_status != current.legal_status
     moved = (placement_type, postcode) != (current.placement_type, current.placement_postcode)
     rne = Episode.ReasonNewEpisode.L
@@ -622,23 +684,32 @@ def lac_change(
         occurred_on=on,
         person=plan.person,
         subject=nxt,
+        late_reason=late_reason,
     )
     return nxt
 
 
 @transaction.atomic
-def lac_end(*, actor: Any, plan: Plan, ended_on: date | None, reason_ended: str) -> Plan:
-    """The child stops being looked after: the episode ends with the SSDA903 reason, and so does the care plan."""
+def lac_end(*, actor: Any, plan: Plan, ended_on: date | None = None, reason_ended: str, late_reason: str = "") -> Plan:
+    """The child stops being looked after: the episode ends with the SSDA903 reason, and so does the care plan.
+
+    `ended_on` defaults to today; it is on or after the current episode's start, the plan's start and its last
+    review."""
     plan = _lock_plan(plan)
     _require_work(actor, plan.case)
     current = _open_episode(plan)
-    errors = _check_plan_date(plan, ended_on, "ended_on", "date care ended")
-    if not errors and ended_on is not None and ended_on < current.started_on:
-        errors["ended_on"] = [f"The date care ended must be on or after {_d(current.started_on)}"]
+    ended_on, _ = resolve_date(ended_on)
+    errors = _check_plan_date(
+        plan,
+        ended_on,
+        "ended_on",
+        "date care ended",
+        late_reason=late_reason,
+        after=[("date the current episode of care started", current.started_on)],
+    )
     if reason_ended not in LookedAfterEpisode.ReasonEpisodeEnded.values or reason_ended == "X1":
         errors["reason_ended"] = ["Choose why the child stopped being looked after"]
     raise_if(errors)
-    assert ended_on is not None
     current.ended_on = ended_on
     current.reason_ended = reason_ended
     current.version += 1
@@ -658,6 +729,7 @@ def lac_end(*, actor: Any, plan: Plan, ended_on: date | None, reason_ended: str)
         occurred_on=ended_on,
         person=plan.person,
         subject=plan,
+        late_reason=late_reason,
     )
     return plan
 
@@ -693,29 +765,49 @@ def goal_add(*, actor: Any, plan: Plan, text: str) -> PlanGoal:
 
 @transaction.atomic
 def goal_update(
-    *, actor: Any, goal: PlanGoal, text: str, achieved_on: date | None, expected_version: int | None
+    *,
+    actor: Any,
+    goal: PlanGoal,
+    text: str,
+    achieved_on: date | None,
+    expected_version: int | None,
+    late_reason: str = "",
 ) -> PlanGoal:
-    """Change a goal's words or record the date it was achieved."""
+    """Change a goal's words or record the date it was achieved (None: not achieved yet; no default).
+
+    A new or changed date achieved is on or after the plan's start, not in the future, with a late-recording
+    reason when it is old; it is written to the chronology (`casework.goal_achieved`)."""
     goal = PlanGoal.objects.select_related("plan", "plan__case", "plan__person").get(pk=goal.pk)
     _require_work(actor, goal.plan.case)
     _require_open(goal.plan, "text")
     errors: dict[str, list[str]] = {}
     text = _clean_text(text, "text", "goal", errors)
-    if achieved_on is not None:
+    newly_achieved = achieved_on is not None and achieved_on != goal.achieved_on
+    if newly_achieved:
         errors.update(
             check_effective_date(
                 achieved_on,
                 field="achieved_on",
                 label="date achieved",
                 person=goal.plan.person,
-                not_before=goal.plan.started_on,
-                not_before_label="plan's start date",
-                ask_late_reason=False,
+                after=[("date the plan started", goal.plan.started_on)],
+                late_reason=late_reason,
             )
         )
     raise_if(errors)
     goal.text, goal.achieved_on = text, achieved_on
     save_versioned(goal, actor=actor, expected_version=expected_version, fields=["text", "achieved_on"])
+    if newly_achieved:
+        assert achieved_on is not None
+        chronology_record(
+            actor=actor,
+            kind="casework.goal_achieved",
+            summary=f"Plan goal achieved: {text[:200]}",
+            occurred_on=achieved_on,
+            person=goal.plan.person,
+            subject=goal,
+            late_reason=late_reason,
+        )
     return goal
 
 
@@ -800,6 +892,8 @@ def action_add(
     )
     who = str(owner) if owner is not None else f"{owner_name} ({owner_agency})"
     due = f", due {_d(due_on)}" if due_on else ""
+    # Adding an action is recorded now: the event is the action being put on the plan (its due date is a
+    # deadline, not an event), so it carries today, not a reported date, and asks for no late reason.
     chronology_record(
         actor=actor,
         kind="casework.action_added",
@@ -824,8 +918,14 @@ def action_update(
     owner_agency: str = "",
     due_on: date | None = None,
     status: str = PlanAction.Status.OPEN,
+    done_on: date | None = None,
+    late_reason: str = "",
 ) -> PlanAction:
-    """Change an action: its words, owner, due date or status (done is written to the chronology)."""
+    """Change an action: its words, owner, due date or status (done is written to the chronology).
+
+    When the action becomes done, `done_on` (default today) is the day it was done: on or after the plan's
+    start, not in the future, with a late-recording reason when old; it dates the chronology event (the action
+    has no column for it). It is ignored by any other change."""
     action = PlanAction.objects.select_related("plan", "plan__case", "plan__person").get(pk=action.pk)
     plan = action.plan
     _require_work(actor, plan.case)
@@ -842,8 +942,20 @@ def action_update(
         status=status,
         errors=errors,
     )
+    completing = status == PlanAction.Status.DONE and action.status != PlanAction.Status.DONE
+    done_day, _ = resolve_date(done_on)
+    if completing:
+        errors.update(
+            check_effective_date(
+                done_day,
+                field="done_on",
+                label="date the action was done",
+                person=plan.person,
+                after=[("date the plan started", plan.started_on)],
+                late_reason=late_reason,
+            )
+        )
     raise_if(errors)
-    was_done = action.status == PlanAction.Status.DONE
     action.text, action.goal, action.owner = text, goal, owner
     action.owner_name, action.owner_agency, action.due_on, action.status = owner_name, owner_agency, due_on, status
     save_versioned(
@@ -852,36 +964,83 @@ def action_update(
         expected_version=expected_version,
         fields=["text", "goal", "owner", "owner_name", "owner_agency", "due_on", "status"],
     )
-    if status == PlanAction.Status.DONE and not was_done:
+    if completing:
         chronology_record(
             actor=actor,
             kind="casework.action_completed",
             summary=f"Plan action done: {text[:200]}",
-            occurred_on=clock.today(),
+            occurred_on=done_day,
             person=plan.person,
             subject=action,
+            late_reason=late_reason,
         )
     return action
 
 
 @transaction.atomic
 def missing_episode_record(
-    *, actor: Any, person: Any, kind: str, started_on: date | None, ended_on: date | None = None
+    *,
+    actor: Any,
+    person: Any,
+    kind: str,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    late_reason: str = "",
 ) -> MissingEpisode:
-    """Record a looked-after child missing from placement (M) or away without authorisation (A) (SSDA903 Missing)."""
+    """Record a looked-after child missing from placement (M) or away without authorisation (A) (SSDA903 Missing).
+
+    `started_on` defaults to today and falls in a period of care; `ended_on` (the child came back, optional) is on
+    or after it. Written to the chronology with the late-recording reason."""
     case = Case.objects.filter(person=person, closed_on__isnull=True).first()
     require(case is not None and can_work_case(actor, case), FORBIDDEN)
     errors: dict[str, list[str]] = {}
     if kind not in MissingEpisode.Kind.values:
         errors["kind"] = ["Choose missing or away from placement without authorisation"]
-    if started_on is None:
-        errors["started_on"] = ["Enter the date the child went missing"]
-    elif not LookedAfterEpisode.objects.filter(person=person, started_on__lte=started_on).exists():
-        errors["started_on"] = ["The child was not looked after on that date"]
-    if started_on is not None and ended_on is not None and ended_on < started_on:
-        errors["ended_on"] = ["The date the child came back must be on or after the date they went missing"]
+    started_on, _ = resolve_date(started_on)
+    first_care = (
+        LookedAfterEpisode.objects.filter(person=person)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    errors.update(
+        check_effective_date(
+            started_on,
+            field="started_on",
+            label="date the child went missing",
+            person=person,
+            after=[("date the child first became looked after", first_care)],
+            late_reason=late_reason,
+        )
+    )
+    in_care = LookedAfterEpisode.objects.filter(person=person, started_on__lte=started_on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    )
+    if "started_on" not in errors and not in_care.exists():
+        errors["started_on"] = [f"The child was not looked after on {long_date(started_on)}"]
+    errors.update(
+        check_effective_date(
+            ended_on,
+            field="ended_on",
+            label="date the child came back",
+            person=person,
+            after=[("date the child went missing", started_on)],
+            required=False,
+            ask_late_reason=False,  # the reason given for the start covers the episode
+        )
+    )
     raise_if(errors)
-    assert started_on is not None  # raise_if refused a missing start date
-    return MissingEpisode.objects.create(
+    episode = MissingEpisode.objects.create(
         person=person, kind=kind, started_on=started_on, ended_on=ended_on, created_by=actor, modified_by=actor
     )
+    until = f" to {long_date(ended_on)}" if ended_on else ""
+    chronology_record(
+        actor=actor,
+        kind="casework.missing_episode",
+        summary=f"{episode.get_kind_display()}: from {long_date(started_on)}{until}",
+        occurred_on=started_on,
+        person=person,
+        subject=episode,
+        late_reason=late_reason,
+    )
+    return episode

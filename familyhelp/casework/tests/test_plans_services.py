@@ -30,6 +30,13 @@ from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenEr
 D = date.fromisoformat
 
 
+@pytest.fixture(autouse=True)
+def _no_late_recording_question(monkeypatch):  # type: ignore[no-untyped-def]
+    """These tests are about the plan rules, with dates long before the frozen today: the late-recording
+    question (issue 13) is tested in test_plans_effective_dates.py, so it is not asked here."""
+    monkeypatch.setattr("familyhelp.core.effective.late_recording_days", lambda: 100_000)
+
+
 def make_case(world, *, level: int = 4, opened: str = "2024-08-01", child=None) -> Case:  # type: ignore[no-untyped-def]
     """An open case for the social worker's child (level 4 with a CIN episode from the opening date)."""
     child = child or world.own
@@ -138,7 +145,9 @@ def test_cp_plan_needs_a_conference_that_decided_on_one_and_starts_on_its_date(w
     )
     S47Enquiry.objects.filter(pk=nfa.pk).update(icpc_outcome="cp_plan")
     nfa.refresh_from_db()
-    assert "29/11/2024" in refused(svc.plan_start, "started_on", started_on=D("2024-11-28"), s47_enquiry=nfa, **kw)
+    assert "held on 29 November 2024" in refused(
+        svc.plan_start, "started_on", started_on=D("2024-11-28"), s47_enquiry=nfa, **kw
+    )
     refused(
         svc.plan_start,
         "initial_category",
