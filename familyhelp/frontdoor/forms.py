@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from familyhelp.core import clock
 from familyhelp.directory.models import LocalService
 from familyhelp.frontdoor.models import CheckType, Contact, FrontDoorPolicy, PartnerCheck, ThresholdDecision
 from familyhelp.frontdoor.models import ThresholdLevel as Level
@@ -26,6 +27,50 @@ def _choices(choices: Any, blank: str) -> list[tuple[str, str]]:
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+LATE_HELP = "Only needed when you are recording this more than a week after it happened"
+
+
+def late_reason_field() -> forms.CharField:
+    return forms.CharField(label="Why is this being recorded late?", required=False, widget=forms.Textarea,
+                           help_text=LATE_HELP)
+
+
+def add_when(form: forms.BaseForm, prefix: str, label: str, *, required: bool = False) -> None:
+    """A step's date (GOV.UK date input, `<prefix>_on`) and time (`<prefix>_time`, 24-hour clock); on a new form
+    they show now. Left blank (when not required) the service takes now."""
+    form.fields[f"{prefix}_on"] = GovDateField(label=f"Date {label}", required=required)
+    form.fields[f"{prefix}_time"] = forms.CharField(
+        label=f"Time {label}", max_length=5, required=False, help_text="24-hour clock, for example 14:30"
+    )
+    if not form.is_bound:
+        now = timezone.localtime(clock.now())
+        form.initial.setdefault(f"{prefix}_on", now.date())
+        form.initial.setdefault(f"{prefix}_time", f"{now:%H:%M}")
+
+
+def clean_when(form: forms.BaseForm, data: dict[str, Any], prefix: str, label: str, target: str) -> None:
+    """Put the step's aware date-time in `data[target]` (None when both parts are blank: now)."""
+    text = (data.get(f"{prefix}_time") or "").strip()
+    day = data.get(f"{prefix}_on")
+    if f"{prefix}_on" in form.errors:
+        return
+    if not text:
+        if day is not None or form.fields[f"{prefix}_on"].required:
+            form.add_error(f"{prefix}_time", f"Enter the time {label}, for example 14:30")
+        else:
+            data[target] = None
+        return
+    match = _TIME.match(text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        form.add_error(f"{prefix}_time", "Enter the time as hours and minutes on the 24-hour clock, like 14:30")
+    elif day is None:
+        form.add_error(f"{prefix}_on", f"Enter the date {label}")
+    else:
+        data[target] = timezone.make_aware(
+            datetime.combine(day, time(int(match[1]), int(match[2]))), timezone.get_current_timezone()
+        )
 
 
 class _ChildFields(forms.Form):
@@ -138,6 +183,14 @@ class ContactForm(_ConcernFields):
     referrer_email = forms.EmailField(label="Referrer's email", required=False,
                                       help_text="The outcome is sent here (without personal details).")
     referrer_phone = forms.CharField(label="Referrer's phone", required=False, max_length=40)
+    late_reason = late_reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            now = timezone.localtime(clock.now())
+            self.initial.setdefault("received_on", now.date())
+            self.initial.setdefault("received_time", f"{now:%H:%M}")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -185,8 +238,12 @@ class CheckRequestForm(VersionForm):
         required=False, help_text="A manager can still decide sooner, giving a reason.",
     )
 
+    late_reason = late_reason_field()
+
     def __init__(self, *args: Any, available: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        add_when(self, "requested", "requested")
+        self.order_fields(["check_types", "required", "requested_on", "requested_time", "late_reason"])
         qs = available if available is not None else CheckType.objects.filter(is_active=True)
         for name in ("check_types", "required"):
             field = self.fields[name]
@@ -196,6 +253,11 @@ class CheckRequestForm(VersionForm):
             self.initial.setdefault("check_types", [c.pk for c in qs if c.requested_by_default])
             self.initial.setdefault("required", [c.pk for c in qs if c.required_by_default])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clean_when(self, data, "requested", "the checks were requested", "requested_at")
+        return data
+
 
 class CheckResponseForm(VersionForm):
     information = forms.CharField(label="Information the agency gave", widget=forms.Textarea, required=False)
@@ -203,6 +265,16 @@ class CheckResponseForm(VersionForm):
                             required=False)
     provided_by_name = forms.CharField(label="Provided by", max_length=200, required=False,
                                        help_text="Name and role of the person at the agency")
+    late_reason = late_reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        add_when(self, "returned", "the agency answered")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clean_when(self, data, "returned", "the agency answered", "returned_at")
+        return data
 
 
 class DecisionForm(VersionForm):
@@ -228,13 +300,46 @@ class DecisionForm(VersionForm):
         label="Reason to decide before the required checks are back (managers only)", widget=forms.Textarea,
         required=False,
     )
+    late_reason = late_reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        add_when(self, "proposed", "proposed")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clean_when(self, data, "proposed", "the decision was proposed", "proposed_at")
+        return data
 
 
 class AuthoriseForm(forms.Form):
+    """Authorise (or return) a proposal: when, and for a decision that opens a case, the case's opening date and
+    the CIN referral date."""
+
     comment = forms.CharField(label="Manager's comment", widget=forms.Textarea, required=False)
     checks_override_reason = forms.CharField(
         label="Reason to decide before the required checks are back", widget=forms.Textarea, required=False
     )
+    case_opened_on = GovDateField(
+        label="Date the case opens", required=False,
+        help_text="Leave blank to use the date of authorisation. For example, 27 3 2025",
+    )
+    referral_date = GovDateField(
+        label="Referral date (CIN)", required=False,
+        help_text="Leave blank to use the date the contact was received. For example, 27 3 2025",
+    )
+    late_reason = late_reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        add_when(self, "authorised", "authorised or returned")
+        self.order_fields(["comment", "checks_override_reason", "authorised_on", "authorised_time",
+                           "case_opened_on", "referral_date", "late_reason"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clean_when(self, data, "authorised", "the decision was authorised or returned", "authorised_at")
+        return data
 
 
 class PolicyForm(forms.ModelForm):

@@ -192,8 +192,13 @@ class Contact(VersionedModel):
     decision_due_at = models.DateTimeField(db_index=True)
     is_rereferral = models.BooleanField(default=False)
     previous_referral_date = models.DateField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the decision was authorised (the authorisation's effective time)."
+    )
     outcome_shared_at = models.DateTimeField(null=True, blank=True)
+    received_late_reason = models.TextField(
+        blank=True, help_text="Why the contact was recorded more than the late-recording days after it arrived."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -255,6 +260,8 @@ class PartnerCheck(VersionedModel):
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
     provided_by_name = models.CharField("provided by", max_length=200, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
+    requested_late_reason = models.TextField(blank=True, help_text="Why the request was recorded late.")
+    returned_late_reason = models.TextField(blank=True, help_text="Why the agency's answer was recorded late.")
     history = HistoricalRecords()
 
     class Meta:
@@ -301,6 +308,10 @@ class ThresholdDecision(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="When a manager returned the proposal.")
+    proposed_late_reason = models.TextField(blank=True, help_text="Why the proposal was recorded late.")
+    authorised_late_reason = models.TextField(blank=True, help_text="Why the authorisation was recorded late.")
+    returned_late_reason = models.TextField(blank=True, help_text="Why the return was recorded late.")
     manager_comment = models.TextField(blank=True)
     checks_override_reason = models.TextField(blank=True)
     checks_override_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import calendar, clock, notify
 from familyhelp.core.concurrency import save_versioned
-from familyhelp.core.effective import raise_if
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date, resolve_datetime
 from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenError, full_clean_or_raise, require
 from familyhelp.core.sequences import next_value
 from familyhelp.directory.models import LocalService
@@ -78,6 +79,42 @@ FACTOR_CODES = {c.value for c in AssessmentFactor}
 
 def contact_reference(number: int) -> str:
     return f"C{number:07d}"
+
+
+# --- Effective dates (docs/domain/front-door.md, "When each step happened") -------------------------------
+# The front-door clock runs in hours, so its steps carry date-times: contact received <= checks requested <=
+# checks answered, and contact received <= decision proposed <= authorised <= case opening. Every step
+# defaults to now, goes through core.effective (not in the future, not before the child's birth, not before
+# the steps it follows, a reason when recorded late) and is refused with nothing written when it breaks one.
+RECEIVED = "date and time the contact was received"
+REQUESTED = "date and time the checks were requested"
+ANSWERED = "date and time the agency answered"
+PROPOSED = "date and time the decision was proposed"
+AUTHORISED = "date and time the decision was authorised"
+RETURNED = "date and time the decision was returned"
+CASE_OPENED = "date the case opened"
+REFERRAL = "referral date"
+FUTURE_TOLERANCE = timedelta(minutes=5)  # a clock a few minutes ahead of the server's is not the future
+
+
+def _minute(value: datetime | None) -> datetime | None:
+    """A stored time to the minute: the pages take hours and minutes, so a step entered in the same minute as
+    the one before it is not "before" it."""
+    return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+def _local_day(value: datetime) -> date:
+    return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+
+
+def _local_time(value: datetime) -> Any:
+    return timezone.localtime(value).time().replace(second=0, microsecond=0) if timezone.is_aware(value) else None
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
 
 
 # --- Policy and clocks ------------------------------------------------------------------------------
@@ -161,11 +198,19 @@ def _check_contact_values(values: dict[str, Any], children: list[ChildAsGiven]) 
                 child.postcode = identifiers.clean_postcode(child.postcode)
             except ValueError as exc:
                 add(f"{prefix}child_postcode" if i else "child_postcode", str(exc))
-    received_at = values.get("received_at")
-    if received_at is None:
-        add("received_at", "Enter the date and time the contact was received")
-    elif received_at > clock.now() + timedelta(minutes=5):
-        add("received_at", "The date and time received must not be in the future")
+    received_at = values["received_at"]
+    if received_at <= clock.now() + FUTURE_TOLERANCE:
+        received_at = min(received_at, clock.now())
+    # Not before any child's date of birth as the referrer gave it (a future one is refused above).
+    born = [c for c in children if c.date_of_birth and c.date_of_birth <= clock.today()]
+    eldest_first = sorted(born, key=lambda c: c.date_of_birth or date.min, reverse=True)
+    youngest = SimpleNamespace(date_of_birth=eldest_first[0].date_of_birth) if eldest_first else None
+    _merge(
+        errors,
+        check_effective_date(
+            received_at, field="received_at", label=RECEIVED, person=youngest, late_reason=values["late_reason"]
+        ),
+    )
     if not (values.get("concerns") or "").strip():
         add("concerns", "Enter the concerns in the referrer's words")
     if values.get("referral_source") not in {c.value for c in ReferralSource}:
@@ -190,7 +235,7 @@ def contact_create(
     *,
     actor: Any,
     children: list[ChildAsGiven],
-    received_at: datetime,
+    received_at: datetime | None = None,
     referral_source: str,
     concerns: str,
     consent: str,
@@ -207,8 +252,14 @@ def contact_create(
     referrer_phone: str = "",
     via: str = Contact.Via.FRONT_DOOR,
     submitted_by: Any = None,
+    late_reason: str = "",
 ) -> list[Contact]:
-    """Record a contact: one per child named, linked as siblings. Starts the decision clock."""
+    """Record a contact: one per child named, linked as siblings. Starts the decision clock.
+
+    `received_at` (default now) is when the contact arrived: not in the future, not before a child's date of
+    birth as given, and with `late_reason` when it is older than the council's late-recording days (kept on
+    the contact and shown on its chronology event when the child is identified).
+    """
     if via == Contact.Via.PARTNER_FORM:
         require(has_verb(actor, roles.SUBMIT_REFERRAL), "Your role cannot submit referrals.")
     else:
@@ -216,8 +267,11 @@ def contact_create(
     factors = sorted(set(factors or []))
     if consent == Contact.Consent.GIVEN:
         lawful_basis = ""
+    received_at, _ = resolve_datetime(received_at)
+    late_reason = (late_reason or "").strip()
     values = {
         "received_at": received_at,
+        "late_reason": late_reason,
         "referral_source": referral_source,
         "concerns": concerns,
         "consent": consent,
@@ -254,6 +308,7 @@ def contact_create(
             concerns=concerns.strip(),
             lawful_basis=lawful_basis.strip(),
             decision_due_at=due,
+            received_late_reason=late_reason,
             created_by=actor,
             modified_by=actor,
             **{k: values[k] for k in ("received_at", "referral_source", "consent", "urgency", "kind", "factors")},
@@ -294,8 +349,9 @@ def referral_submit(*, actor: Any, children: list[ChildAsGiven], **values: Any) 
 
 
 def _request_screening(actor: Any, contact: Contact) -> None:
-    """Criminal exploitation considered: the Youth Offending Service screens the contact (required)."""
-    now = clock.now()
+    """Criminal exploitation considered: the Youth Offending Service screens the contact (required), asked
+    for when the contact arrived."""
+    now = contact.received_at
     for check_type in CheckType.objects.filter(screens_exploitation=True, is_active=True):
         PartnerCheck.objects.get_or_create(
             contact=contact,
@@ -386,7 +442,11 @@ def contact_identify_child(
         occurred_time=timezone.localtime(contact.received_at).time().replace(second=0, microsecond=0),
         person=person,
         subject=contact,
-        late_reason="Recorded when the front door matched the contact to this record",
+        late_reason=(
+            f"{contact.received_late_reason} (recorded when the front door matched the contact to this record)"
+            if contact.received_late_reason
+            else "Recorded when the front door matched the contact to this record"
+        ),
     )
     if contact.submitted_by_id and not ProfessionalInvolvement.objects.filter(
         person=person, worker_id=contact.submitted_by_id, role=ProfessionalInvolvement.Role.REFERRER
@@ -427,9 +487,10 @@ def contact_add_person(
 
 @transaction.atomic
 def contact_add_sibling(
-    *, actor: Any, contact: Contact, child: ChildAsGiven, expected_version: int | None = None
+    *, actor: Any, contact: Contact, child: ChildAsGiven, expected_version: int | None = None, late_reason: str = ""
 ) -> Contact:
-    """Another child in the family the same concerns are about: a linked contact of its own."""
+    """Another child in the family the same concerns are about: a linked contact of its own, received when the
+    first was (so, when that is long ago, it is recorded late: the reason says it was added to that contact)."""
     contact = _locked(contact)
     require(has_verb(actor, roles.ADD_CONTACT) and can_view_contact(actor, contact), "You cannot add to this contact.")
     if child.is_empty():
@@ -455,6 +516,8 @@ def contact_add_sibling(
         referrer_phone=contact.referrer_phone,
         via=Contact.Via.FRONT_DOOR,
         submitted_by=contact.submitted_by,
+        late_reason=(late_reason or "").strip()
+        or f"Another child named in contact {contact.reference}, added after it was recorded",
     )
     Contact.objects.filter(pk=sibling.pk).update(sibling_group=contact.sibling_group)
     sibling.sibling_group = contact.sibling_group
@@ -470,8 +533,11 @@ def checks_request(
     check_types: list[CheckType],
     required: list[CheckType] | None = None,
     expected_version: int | None = None,
+    requested_at: datetime | None = None,
+    late_reason: str = "",
 ) -> list[PartnerCheck]:
-    """Ask partner agencies for what they know. Each check has a due time in office hours."""
+    """Ask partner agencies for what they know. Each check has a due time in office hours from `requested_at`
+    (default now; on or after the contact was received; `late_reason` when recorded late)."""
     contact = _locked(contact)
     require(can_work_contact(actor, contact), "You cannot work on this contact.")
     if not check_types:
@@ -483,11 +549,23 @@ def checks_request(
     again = [c.name for c in check_types if c.pk in existing]
     if again:
         raise DomainError(f"Already requested: {', '.join(again)}", field="check_types")
+    now, _ = resolve_datetime(requested_at)
+    late_reason = (late_reason or "").strip()
+    raise_if(
+        check_effective_date(
+            now,
+            field="requested_at",
+            label=REQUESTED,
+            person=contact.child,
+            after=[(RECEIVED, _minute(contact.received_at))],
+            before=[(AUTHORISED, contact.decided_at)],
+            late_reason=late_reason,
+        )
+    )
     _bump(contact, actor, expected_version)
     if required is None:
         required = [c for c in check_types if c.required_by_default]
     required_ids = {c.pk for c in required}
-    now = clock.now()
     created = [
         PartnerCheck.objects.create(
             contact=contact,
@@ -495,6 +573,7 @@ def checks_request(
             required=check_type.pk in required_ids,
             requested_at=now,
             due_at=calendar.add_working_hours(now, check_type.due_hours),
+            requested_late_reason=late_reason,
             created_by=actor,
             modified_by=actor,
         )
@@ -513,8 +592,11 @@ def check_record_response(
     rag: str,
     provided_by_name: str,
     expected_version: int | None,
+    returned_at: datetime | None = None,
+    late_reason: str = "",
 ) -> PartnerCheck:
-    """Record what an agency told the front door, with its RAG rating and who provided it."""
+    """Record what an agency told the front door, with its RAG rating and who provided it. `returned_at`
+    (default now) is when the agency answered: on or after the check was requested."""
     contact = _locked(check.contact)
     require(can_work_contact(actor, contact), "You cannot work on this contact.")
     errors: dict[str, list[str]] = {}
@@ -524,17 +606,31 @@ def check_record_response(
         errors["rag"] = ["Choose a RAG rating"]
     if not (provided_by_name or "").strip():
         errors["provided_by_name"] = ["Enter who provided the information"]
+    answered, _ = resolve_datetime(returned_at)
+    late_reason = (late_reason or "").strip()
+    _merge(
+        errors,
+        check_effective_date(
+            answered,
+            field="returned_at",
+            label=ANSWERED,
+            person=contact.child,
+            after=[(REQUESTED, _minute(check.requested_at))],
+            late_reason=late_reason,
+        ),
+    )
     raise_if(errors)
     check.information = information.strip()
     check.rag = rag
     check.provided_by_name = provided_by_name.strip()
     check.status = PartnerCheck.Status.RETURNED
-    check.returned_at = clock.now()
+    check.returned_at = answered
+    check.returned_late_reason = late_reason
     save_versioned(
         check,
         actor=actor,
         expected_version=expected_version,
-        fields=["information", "rag", "provided_by_name", "status", "returned_at"],
+        fields=["information", "rag", "provided_by_name", "status", "returned_at", "returned_late_reason"],
     )
     _refresh_status(contact)
     return check
@@ -619,8 +715,14 @@ def decision_propose(
     feedback_to_referrer: str = "",
     checks_override_reason: str = "",
     expected_version: int | None = None,
+    proposed_at: datetime | None = None,
+    late_reason: str = "",
 ) -> ThresholdDecision:
-    """Propose the level of need and outcome against the threshold document in force."""
+    """Propose the level of need and outcome against the threshold document in force on the day proposed.
+
+    `proposed_at` (default now) is on or after the contact was received (and after a returned proposal was
+    returned); `late_reason` is needed when it is older than the council's late-recording days.
+    """
     contact = _locked(contact)
     require(can_propose(actor, contact), "You cannot decide on this contact.")
     if contact.decided_at is not None:
@@ -637,14 +739,35 @@ def decision_propose(
         "primary_need": primary_need,
         "local_service": local_service,
     }
-    raise_if(_check_decision(values, contact))
+    proposed, _ = resolve_datetime(proposed_at)
+    late_reason = (late_reason or "").strip()
+    last_return = (
+        contact.decisions.filter(status=ThresholdDecision.Status.RETURNED, returned_at__isnull=False)
+        .order_by("-returned_at")
+        .values_list("returned_at", flat=True)
+        .first()
+    )
+    errors = _check_decision(values, contact)
+    _merge(
+        errors,
+        check_effective_date(
+            proposed,
+            field="proposed_at",
+            label=PROPOSED,
+            person=contact.child,
+            after=[(RECEIVED, _minute(contact.received_at)), ("date and time the last proposal was returned",
+                                                               _minute(last_return))],
+            late_reason=late_reason,
+        ),
+    )
+    raise_if(errors)
     if local_service is not None and not local_service.is_active:
         raise DomainError("This service is no longer in the directory", field="local_service")
     override, override_by = _checks_gate(actor, contact, checks_override_reason)
     _bump(contact, actor, expected_version)
     decision = ThresholdDecision(
         contact=contact,
-        threshold_document=threshold_document_in_force(clock.today()),
+        threshold_document=threshold_document_in_force(_local_day(proposed)),
         level=level,
         outcome=outcome,
         rationale=rationale.strip(),
@@ -652,7 +775,8 @@ def decision_propose(
         local_service=local_service if outcome == ThresholdDecision.Outcome.SIGNPOST else None,
         feedback_to_referrer=(feedback_to_referrer or "").strip(),
         proposed_by=actor,
-        proposed_at=clock.now(),
+        proposed_at=proposed,
+        proposed_late_reason=late_reason,
         checks_override_reason=override,
         checks_override_by=override_by,
         created_by=actor,
@@ -689,8 +813,21 @@ def decision_authorise(
     decision: ThresholdDecision,
     comment: str = "",
     checks_override_reason: str = "",
+    authorised_at: datetime | None = None,
+    case_opened_on: date | None = None,
+    referral_date: date | None = None,
+    late_reason: str = "",
 ) -> ThresholdDecision:
-    """A manager authorises a proposed decision. Exactly one authorisation can succeed per contact."""
+    """A manager authorises a proposed decision. Exactly one authorisation can succeed per contact.
+
+    `authorised_at` (default now) is on or after the proposal and becomes the contact's `decided_at`. A
+    decision that opens (or steps up) a case opens it on `case_opened_on` (default: the day authorised, and
+    not before it); a referral to social care dates its CIN episode `referral_date` (default: the day the
+    contact was received; between that day and the day authorised). `late_reason` is needed when the
+    authorisation is older than the council's late-recording days; the chronology events carry it.
+    The returned decision carries the case and CIN episode it opened or stepped up as `fh_case` and
+    `fh_cin_episode` (None when it opened none).
+    """
     contact = _locked(decision.contact)
     locked = ThresholdDecision.objects.select_for_update(of=("self",)).select_related("proposed_by")
     decision = locked.get(pk=decision.pk)
@@ -708,10 +845,15 @@ def decision_authorise(
     if decision.status != ThresholdDecision.Status.PROPOSED:
         raise DomainError("This decision was returned to the proposer and cannot be authorised", field="comment")
     override, override_by = _checks_gate(actor, contact, checks_override_reason or decision.checks_override_reason)
+    late_reason = (late_reason or "").strip()
+    authorised, case_on, referral_on = _authorisation_dates(
+        contact, decision, authorised_at, case_opened_on, referral_date, late_reason
+    )
     now = clock.now()
     decision.status = ThresholdDecision.Status.AUTHORISED
     decision.authorised_by = actor
-    decision.authorised_at = now
+    decision.authorised_at = authorised
+    decision.authorised_late_reason = late_reason
     decision.manager_comment = (comment or "").strip()
     if override and not decision.checks_override_reason:
         decision.checks_override_reason, decision.checks_override_by = override, override_by
@@ -719,20 +861,99 @@ def decision_authorise(
     decision.modified_by = actor
     decision.modified_at = now
     decision.save()
-    contact.decided_at = now
+    contact.decided_at = authorised
     contact.version += 1
     contact.modified_by = actor
     contact.modified_at = now
     contact.save(update_fields=["decided_at", "version", "modified_by", "modified_at"])
     _refresh_status(contact)
-    _apply_outcome(actor, contact, decision)
+    case, episode = _apply_outcome(actor, contact, decision, case_on, referral_on, late_reason)
+    decision.fh_case, decision.fh_cin_episode = case, episode  # type: ignore[attr-defined]
     _tell_referrer(contact)
     return decision
 
 
+def opens_case(decision: ThresholdDecision) -> bool:
+    """Does authorising this decision open (or step up) a case?"""
+    return decision.outcome == ThresholdDecision.Outcome.FAMILY_SUPPORT or decision.makes_referral
+
+
+def _authorisation_dates(
+    contact: Contact,
+    decision: ThresholdDecision,
+    authorised_at: datetime | None,
+    case_opened_on: date | None,
+    referral_date: date | None,
+    late_reason: str,
+) -> tuple[datetime, date | None, date | None]:
+    """The authorisation's date-time, the case opening date and the CIN referral date, checked together
+    (every message names the other step and its date); nothing is written when one is refused."""
+    from familyhelp.casework.services import open_case_for
+
+    child = contact.child
+    received_on = _local_day(contact.received_at)
+    authorised, _ = resolve_datetime(authorised_at)
+    errors = check_effective_date(
+        authorised,
+        field="authorised_at",
+        label=AUTHORISED,
+        person=child,
+        after=[(PROPOSED, _minute(decision.proposed_at)), (RECEIVED, _minute(contact.received_at))],
+        late_reason=late_reason,
+    )
+    authorised_on = _local_day(authorised)
+    case_on: date | None = None
+    referral_on: date | None = None
+    if not opens_case(decision):
+        if case_opened_on is not None:
+            errors.setdefault("case_opened_on", []).append("This decision does not open a case")
+        if referral_date is not None:
+            errors.setdefault("referral_date", []).append("This decision is not a referral to children's social care")
+        raise_if(errors)
+        return authorised, None, None
+    case_on, _ = resolve_date(case_opened_on if case_opened_on is not None else authorised_on)
+    existing = open_case_for(child) if child is not None else None
+    after: list[tuple[str, date | datetime | None]] = [("date the decision was authorised", authorised_on)]
+    if existing is not None:
+        after.append((f"date case {existing.reference} opened", existing.opened_on))
+    if "authorised_at" not in errors:
+        _merge(
+            errors,
+            check_effective_date(
+                case_on, field="case_opened_on", label=CASE_OPENED, person=child, after=after, late_reason=late_reason
+            ),
+        )
+    if decision.makes_referral:
+        referral_on, _ = resolve_date(referral_date if referral_date is not None else received_on)
+        _merge(
+            errors,
+            check_effective_date(
+                referral_on,
+                field="referral_date",
+                label=REFERRAL,
+                person=child,
+                after=[("date the contact was received", received_on)],
+                before=[("date the decision was authorised", authorised_on)],
+                ask_late_reason=False,  # the contact's own date: a referral is not late because it was received
+            ),
+        )
+    elif referral_date is not None:
+        errors.setdefault("referral_date", []).append("This decision is not a referral to children's social care")
+    raise_if(errors)
+    return authorised, case_on, referral_on
+
+
 @transaction.atomic
-def decision_return(*, actor: Any, decision: ThresholdDecision, comment: str) -> ThresholdDecision:
-    """A manager sends a proposal back (for example to wait for a check or reconsider the level)."""
+def decision_return(
+    *,
+    actor: Any,
+    decision: ThresholdDecision,
+    comment: str,
+    returned_at: datetime | None = None,
+    late_reason: str = "",
+) -> ThresholdDecision:
+    """A manager sends a proposal back (for example to wait for a check or reconsider the level), at
+    `returned_at` (default now; on or after the proposal)."""
     contact = _locked(decision.contact)
     decision = ThresholdDecision.objects.select_for_update().get(pk=decision.pk)
     require(
@@ -740,9 +961,26 @@ def decision_return(*, actor: Any, decision: ThresholdDecision, comment: str) ->
     )
     if decision.status != ThresholdDecision.Status.PROPOSED:
         raise DomainError("Only a decision awaiting authorisation can be returned", field="comment")
+    errors: dict[str, list[str]] = {}
     if not (comment or "").strip():
-        raise DomainError("Say why the decision is being returned", field="comment")
+        errors["comment"] = ["Say why the decision is being returned"]
+    returned, _ = resolve_datetime(returned_at)
+    late_reason = (late_reason or "").strip()
+    _merge(
+        errors,
+        check_effective_date(
+            returned,
+            field="returned_at",
+            label=RETURNED,
+            person=contact.child,
+            after=[(PROPOSED, _minute(decision.proposed_at))],
+            late_reason=late_reason,
+        ),
+    )
+    raise_if(errors)
     decision.status = ThresholdDecision.Status.RETURNED
+    decision.returned_at = returned
+    decision.returned_late_reason = late_reason
     decision.manager_comment = comment.strip()
     decision.version += 1
     decision.modified_by = actor
@@ -752,42 +990,58 @@ def decision_return(*, actor: Any, decision: ThresholdDecision, comment: str) ->
     return decision
 
 
-def _apply_outcome(actor: Any, contact: Contact, decision: ThresholdDecision) -> None:
-    """The consequences of an authorised decision: the child's chronology and, where it says so, a case."""
+def _apply_outcome(
+    actor: Any,
+    contact: Contact,
+    decision: ThresholdDecision,
+    case_on: date | None,
+    referral_on: date | None,
+    late_reason: str,
+) -> tuple[Any, Any]:
+    """The consequences of an authorised decision: the child's chronology and, where it says so, a case (opened
+    on `case_on`) and, for a referral, a CIN episode dated `referral_on`. Returns the case and episode."""
     from familyhelp.casework.models import CINEpisode
     from familyhelp.casework.services import case_open_from_front_door
 
-    received_on = timezone.localdate(contact.received_at)
+    assert decision.authorised_at is not None
     if contact.child is not None:
         chronology_record(
             actor=actor,
             kind="frontdoor.decision",
             summary=f"Level {decision.level}: {decision.get_outcome_display()} (contact {contact.reference})",
-            occurred_on=clock.today(),
+            occurred_on=_local_day(decision.authorised_at),
+            occurred_time=_local_time(decision.authorised_at),
             person=contact.child,
             subject=decision,
+            late_reason=late_reason,
         )
     if decision.outcome == ThresholdDecision.Outcome.FAMILY_SUPPORT:
-        assert contact.child is not None
-        case_open_from_front_door(actor=actor, person=contact.child, level=3, contact=contact, opened_on=clock.today())
-    elif decision.makes_referral:
-        assert contact.child is not None
+        assert contact.child is not None and case_on is not None
+        case, _ = case_open_from_front_door(
+            actor=actor, person=contact.child, level=3, contact=contact, opened_on=case_on, late_reason=late_reason
+        )
+        return case, None
+    if decision.makes_referral:
+        assert contact.child is not None and case_on is not None
         route = (
             CINEpisode.Route.STRATEGY_DISCUSSION
             if decision.outcome == ThresholdDecision.Outcome.STRATEGY_DISCUSSION
             else CINEpisode.Route.SINGLE_ASSESSMENT
         )
-        # The referral date is the day the contact was received (docs/domain/front-door.md).
-        case_open_from_front_door(
+        # The referral date defaults to the day the contact was received (docs/domain/front-door.md).
+        return case_open_from_front_door(
             actor=actor,
             person=contact.child,
             level=4,
             contact=contact,
-            opened_on=received_on,
+            opened_on=case_on,
+            referral_date=referral_on,
             referral_source=contact.referral_source,
             primary_need=decision.primary_need,
             route=route,
+            late_reason=late_reason,
         )
+    return None, None
 
 
 def _tell_referrer(contact: Contact) -> None:

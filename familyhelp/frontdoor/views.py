@@ -42,6 +42,21 @@ def _contact(request: HttpRequest, pk: Any, purpose: str) -> Contact | HttpRespo
         return redirect("people:break_glass", pk=exc.person.pk)
 
 
+def _apply(form: forms.BaseForm, exc: DomainError, dates: dict[str, str]) -> None:
+    """Put a service's field messages on the form, those about a step's date-time on its date input."""
+    if exc.errors:
+        exc = DomainError(errors={dates.get(field, field): messages for field, messages in exc.errors.items()})
+    apply_domain_errors(form, exc)
+
+
+def _local_initial(prefix: str, value: Any) -> dict[str, Any]:
+    """The initial date and time inputs of a step already recorded."""
+    if value is None:
+        return {}
+    local = timezone.localtime(value)
+    return {f"{prefix}_on": local.date(), f"{prefix}_time": f"{local:%H:%M}"}
+
+
 def _factor_labels(contact: Contact) -> list[str]:
     labels = dict(AssessmentFactor.choices)
     return [f"{code} {labels.get(code, '')}" for code in contact.factors]
@@ -97,10 +112,11 @@ class ContactCreateView(View):
                     referrer_agency_name=d["referrer_agency_name"],
                     referrer_email=d["referrer_email"],
                     referrer_phone=d["referrer_phone"],
+                    late_reason=d["late_reason"],
                     **form.service_values(),
                 )
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                _apply(form, exc, {"received_at": "received_on"})
             else:
                 refs = ", ".join(c.reference for c in contacts)
                 messages.success(request, f"Contact recorded: {refs}")
@@ -408,9 +424,10 @@ class CheckRequestView(View):
                 services.checks_request(
                     actor=request.user, contact=contact, check_types=list(d["check_types"]),
                     required=list(d["required"]), expected_version=d["version"],
+                    requested_at=d["requested_at"], late_reason=d["late_reason"],
                 )
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                _apply(form, exc, {"requested_at": "requested_on"})
             else:
                 messages.success(request, "Checks requested")
                 return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#checks")
@@ -433,7 +450,8 @@ class CheckResponseView(View):
             return redirect("people:break_glass", pk=exc.person.pk)
         form = ff.CheckResponseForm(initial={
             "version": check.version, "information": check.information, "rag": check.rag,
-            "provided_by_name": check.provided_by_name})
+            "provided_by_name": check.provided_by_name, "late_reason": check.returned_late_reason,
+            **_local_initial("returned", check.returned_at)})
         return self._render(request, check, form)
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
@@ -448,9 +466,10 @@ class CheckResponseView(View):
                 services.check_record_response(
                     actor=request.user, check=check, information=d["information"], rag=d["rag"],
                     provided_by_name=d["provided_by_name"], expected_version=d["version"],
+                    returned_at=d["returned_at"], late_reason=d["late_reason"],
                 )
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                _apply(form, exc, {"returned_at": "returned_on"})
             else:
                 messages.success(request, f"{check.check_type.name} check recorded")
                 return redirect(reverse("frontdoor:contact", args=[check.contact_id]) + "#checks")
@@ -502,9 +521,11 @@ class DecisionProposeView(View):
                     feedback_to_referrer=d["feedback_to_referrer"],
                     checks_override_reason=d["checks_override_reason"],
                     expected_version=d["version"],
+                    proposed_at=d["proposed_at"],
+                    late_reason=d["late_reason"],
                 )
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                _apply(form, exc, {"proposed_at": "proposed_on"})
             else:
                 messages.success(request, "Decision proposed: it now needs a manager's authorisation")
                 return redirect("frontdoor:contact", pk=contact.pk)
@@ -525,6 +546,8 @@ class DecisionAuthoriseView(View):
                 "contact": decision.contact,
                 "form": form,
                 "outstanding": services.outstanding_required_checks(decision.contact),
+                "opens_case": services.opens_case(decision),
+                "received_on": timezone.localdate(decision.contact.received_at),
             },
         )
 
@@ -549,16 +572,23 @@ class DecisionAuthoriseView(View):
             d = form.cleaned_data
             try:
                 if request.POST.get("action") == "return":
-                    services.decision_return(actor=request.user, decision=decision, comment=d["comment"])
+                    services.decision_return(
+                        actor=request.user, decision=decision, comment=d["comment"],
+                        returned_at=d["authorised_at"], late_reason=d["late_reason"],
+                    )
                     messages.success(request, "Decision returned to the proposer")
                 else:
                     services.decision_authorise(
                         actor=request.user, decision=decision, comment=d["comment"],
                         checks_override_reason=d["checks_override_reason"],
+                        authorised_at=d["authorised_at"],
+                        case_opened_on=d["case_opened_on"] if services.opens_case(decision) else None,
+                        referral_date=d["referral_date"] if decision.makes_referral else None,
+                        late_reason=d["late_reason"],
                     )
                     messages.success(request, "Decision authorised")
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                _apply(form, exc, {"authorised_at": "authorised_on", "returned_at": "authorised_on"})
             else:
                 return redirect("frontdoor:contact", pk=decision.contact_id)
         return self._render(request, decision, form)

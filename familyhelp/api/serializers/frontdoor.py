@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from familyhelp.api.serializers.common import EffectiveDateSerializer, late_reason_field
 from familyhelp.directory.models import LocalService
 from familyhelp.frontdoor.models import (
     CheckType,
@@ -51,9 +52,23 @@ class _ConcernsSerializer(serializers.Serializer):
         return value
 
 
+def _when(help_text: str) -> serializers.DateTimeField:
+    """An optional effective date-time of a front-door step (the front-door clock runs in hours)."""
+    return serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
+def _day(help_text: str) -> serializers.DateField:
+    return serializers.DateField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
 class ContactCreateSerializer(_ConcernsSerializer):
     kind = serializers.ChoiceField(choices=Contact.Kind.choices, default=Contact.Kind.CONTACT)
-    received_at = serializers.DateTimeField()
+    received_at = _when(
+        "When the contact arrived (ISO 8601 date-time). Defaults to now. Not in the future, not before a "
+        "child's date of birth as given; older than the council's late-recording days needs late_reason. "
+        "Starts the decision clock."
+    )
+    late_reason = late_reason_field()
     referral_source = serializers.ChoiceField(choices=ReferralSource.choices)
     referrer_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     referrer_role = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -83,6 +98,8 @@ class PartnerCheckSerializer(serializers.ModelSerializer):
             "rag",
             "provided_by_name",
             "returned_at",
+            "requested_late_reason",
+            "returned_late_reason",
             "version",
         ]
 
@@ -118,10 +135,58 @@ class DecisionSerializer(serializers.ModelSerializer):
             "proposed_at",
             "authorised_by",
             "authorised_at",
+            "returned_at",
+            "proposed_late_reason",
+            "authorised_late_reason",
+            "returned_late_reason",
             "manager_comment",
             "checks_override_reason",
             "version",
         ]
+
+
+class _Moved(serializers.Serializer):
+    """A response that moved a step says which date it stored and whether it took the default."""
+
+    effective = EffectiveDateSerializer(
+        source="fh_effective", read_only=True, help_text="The step's stored effective date and whether it defaulted."
+    )
+
+
+class CheckRequestedSerializer(PartnerCheckSerializer, _Moved):
+    class Meta(PartnerCheckSerializer.Meta):
+        fields = [*PartnerCheckSerializer.Meta.fields, "effective"]
+
+
+class DecisionMovedSerializer(DecisionSerializer, _Moved):
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "effective"]
+
+
+class OpenedCaseSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    level = serializers.IntegerField(read_only=True)
+    opened_on = serializers.DateField(read_only=True, help_text="The case's opening date.")
+
+
+class OpenedEpisodeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    referral_date = serializers.DateField(read_only=True, help_text="The CIN referral date.")
+
+
+class DecisionAuthorisedSerializer(DecisionMovedSerializer):
+    """The authorised decision, the case it opened or stepped up and the CIN episode it opened (or null)."""
+
+    case = OpenedCaseSerializer(
+        source="fh_case", read_only=True, allow_null=True, help_text="The case opened or stepped up (null: none)."
+    )
+    cin_episode = OpenedEpisodeSerializer(
+        source="fh_cin_episode", read_only=True, allow_null=True, help_text="The CIN episode opened (null: none)."
+    )
+
+    class Meta(DecisionMovedSerializer.Meta):
+        fields = [*DecisionMovedSerializer.Meta.fields, "case", "cin_episode"]
 
 
 class ContactSummarySerializer(serializers.ModelSerializer):
@@ -180,6 +245,7 @@ class ContactDetailSerializer(ContactSummarySerializer):
             "lawful_basis",
             "previous_referral_date",
             "outcome_shared_at",
+            "received_late_reason",
             "checks",
             "people",
             "decisions",
@@ -187,6 +253,11 @@ class ContactDetailSerializer(ContactSummarySerializer):
 
     def get_siblings(self, obj: Contact) -> list[str]:
         return [c.reference for c in Contact.objects.filter(sibling_group=obj.sibling_group).exclude(pk=obj.pk)]
+
+
+class ContactRecordedSerializer(ContactSummarySerializer, _Moved):
+    class Meta(ContactSummarySerializer.Meta):
+        fields = [*ContactSummarySerializer.Meta.fields, "effective"]
 
 
 class PartnerReferralSerializer(serializers.ModelSerializer):
@@ -246,6 +317,12 @@ class CheckRequestSerializer(serializers.Serializer):
         default=None,
         help_text="Which of them the decision waits for (default: the usual ones)",
     )
+    requested_at = _when(
+        "When the checks were requested (ISO 8601 date-time). Defaults to now. On or after the contact was "
+        "received; each check is due that many office hours later. Older than the late-recording days needs "
+        "late_reason."
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -253,6 +330,11 @@ class CheckResponseSerializer(serializers.Serializer):
     information = serializers.CharField(allow_blank=True)
     rag = serializers.ChoiceField(choices=PartnerCheck.Rag.choices)
     provided_by_name = serializers.CharField(allow_blank=True, max_length=200)
+    returned_at = _when(
+        "When the agency answered (ISO 8601 date-time). Defaults to now. On or after the check was requested; "
+        "older than the late-recording days needs late_reason."
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField()
 
 
@@ -266,16 +348,40 @@ class DecisionProposeSerializer(serializers.Serializer):
     )
     feedback_to_referrer = serializers.CharField(required=False, allow_blank=True, default="")
     checks_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    proposed_at = _when(
+        "When the decision was proposed (ISO 8601 date-time). Defaults to now. On or after the contact was "
+        "received; the threshold document in force that day is recorded. Older than the late-recording days "
+        "needs late_reason."
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class AuthoriseSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     checks_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    authorised_at = _when(
+        "When the decision was authorised (ISO 8601 date-time). Defaults to now. On or after it was proposed; "
+        "becomes the contact's decided_at. Older than the late-recording days needs late_reason."
+    )
+    case_opened_on = _day(
+        "Only for a decision that opens or steps up a case (family support, single assessment, strategy "
+        "discussion): the case's opening (or step-up) date. Defaults to the day authorised; not before it."
+    )
+    referral_date = _day(
+        "Only for a referral to social care: the CIN episode's referral date. Defaults to the day the contact "
+        "was received; between that day and the day authorised."
+    )
+    late_reason = late_reason_field()
 
 
 class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True)
+    returned_at = _when(
+        "When the proposal was returned (ISO 8601 date-time). Defaults to now. On or after it was proposed; "
+        "older than the late-recording days needs late_reason."
+    )
+    late_reason = late_reason_field()
 
 
 class ThresholdLevelSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.declare import AUTHENTICATED
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import frontdoor as s
 from familyhelp.core.errors import DomainError
 from familyhelp.directory.selectors import local_service_search
@@ -32,6 +32,13 @@ def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _moved(request: Request, items: Any, field: str) -> Any:
+    """Mark each moved record with the `effective` block of its step (what the API stored, defaulted or not)."""
+    for item in items if isinstance(items, list) else [items]:
+        item.fh_effective = effective_block(request, field=field, value=getattr(item, field))
+    return items
 
 
 def _children(data: dict[str, Any]) -> list[services.ChildAsGiven]:
@@ -101,13 +108,15 @@ class ContactViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Record a contact (one per child, linked)",
+        description="`received_at` defaults to now; `effective` on each contact says what was stored.",
         request=s.ContactCreateSerializer,
-        responses={201: s.ContactSummarySerializer(many=True), 400: BAD_REQUEST},
+        responses={201: s.ContactRecordedSerializer(many=True), 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         data = _valid(s.ContactCreateSerializer, request.data)
         contacts = services.contact_create(actor=request.user, children=_children(data), **data)
-        return Response(s.ContactSummarySerializer(contacts, many=True).data, status=status.HTTP_201_CREATED)
+        _moved(request, contacts, "received_at")
+        return Response(s.ContactRecordedSerializer(contacts, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="One contact, with its checks, people and decisions", responses={200: s.ContactDetailSerializer}
@@ -169,8 +178,9 @@ class ContactViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Ask partner agencies for checks",
+        description="`requested_at` defaults to now; `effective` on each check says what was stored.",
         request=s.CheckRequestSerializer,
-        responses={201: s.PartnerCheckSerializer(many=True), 400: BAD_REQUEST, 409: CONFLICT},
+        responses={201: s.CheckRequestedSerializer(many=True), 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="checks")
     def request_checks(self, request: Request, pk: UUID) -> Response:
@@ -181,13 +191,17 @@ class ContactViewSet(ApiViewSet):
             check_types=_check_types(data["check_types"], "check_types") or [],
             required=_check_types(data["wait_for"], "wait_for"),
             expected_version=data["version"],
+            requested_at=data["requested_at"],
+            late_reason=data["late_reason"],
         )
-        return Response(s.PartnerCheckSerializer(checks, many=True).data, status=status.HTTP_201_CREATED)
+        _moved(request, checks, "requested_at")
+        return Response(s.CheckRequestedSerializer(checks, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Propose the threshold decision",
+        description="`proposed_at` defaults to now; `effective` says what was stored.",
         request=s.DecisionProposeSerializer,
-        responses={201: s.DecisionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={201: s.DecisionMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="decision")
     def propose_decision(self, request: Request, pk: UUID) -> Response:
@@ -196,7 +210,8 @@ class ContactViewSet(ApiViewSet):
         decision = services.decision_propose(
             actor=request.user, contact=self._contact("proposed a decision"), expected_version=version, **data
         )
-        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        _moved(request, decision, "proposed_at")
+        return Response(s.DecisionMovedSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 class PartnerCheckViewSet(ApiViewSet):
@@ -204,8 +219,9 @@ class PartnerCheckViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Record what the agency said",
+        description="`returned_at` defaults to now; `effective` says what was stored.",
         request=s.CheckResponseSerializer,
-        responses={200: s.PartnerCheckSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CheckRequestedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="response")
     def record_response(self, request: Request, pk: UUID) -> Response:
@@ -213,7 +229,8 @@ class PartnerCheckViewSet(ApiViewSet):
         check = selectors.check_get_for_user(request.user, pk)
         version = data.pop("version")
         check = services.check_record_response(actor=request.user, check=check, expected_version=version, **data)
-        return Response(s.PartnerCheckSerializer(check).data)
+        _moved(request, check, "returned_at")
+        return Response(s.CheckRequestedSerializer(check).data)
 
 
 class DecisionViewSet(ApiViewSet):
@@ -221,8 +238,13 @@ class DecisionViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Authorise a proposed decision (a manager; not the proposer)",
+        description=(
+            "`authorised_at` defaults to now, `case_opened_on` to the day authorised and `referral_date` to the day "
+            "the contact was received. The response is the decision with the `case` it opened or stepped up and "
+            "the `cin_episode` it opened (null when none), and `effective` for `authorised_at`."
+        ),
         request=s.AuthoriseSerializer,
-        responses={200: s.DecisionSerializer, 400: BAD_REQUEST},
+        responses={200: s.DecisionAuthorisedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def authorise(self, request: Request, pk: UUID) -> Response:
@@ -230,12 +252,14 @@ class DecisionViewSet(ApiViewSet):
         decision = services.decision_authorise(
             actor=request.user, decision=selectors.decision_get_for_user(request.user, pk), **data
         )
-        return Response(s.DecisionSerializer(decision).data)
+        _moved(request, decision, "authorised_at")
+        return Response(s.DecisionAuthorisedSerializer(decision).data)
 
     @extend_schema(
         summary="Return a proposal to the proposer",
+        description="`returned_at` defaults to now; `effective` says what was stored.",
         request=s.ReturnSerializer,
-        responses={200: s.DecisionSerializer, 400: BAD_REQUEST},
+        responses={200: s.DecisionMovedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: UUID) -> Response:
@@ -243,7 +267,8 @@ class DecisionViewSet(ApiViewSet):
         decision = services.decision_return(
             actor=request.user, decision=selectors.decision_get_for_user(request.user, pk), **data
         )
-        return Response(s.DecisionSerializer(decision).data)
+        _moved(request, decision, "returned_at")
+        return Response(s.DecisionMovedSerializer(decision).data)
 
 
 class ReferralViewSet(ApiViewSet):

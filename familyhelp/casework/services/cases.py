@@ -65,13 +65,19 @@ def case_open_from_front_door(
     referral_source: str = "",
     primary_need: str = "",
     route: str = "",
+    referral_date: date | None = None,
+    late_reason: str = "",
 ) -> tuple[Case, CINEpisode | None]:
     """Open (or step up) the child's case after an authorised threshold decision.
 
     Level 3 opens a family support case. Level 4 opens a case with a CIN episode (referral date, source
     and primary need); if the child already has an open level 3 case, that case steps up to level 4 in
-    the same journey rather than a second case starting.
+    the same journey rather than a second case starting. `opened_on` is the case's opening (or step-up)
+    date; `referral_date` is the CIN episode's own date (None: the opening date). The front door checks
+    both against the contact and the authorisation before calling; the chronology events carry these
+    dates and the authorisation's late-recording reason.
     """
+    referral_on = referral_date or opened_on
     case = Case.objects.select_for_update().filter(person=person, closed_on__isnull=True).first()
     if level == Case.Level.TARGETED:
         if case is not None:
@@ -101,6 +107,7 @@ def case_open_from_front_door(
             occurred_on=opened_on,
             person=person,
             subject=case,
+            late_reason=late_reason,
         )
     elif case.level < level:
         case.level = level
@@ -114,13 +121,14 @@ def case_open_from_front_door(
             occurred_on=opened_on,
             person=person,
             subject=case,
+            late_reason=late_reason,
         )
     episode = None
     if level == Case.Level.STATUTORY:
         episode = CINEpisode.objects.create(
             case=case,
             person=person,
-            referral_date=opened_on,
+            referral_date=referral_on,
             referral_source=referral_source,
             primary_need=primary_need,
             route=route or CINEpisode.Route.SINGLE_ASSESSMENT,
@@ -132,9 +140,10 @@ def case_open_from_front_door(
             actor=actor,
             kind="casework.referral",
             summary=f"Referral to children's social care: {episode.get_route_display().lower()}",
-            occurred_on=opened_on,
+            occurred_on=referral_on,
             person=person,
             subject=episode,
+            late_reason=late_reason,
         )
     return case, episode
 

@@ -85,7 +85,7 @@ def test_contact_validation_names_each_problem(fd):
     assert errors["child_given_names"] == ["Enter the child's name or date of birth"]
     assert errors["concerns"] == ["Enter the concerns in the referrer's words"]
     assert errors["lawful_basis"] == ["Enter the lawful basis for sharing information without consent"]
-    assert errors["received_at"] == ["The date and time received must not be in the future"]
+    assert errors["received_at"] == ["The date and time the contact was received must be today or in the past"]
     assert "factors" in errors
     assert Contact.objects.count() == 0
 
