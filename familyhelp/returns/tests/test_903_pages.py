@@ -98,13 +98,18 @@ def test_api_report_and_download(lw, client_for) -> None:  # type: ignore[no-unt
     assert AccessLog.objects.get(action="export").channel == "api"
 
 
+LATE = "Recorded from the paper file"  # these dates are long before today (issue 13: late entries say why)
+
+
 def test_review_participation_and_placement_change_through_the_services(lw) -> None:  # type: ignore[no-untyped-def]
     """The plan services record the 903 fields: participation on a review; RNE, provider and reason on a move."""
     from familyhelp.casework.services import plans as svc
 
     _looked_after("OWN", child=lw.own)  # the social worker's child, in their record scope
     plan = LookedAfterEpisode.objects.get(person=lw.own).plan
-    svc.plan_review_record(actor=lw.sw, plan=plan, held_on=date(2025, 9, 1), outcome="continue", participation="PN6")
+    svc.plan_review_record(
+        actor=lw.sw, plan=plan, held_on=date(2025, 9, 1), outcome="continue", participation="PN6", late_reason=LATE
+    )
     assert plan.reviews.order_by("-held_on").first().participation == "PN6"
     nxt = svc.lac_change(
         actor=lw.sw,
@@ -116,6 +121,7 @@ def test_review_participation_and_placement_change_through_the_services(lw) -> N
         placement_provider="PR4",
         placement_urn="sc123456",
         reason_place_change="CREQB",
+        late_reason=LATE,
     )
     prev = LookedAfterEpisode.objects.get(person=lw.own, ended_on=date(2025, 10, 1))
     assert (prev.reason_ended, prev.reason_place_change) == ("X1", "CREQB")
@@ -132,7 +138,7 @@ def test_missing_episode_recorded_by_the_service_goes_to_the_missing_table(lw) -
     with pytest.raises(DomainError):
         svc.missing_episode_record(actor=lw.sw, person=lw.own, kind="M", started_on=date(2025, 5, 1))  # before care
     svc.missing_episode_record(
-        actor=lw.sw, person=lw.own, kind="A", started_on=date(2025, 8, 1), ended_on=date(2025, 8, 2)
+        actor=lw.sw, person=lw.own, kind="A", started_on=date(2025, 8, 1), ended_on=date(2025, 8, 2), late_reason=LATE
     )
     rows = ssda903.build_ssda903(2026)["Missing"]
     assert [(r["CHILD"], r["MISSING"], r["MIS_START"], r["MIS_END"]) for r in rows] == [
