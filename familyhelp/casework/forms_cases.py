@@ -12,6 +12,7 @@ from django import forms
 
 from familyhelp.casework import trays
 from familyhelp.casework.models import Case, CINEpisode, StepDownDestination
+from familyhelp.core.effective import late_recording_days
 from familyhelp.frontend.forms import GovDateField
 from familyhelp.people.codes import PrimaryNeed, ReasonForClosure, ReferralSource
 
@@ -30,7 +31,23 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class AllocateForm(VersionForm):
+class LateReasonMixin(forms.Form):
+    """The late-recording reason every dated step asks for when its date is older than the council's
+    late-recording days (the service decides; the form only carries it). Declared last, so it follows the
+    date on the page."""
+
+    late_reason = forms.CharField(label="Why is this being recorded late?", widget=forms.Textarea, required=False,
+                                  max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["late_reason"].help_text = (
+            f"Only needed when you are recording this more than {late_recording_days()} days after it happened"
+        )
+        self.order_fields([*(n for n in self.fields if n != "late_reason"), "late_reason"])
+
+
+class AllocateForm(LateReasonMixin, VersionForm):
     """Allocate (or reallocate) a case: the worker is chosen from the candidate table (radios)."""
 
     worker = forms.ModelChoiceField(queryset=trays.candidate_workers_qs(), required=False, widget=forms.RadioSelect,
@@ -40,13 +57,15 @@ class AllocateForm(VersionForm):
         empty_label="No supervising social worker",
         help_text="Needed when a family help practitioner holds level 4 (child in need) work.",
     )
+    allocated_on = GovDateField(label="Date of allocation", required=False,
+                                help_text="Today unless the allocation was made earlier. For example, 27 3 2026")
     reason = forms.CharField(label="Reason", widget=forms.Textarea, required=False, max_length=500)
     include_siblings = forms.BooleanField(
         label="Allocate the brothers' and sisters' waiting cases to the same worker", required=False
     )
 
 
-class StepUpForm(VersionForm):
+class StepUpForm(LateReasonMixin, VersionForm):
     requested_by = _UserChoice(queryset=trays.caseworkers(), required=False, label="Practitioner who asked",
                                empty_label="Choose the practitioner")
     changed_on = GovDateField(label="Date of the step up", required=False,
@@ -72,12 +91,14 @@ STEP_DOWN_LEVELS = [
 ]
 
 
-class StepDownForm(VersionForm):
+class StepDownForm(LateReasonMixin, VersionForm):
     to_level = forms.TypedChoiceField(label="Step down to", choices=STEP_DOWN_LEVELS, coerce=int, empty_value=None,
                                       widget=forms.RadioSelect, required=False)
     requested_by = _UserChoice(queryset=trays.caseworkers(), required=False, label="Practitioner who asked",
                                empty_label="Choose the practitioner")
-    changed_on = GovDateField(label="Date of the step down", required=False)
+    changed_on = GovDateField(label="Date of the step down", required=False,
+                              help_text="Everything the step down ends or closes ends on this date. "
+                                        "For example, 27 3 2026")
     closure_reason = forms.ChoiceField(
         label="Reason the children in need episode closes (CIN census)", required=False,
         choices=_choices(ReasonForClosure.choices, "Choose the reason for closure"),
@@ -95,8 +116,10 @@ class StepDownForm(VersionForm):
             del self.fields["closure_reason"]
 
 
-class CloseForm(VersionForm):
-    closed_on = GovDateField(label="Date the case closes", required=False)
+class CloseForm(LateReasonMixin, VersionForm):
+    closed_on = GovDateField(label="Date the case closes", required=False,
+                             help_text="On or after every assessment authorisation, section 47 conclusion and plan "
+                                       "end in the case. For example, 27 3 2026")
     closure_reason = forms.CharField(label="Reason for closure", required=False, max_length=200)
     step_down_to = forms.ChoiceField(label="Where the child's support goes next", choices=StepDownDestination.choices,
                                      widget=forms.RadioSelect, required=False)

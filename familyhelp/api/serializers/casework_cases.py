@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from familyhelp.api.serializers.common import EffectiveDateSerializer, late_reason_field
 from familyhelp.casework.models import Allocation, Case, CINEpisode, LevelChange
 
 
@@ -142,6 +143,20 @@ class CaseDetailSerializer(CaseSummarySerializer):
         ]
 
 
+class CaseStepResultSerializer(CaseDetailSerializer):
+    """The case after a dated step (allocation, reallocation, step up, step down, closure), with the step's
+    stored effective date and whether it was defaulted to today."""
+
+    effective = EffectiveDateSerializer(
+        read_only=True,
+        help_text="The step this request moved: the field that carries its date, the stored date and whether it "
+        "defaulted to today.",
+    )
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "effective"]
+
+
 class DutyBankRowSerializer(serializers.Serializer):
     case = CaseSummarySerializer()
     age_working_days = serializers.IntegerField(source="age")
@@ -153,23 +168,53 @@ class _Versioned(serializers.Serializer):
     version = serializers.IntegerField(help_text="The case's version you started from (409 if it has changed).")
 
 
+ALLOCATED_ON_HELP = (
+    "The date of allocation; null or absent means today. Not in the future, not before the child's birth, on or "
+    "after the case opened (a reallocation: on or after the allocations it ends started). Older than the "
+    "council's late-recording days needs late_reason."
+)
+CHANGED_ON_HELP = (
+    "The date of the step up or step down (LevelChange.changed_on); null or absent means today. Not in the "
+    "future, inside the case (on or after it opened and its last change of level); a step down that closes the "
+    "episode or the case is also on or after every assessment authorisation, section 47 conclusion and plan end "
+    "it closes over. Everything the step starts or ends carries this date. Older than the council's "
+    "late-recording days needs late_reason."
+)
+CLOSED_ON_HELP = (
+    "The date the case closes; null or absent means today. Not in the future, on or after the case opened, its "
+    "last change of level, the CIN episode's referral, every assessment's authorisation date, strategy "
+    "discussion, section 47 conclusion and conference, every plan's start, last review and end, and the current "
+    "allocations' starts (the message names the step and its date). Older than the council's late-recording days "
+    "needs late_reason."
+)
+
+
+def _effective_date(help_text: str) -> serializers.DateField:
+    return serializers.DateField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
 class AllocateSerializer(_Versioned):
     worker = serializers.UUIDField(allow_null=True)
     supervisor = serializers.UUIDField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     include_siblings = serializers.BooleanField(required=False, default=False)
+    allocated_on = _effective_date(ALLOCATED_ON_HELP)
+    late_reason = late_reason_field()
 
 
 class ReallocateSerializer(_Versioned):
     worker = serializers.UUIDField(allow_null=True)
     supervisor = serializers.UUIDField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(allow_blank=True, max_length=500)
+    allocated_on = _effective_date(ALLOCATED_ON_HELP)
+    late_reason = late_reason_field()
 
 
 class StepUpSerializer(_Versioned):
     requested_by = serializers.UUIDField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
-    changed_on = serializers.DateField(allow_null=True)
+    changed_on = _effective_date(CHANGED_ON_HELP)
+    late_reason = late_reason_field()
     referral_source = serializers.CharField(allow_blank=True, max_length=3)
     primary_need = serializers.CharField(allow_blank=True, max_length=2)
     route = serializers.CharField(required=False, max_length=3, default=CINEpisode.Route.SINGLE_ASSESSMENT)
@@ -180,16 +225,18 @@ class StepDownSerializer(_Versioned):
     to_level = serializers.IntegerField()
     requested_by = serializers.UUIDField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
-    changed_on = serializers.DateField(allow_null=True)
+    changed_on = _effective_date(CHANGED_ON_HELP)
     closure_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     closing_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    late_reason = late_reason_field()
 
 
 class CloseSerializer(_Versioned):
     closure_reason = serializers.CharField(allow_blank=True, max_length=200)
     step_down_to = serializers.CharField(allow_blank=True, max_length=30)
     closing_summary = serializers.CharField(allow_blank=True)
-    closed_on = serializers.DateField(allow_null=True)
+    closed_on = _effective_date(CLOSED_ON_HELP)
+    late_reason = late_reason_field()
 
 
 class LinkSiblingsSerializer(_Versioned):

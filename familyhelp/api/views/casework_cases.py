@@ -17,10 +17,10 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.models import User
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import casework_cases as s
 from familyhelp.casework import trays
-from familyhelp.casework.models import Case
+from familyhelp.casework.models import Allocation, Case
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.casework.services import cases as services
 from familyhelp.core.errors import DomainError
@@ -44,6 +44,15 @@ def _user(pk: UUID | None, field: str) -> Any:
     return found
 
 
+def _started_on(case: Case, role: str) -> Any:
+    """The stored start of the case's current allocation in this role (the date an allocation request moved)."""
+    return (
+        Allocation.objects.filter(case=case, role=role, ended_on__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
+    )
+
+
 class CaseViewSet(ApiViewSet):
     """Cases (episodes of involvement). Reading one is written to the access log."""
 
@@ -62,7 +71,8 @@ class CaseViewSet(ApiViewSet):
     def _case(self, purpose: str) -> Case:
         return case_get_for_user(self.request.user, self.kwargs["pk"], purpose=purpose)
 
-    def _detail(self, case: Case) -> Response:
+    def _detail(self, case: Case, *, effective: tuple[str, Any] | None = None) -> Response:
+        """The case as read; after a dated step, with `effective`: (request field, stored date)."""
         case = (
             Case.objects.select_related("person", "team", "worker", "supervisor")
             .prefetch_related(
@@ -75,7 +85,11 @@ class CaseViewSet(ApiViewSet):
             )
             .get(pk=case.pk)
         )
-        return Response(s.CaseDetailSerializer(case).data)
+        if effective is None:
+            return Response(s.CaseDetailSerializer(case).data)
+        field, value = effective
+        case.effective = effective_block(self.request, field=field, value=value)  # type: ignore[attr-defined]
+        return Response(s.CaseStepResultSerializer(case).data)
 
     @extend_schema(
         summary="Cases whose children are in your record scope",
@@ -125,7 +139,7 @@ class CaseViewSet(ApiViewSet):
     @extend_schema(
         summary="Allocate a case from the duty bank (exactly one of two managers at once succeeds)",
         request=s.AllocateSerializer,
-        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CaseStepResultSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk: UUID) -> Response:
@@ -137,77 +151,86 @@ class CaseViewSet(ApiViewSet):
             supervisor=_user(data["supervisor"], "supervisor"),
             reason=data["reason"],
             include_siblings=data["include_siblings"],
+            allocated_on=data["allocated_on"],
+            late_reason=data["late_reason"],
             expected_version=data["version"],
         )
-        return self._detail(case)
+        return self._detail(case, effective=("allocated_on", _started_on(case, Allocation.Role.LEAD)))
 
     @extend_schema(
         summary="Reallocate an open case, with a reason",
         request=s.ReallocateSerializer,
-        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CaseStepResultSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def reallocate(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.ReallocateSerializer, request.data)
+        case = self._case("reallocating the case")
+        worker_before = case.worker_id
         case = services.case_reallocate(
             actor=request.user,
-            case=self._case("reallocating the case"),
+            case=case,
             worker=_user(data["worker"], "worker"),
             supervisor=_user(data["supervisor"], "supervisor"),
             reason=data["reason"],
+            allocated_on=data["allocated_on"],
+            late_reason=data["late_reason"],
             expected_version=data["version"],
         )
-        return self._detail(case)
+        role = Allocation.Role.LEAD if case.worker_id != worker_before else Allocation.Role.SUPERVISING
+        return self._detail(case, effective=("allocated_on", _started_on(case, role)))
 
     @extend_schema(
         summary="Step up from level 3 to 4 (a CIN episode opens), authorised by you",
         request=s.StepUpSerializer,
-        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CaseStepResultSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.StepUpSerializer, request.data)
         case = self._case("stepping the case up")
-        services.case_step_up(
+        change = services.case_step_up(
             actor=request.user,
             case=case,
             requested_by=_user(data["requested_by"], "requested_by"),
             reason=data["reason"],
             changed_on=data["changed_on"],
+            late_reason=data["late_reason"],
             referral_source=data["referral_source"],
             primary_need=data["primary_need"],
             route=data["route"],
             supervisor=_user(data["supervisor"], "supervisor"),
             expected_version=data["version"],
         )
-        return self._detail(case)
+        return self._detail(case, effective=("changed_on", change.changed_on))
 
     @extend_schema(
         summary="Step down to level 3, early help (2) or universal services (1), authorised by you",
         request=s.StepDownSerializer,
-        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CaseStepResultSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="step-down")
     def step_down(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.StepDownSerializer, request.data)
         case = self._case("stepping the case down")
-        services.case_step_down(
+        change = services.case_step_down(
             actor=request.user,
             case=case,
             to_level=data["to_level"],
             requested_by=_user(data["requested_by"], "requested_by"),
             reason=data["reason"],
             changed_on=data["changed_on"],
+            late_reason=data["late_reason"],
             closure_reason=data["closure_reason"],
             closing_summary=data["closing_summary"],
             expected_version=data["version"],
         )
-        return self._detail(case)
+        return self._detail(case, effective=("changed_on", change.changed_on))
 
     @extend_schema(
         summary="Close the case (the CIN episode, plans and allocations end)",
         request=s.CloseSerializer,
-        responses={200: s.CaseDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CaseStepResultSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: UUID) -> Response:
@@ -220,9 +243,11 @@ class CaseViewSet(ApiViewSet):
             step_down_to=data["step_down_to"],
             closing_summary=data["closing_summary"],
             closed_on=data["closed_on"],
+            late_reason=data["late_reason"],
             expected_version=data["version"],
         )
-        return self._detail(case)
+        closed_on = Case.objects.values_list("closed_on", flat=True).get(pk=case.pk)
+        return self._detail(case, effective=("closed_on", closed_on))
 
     @extend_schema(
         summary="Link brothers' and sisters' open cases as a sibling group",

@@ -26,8 +26,10 @@ from familyhelp.casework.models import (
     LevelChange,
     LookedAfterEpisode,
     Plan,
+    PlanReview,
     S47Enquiry,
     StepDownDestination,
+    StrategyDiscussion,
 )
 from familyhelp.casework.permissions import can_allocate, can_authorise_casework, can_view_case, can_work_case
 from familyhelp.casework.policy import casework_policy
@@ -35,7 +37,7 @@ from familyhelp.casework.services.plans import end_plan_row
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped
-from familyhelp.core.effective import raise_if
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.core.sequences import next_value
 from familyhelp.people.codes import PrimaryNeed, ReasonForClosure, ReferralSource
@@ -286,6 +288,22 @@ def _end(actor: Any, case: Case, role: str, on: date, reason: str) -> Allocation
     return current
 
 
+def _current(case: Case, roles_: Sequence[str]) -> list[tuple[str, date | None]]:
+    """The start of each current allocation in these roles, named for the order messages (a change that ends
+    an allocation cannot be dated before it began)."""
+    steps: list[tuple[str, date | None]] = []
+    for allocation in (
+        Allocation.objects.filter(case=case, role__in=roles_, ended_on__isnull=True)
+        .select_related("worker")
+        .order_by("-started_on")
+    ):
+        if allocation.role == Allocation.Role.LEAD:
+            steps.append((f"date the case was allocated to {allocation.worker}", allocation.started_on))
+        else:
+            steps.append((f"date {allocation.worker} began supervising the case", allocation.started_on))
+    return steps
+
+
 def _allocation_summary(case: Case, worker: Any, supervisor: Any) -> str:
     text = f"Case {case.reference} allocated to {worker}"
     if worker.team_id:
@@ -313,22 +331,56 @@ def _refuse_allocated(case: Case) -> None:
     )
 
 
-def _allocate_one(actor: Any, case: Case, worker: Any, supervisor: Any, reason: str, policy: CaseworkPolicy) -> None:
-    today = clock.today()
-    _start(actor, case, worker, Allocation.Role.LEAD, today, reason)
+def _allocation_date_errors(
+    case: Case, on: date, *, late_reason: str, current: Sequence[tuple[str, date | None]] = (), prefix: str = ""
+) -> dict[str, list[str]]:
+    """The allocation date's rules: not in the future, not before the child's birth, on or after the case opened
+    (and, for a reallocation, on or after the allocations it ends started); a reason when recorded late."""
+    errors = check_effective_date(
+        on,
+        field="allocated_on",
+        label="date of allocation",
+        person=case.person,
+        after=[("date the case opened", case.opened_on), *current],
+        late_reason=late_reason,
+        ask_late_reason=not prefix,
+    )
+    if prefix:
+        errors = {field: [f"{prefix}{m[0].lower()}{m[1:]}" for m in messages] for field, messages in errors.items()}
+    return errors
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _allocate_one(
+    actor: Any,
+    case: Case,
+    worker: Any,
+    supervisor: Any,
+    reason: str,
+    policy: CaseworkPolicy,
+    on: date,
+    late_reason: str,
+) -> None:
+    _start(actor, case, worker, Allocation.Role.LEAD, on, reason)
     if supervisor is not None:
-        _start(actor, case, supervisor, Allocation.Role.SUPERVISING, today, reason)
+        _start(actor, case, supervisor, Allocation.Role.SUPERVISING, on, reason)
     case.worker, case.supervisor, case.team = worker, supervisor, worker.team
-    case.allocated_on = case.allocated_on or today
+    case.allocated_on = case.allocated_on or on
     case.status = Case.Status.OPEN
     _save(case, actor, ["worker", "supervisor", "team", "allocated_on", "status"])
     chronology_record(
         actor=actor,
         kind="casework.allocated",
         summary=_allocation_summary(case, worker, supervisor),
-        occurred_on=today,
+        occurred_on=on,
         person=case.person,
         subject=case,
+        late_reason=late_reason,
     )
 
 
@@ -342,9 +394,15 @@ def case_allocate(
     reason: str = "",
     expected_version: int | None,
     include_siblings: bool = False,
+    allocated_on: date | None = None,
+    late_reason: str = "",
 ) -> Case:
     """A manager allocates a case from the duty bank (and, if asked, its sibling group's waiting cases) to a
-    worker. Exactly one of two managers allocating the same case at once succeeds."""
+    worker. Exactly one of two managers allocating the same case at once succeeds.
+
+    `allocated_on` (default today) is the allocation's effective date: on or after the case opened, not in the
+    future; the allocations, caseload involvements, `Case.allocated_on` and the chronology event carry it, and
+    `late_reason` (required when it is older than the council's late-recording days) goes on the event."""
     require(has_verb(actor, roles.ALLOCATE_CASE), "Only a manager can allocate work.")
     case = _locked(case)
     if case.status != Case.Status.AWAITING_ALLOCATION:
@@ -354,7 +412,10 @@ def case_allocate(
     _check_version(case, expected_version)
     policy = casework_policy()
     reason = (reason or "").strip() or "Allocated from the duty bank"
-    raise_if(allocation_problems(level=case.level, worker=worker, supervisor=supervisor, policy=policy))
+    late_reason = (late_reason or "").strip()
+    on, _ = resolve_date(allocated_on)
+    errors = allocation_problems(level=case.level, worker=worker, supervisor=supervisor, policy=policy)
+    raise_if(_merge(errors, _allocation_date_errors(case, on, late_reason=late_reason)))
     siblings: list[Case] = []
     if include_siblings and case.sibling_group:
         siblings = list(
@@ -370,9 +431,14 @@ def case_allocate(
             if problems:
                 field, messages = next(iter(problems.items()))
                 raise DomainError(f"Sibling case {sibling.reference}: {messages[0]}", field=field)
-    _allocate_one(actor, case, worker, supervisor, reason, policy)
+            raise_if(
+                _allocation_date_errors(
+                    sibling, on, late_reason=late_reason, prefix=f"Sibling case {sibling.reference}: "
+                )
+            )
+    _allocate_one(actor, case, worker, supervisor, reason, policy, on, late_reason)
     for sibling in siblings:
-        _allocate_one(actor, sibling, worker, supervisor, f"{reason} (with the sibling group)", policy)
+        _allocate_one(actor, sibling, worker, supervisor, f"{reason} (with the sibling group)", policy, on, late_reason)
     return case
 
 
@@ -385,9 +451,12 @@ def case_reallocate(
     supervisor: Any = None,
     reason: str,
     expected_version: int | None,
+    allocated_on: date | None = None,
+    late_reason: str = "",
 ) -> Case:
     """Move an open case to another worker (or change its supervising social worker), with a reason. The current
-    allocation and involvement end today and new ones start, so the history shows who held the case when."""
+    allocation and involvement end on `allocated_on` (default today; on or after the case opened and after the
+    allocations it ends started) and new ones start that day, so the history shows who held the case when."""
     require(has_verb(actor, roles.ALLOCATE_CASE), "Only a manager can reallocate work.")
     case = _locked(case)
     require(can_allocate(actor, case), "You cannot reallocate this case.")
@@ -405,16 +474,20 @@ def case_reallocate(
     supervisor_changes = (supervisor.pk if supervisor else None) != case.supervisor_id
     if not errors and not lead_changes and not supervisor_changes:
         errors.setdefault("worker", []).append(f"{worker} already holds this case: choose someone else")
-    raise_if(errors)
-    today = clock.today()
-    if lead_changes:
-        _end(actor, case, Allocation.Role.LEAD, today, reason)
+    late_reason = (late_reason or "").strip()
+    on, _ = resolve_date(allocated_on)
+    ending = [Allocation.Role.LEAD] if lead_changes else []
     if supervisor_changes:
-        _end(actor, case, Allocation.Role.SUPERVISING, today, reason)
+        ending.append(Allocation.Role.SUPERVISING)
+    raise_if(_merge(errors, _allocation_date_errors(case, on, late_reason=late_reason, current=_current(case, ending))))
     if lead_changes:
-        _start(actor, case, worker, Allocation.Role.LEAD, today, reason)
+        _end(actor, case, Allocation.Role.LEAD, on, reason)
+    if supervisor_changes:
+        _end(actor, case, Allocation.Role.SUPERVISING, on, reason)
+    if lead_changes:
+        _start(actor, case, worker, Allocation.Role.LEAD, on, reason)
     if supervisor_changes and supervisor is not None:
-        _start(actor, case, supervisor, Allocation.Role.SUPERVISING, today, reason)
+        _start(actor, case, supervisor, Allocation.Role.SUPERVISING, on, reason)
     previous = case.worker
     case.worker, case.supervisor, case.team = worker, supervisor, worker.team
     _save(case, actor, ["worker", "supervisor", "team"])
@@ -425,30 +498,99 @@ def case_reallocate(
         actor=actor,
         kind="casework.reallocated",
         summary=f"{summary}: {reason}",
-        occurred_on=today,
+        occurred_on=on,
         person=case.person,
         subject=case,
+        late_reason=late_reason,
     )
     return case
 
 
 # --- Effective dates and invariants -------------------------------------------------------------------
-def _check_date(value: date | None, *, field: str, label: str, not_before: date, not_before_label: str) -> list[str]:
-    if value is None:
-        return [f"Enter the {label}"]
-    if value > clock.today():
-        return [f"The {label} must be today or in the past"]
-    if value < not_before:
-        return [f"The {label} must be on or after {not_before_label} ({not_before:%-d %B %Y})"]
-    return []
+Steps = list[tuple[str, date | None]]
+
+
+def _latest_first(steps: Steps) -> Steps:
+    """Dated steps, latest first: the order message names the latest step a date contradicts."""
+    return sorted((s for s in steps if s[1] is not None), key=lambda s: s[1], reverse=True)  # type: ignore[arg-type,return-value]
+
+
+def _last_level_change(case: Case) -> Steps:
+    change = LevelChange.objects.filter(case=case).order_by("-changed_on", "-created_at").first()
+    if change is None:
+        return []
+    return [(f"date of the last step {change.direction}", change.changed_on)]
+
+
+def _episode_assessments(episode: CINEpisode) -> Any:
+    return Assessment.objects.filter(
+        Q(cin_episode=episode) | Q(case_id=episode.case_id, cin_episode__isnull=True, kind=Assessment.Kind.SINGLE)
+    )
+
+
+def closure_steps(
+    case: Case,
+    episode: CINEpisode | None,
+    *,
+    whole_case: bool,
+    ending: Sequence[Plan] = (),
+    opened_label: str = "date the case opened",
+) -> Steps:
+    """The recorded steps a closure cannot come before, latest first, read from their stored dates (not their
+    statuses): the case's opening and last change of level, the CIN episode's referral date, every assessment
+    authorisation, strategy discussion, section 47 conclusion and initial conference, every plan end and
+    looked-after episode end, and the start (and last review) of each plan the closure ends. A whole-case
+    closure also covers the whole case and the current allocations it ends; stepping down to level 3 closes only
+    the CIN episode, so covers what is in the episode."""
+    steps: Steps = [(opened_label, case.opened_on), *_last_level_change(case)]
+    if episode is not None:
+        steps.append(("referral date of the children in need episode", episode.referral_date))
+    if whole_case:
+        assessments = Assessment.objects.filter(case=case)
+        s47_scope = Q(case=case)
+        plans = Plan.objects.filter(case=case)
+        looked_after = LookedAfterEpisode.objects.filter(plan__case=case)
+    else:
+        assessments = _episode_assessments(episode) if episode is not None else Assessment.objects.none()
+        s47_scope = Q(cin_episode=episode)
+        plans = Plan.objects.filter(cin_episode=episode)
+        looked_after = LookedAfterEpisode.objects.filter(plan__cin_episode=episode)
+    for kind, authorised_on in assessments.filter(authorised_on__isnull=False).values_list("kind", "authorised_on"):
+        steps.append((f"date the {Assessment.Kind(kind).label.lower()} was authorised", authorised_on))
+    for held_on in StrategyDiscussion.objects.filter(s47_scope).values_list("held_on", flat=True):
+        steps.append(("date of the strategy discussion", held_on))
+    for concluded_on, icpc_on in S47Enquiry.objects.filter(s47_scope).values_list("concluded_on", "icpc_on"):
+        steps.append(("date the section 47 enquiry concluded", concluded_on))
+        steps.append(("date of the initial child protection conference", icpc_on))
+    for kind, ended_on in plans.filter(ended_on__isnull=False).values_list("kind", "ended_on"):
+        steps.append((f"end of the {Plan.Kind(kind).label.lower()}", ended_on))
+    for ended_on in looked_after.filter(ended_on__isnull=False).values_list("ended_on", flat=True):
+        steps.append(("end of the looked-after episode", ended_on))
+    for plan in ending:
+        label = Plan.Kind(plan.kind).label.lower()
+        steps.append((f"start of the {label}", plan.started_on))
+        last_review = PlanReview.objects.filter(plan=plan).order_by("-held_on").values_list("held_on", flat=True)
+        steps.append((f"last review of the {label}", last_review.first()))
+    if whole_case:
+        steps.extend(_current(case, [Allocation.Role.LEAD, Allocation.Role.SUPERVISING]))
+    return _latest_first(steps)
+
+
+def earliest_closure(case: Case) -> tuple[str, date] | None:
+    """The latest recorded step a closure of this case cannot come before (label, date), for the close page."""
+    episode = CINEpisode.objects.filter(case=case, closed_on__isnull=True).first()
+    plans = list(Plan.objects.filter(case=case, ended_on__isnull=True))
+    steps = closure_steps(case, episode, whole_case=True, ending=plans, opened_label="date the case opened")
+    return (steps[0][0], steps[0][1]) if steps and steps[0][1] is not None else None
 
 
 def episode_close_blockers(episode: CINEpisode) -> list[str]:
-    """Why a CIN episode cannot close yet: assessments not authorised, section 47 enquiries not concluded."""
+    """Why a CIN episode cannot close yet: assessments without an authorisation date, section 47 enquiries without
+    a conclusion date (the stored dates decide, not the statuses)."""
     blockers = []
-    unauthorised = Assessment.objects.filter(
-        Q(cin_episode=episode) | Q(case_id=episode.case_id, cin_episode__isnull=True, kind=Assessment.Kind.SINGLE)
-    ).exclude(status=Assessment.Status.AUTHORISED)
+    unauthorised = _episode_assessments(episode).exclude(
+        status=Assessment.Status.AUTHORISED, authorised_on__isnull=False
+    )
     n = unauthorised.count()
     if n:
         blockers.append(
@@ -491,11 +633,6 @@ def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str) -> None:
         end_plan_row(plan, actor=actor, ended_on=on, reason=reason)
 
 
-def _plans_ending_problems(plans: list[Plan], on: date, field: str) -> list[str]:
-    late = [p for p in plans if p.started_on > on]
-    return [f"The {p.get_kind_display().lower()} started on {p.started_on:%-d %B %Y}, after this date" for p in late]
-
-
 def _close_episode(actor: Any, episode: CINEpisode, on: date, code: str) -> None:
     episode.closed_on = on
     episode.closure_reason = code
@@ -505,27 +642,35 @@ def _close_episode(actor: Any, episode: CINEpisode, on: date, code: str) -> None
 def _check_closure(
     case: Case,
     *,
-    closed_on: date | None,
+    closed_on: date,
     closure_reason: str,
     step_down_to: str,
     closing_summary: str,
     date_field: str,
+    late_reason: str = "",
+    label: str = "date the case closes",
+    opened_label: str = "date it opened",
 ) -> tuple[dict[str, list[str]], CINEpisode | None, list[Plan]]:
-    """Everything that must hold before a case closes (nothing is written here)."""
+    """Everything that must hold before a case closes (nothing is written here): the closing date against every
+    recorded step it cannot come before (`closure_steps`), the late-recording reason, and the closure's fields."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     episode = CINEpisode.objects.filter(case=case, closed_on__isnull=True).first()
-    for message in _check_date(
-        closed_on,
-        field=date_field,
-        label="date the case closes",
-        not_before=case.opened_on,
-        not_before_label="the date it opened",
-    ):
-        add(date_field, message)
+    plans = list(Plan.objects.filter(case=case, ended_on__isnull=True))
+    _merge(
+        errors,
+        check_effective_date(
+            closed_on,
+            field=date_field,
+            label=label,
+            person=case.person,
+            after=closure_steps(case, episode, whole_case=True, ending=plans, opened_label=opened_label),
+            late_reason=late_reason,
+        ),
+    )
     if step_down_to not in StepDownDestination.values:
         add("step_down_to", "Choose where the child's support goes next")
     if not (closing_summary or "").strip():
@@ -537,22 +682,12 @@ def _check_closure(
                 "Choose the reason for closure from the CIN census list (RC1 to RC9): the child "
                 "in need episode closes with the case",
             )
-        if closed_on is not None and closed_on < episode.referral_date:
-            add(
-                date_field,
-                f"The children in need episode cannot close before its referral date "
-                f"({episode.referral_date:%-d %B %Y})",
-            )
         for message in episode_close_blockers(episode) + closure_reason_problems(episode, closure_reason):
             add("closure_reason", message)
     elif not (closure_reason or "").strip():
         add("closure_reason", "Say why the case is closing")
     if LookedAfterEpisode.objects.filter(person=case.person, ended_on__isnull=True).exists():
         add("__all__", "The child is looked after: end the looked-after episode before the case closes")
-    plans = list(Plan.objects.filter(case=case, ended_on__isnull=True))
-    if closed_on is not None:
-        for message in _plans_ending_problems(plans, closed_on, date_field):
-            add(date_field, message)
     return errors, episode, plans
 
 
@@ -566,6 +701,7 @@ def _close(
     closing_summary: str,
     episode: CINEpisode | None,
     plans: list[Plan],
+    late_reason: str = "",
 ) -> None:
     """Close the case: its plans, CIN episode, allocations and caseload involvements end on the same day."""
     destination = StepDownDestination(step_down_to).label
@@ -588,6 +724,7 @@ def _close(
         occurred_on=closed_on,
         person=case.person,
         subject=case,
+        late_reason=late_reason,
     )
 
 
@@ -604,37 +741,46 @@ def case_close(
     closure_reason: str,
     step_down_to: str,
     closing_summary: str,
-    closed_on: date | None,
     expected_version: int | None,
+    closed_on: date | None = None,
+    late_reason: str = "",
 ) -> Case:
     """A manager closes the case, with a reason (the CIN census code when the CIN episode is open: it closes
     too), where support goes next and a closing summary. Refused while assessments are unauthorised, section 47
-    enquiries open or the child is looked after."""
+    enquiries open or the child is looked after.
+
+    `closed_on` (default today) is checked against the stored dates of everything before it (`closure_steps`):
+    never before an assessment's authorisation, a section 47 conclusion or a plan's end (the CIN census errors
+    8867 and friends, refused here at entry); `late_reason` is required when it is older than the council's
+    late-recording days and goes on the closure's chronology event."""
     require(has_verb(actor, roles.AUTHORISE_CASEWORK), "Only a manager can close a case.")
     case = _locked(case)
     require(can_authorise_casework(actor, case), "You cannot close this case.")
     _refuse_closed(case, "closed_on")
     _check_version(case, expected_version)
     closure_reason = (closure_reason or "").strip()
+    late_reason = (late_reason or "").strip()
+    on, _ = resolve_date(closed_on)
     errors, episode, plans = _check_closure(
         case,
-        closed_on=closed_on,
+        closed_on=on,
         closure_reason=closure_reason,
         step_down_to=step_down_to,
         closing_summary=closing_summary,
         date_field="closed_on",
+        late_reason=late_reason,
     )
     raise_if(errors)
-    assert closed_on is not None
     _close(
         actor,
         case,
-        closed_on=closed_on,
+        closed_on=on,
         closure_reason=closure_reason,
         step_down_to=step_down_to,
         closing_summary=closing_summary,
         episode=episode,
         plans=plans,
+        late_reason=late_reason,
     )
     return case
 
@@ -654,15 +800,21 @@ def case_step_up(
     case: Case,
     requested_by: Any,
     reason: str,
-    changed_on: date | None,
     referral_source: str,
     primary_need: str,
     expected_version: int | None,
+    changed_on: date | None = None,
     supervisor: Any = None,
     route: str = CINEpisode.Route.SINGLE_ASSESSMENT,
+    late_reason: str = "",
 ) -> LevelChange:
     """Step up from level 3 to 4 in the same case: a children in need episode opens, referred on the step-up
-    date. Authorised (and recorded) by a manager; the practitioner who asked is recorded."""
+    date. Authorised (and recorded) by a manager; the practitioner who asked is recorded.
+
+    `changed_on` (default today) is the step's effective date: inside the case (on or after it opened and its
+    last change of level), after the child's last CIN episode ended and after a supervision it ends began; the
+    level change, the episode's referral date, the supervision change and the chronology carry it, and
+    `late_reason` (required when it is older than the council's late-recording days) goes on the events."""
     require(has_verb(actor, roles.ALLOCATE_CASE), "Only a manager can authorise a step up.")
     case = _locked(case)
     require(can_allocate(actor, case), "You cannot change this case.")
@@ -674,14 +826,30 @@ def case_step_up(
     _check_requester(requested_by, errors)
     if not (reason or "").strip():
         errors.setdefault("reason", []).append("Say why the case is stepping up")
+    late_reason = (late_reason or "").strip()
+    on, _ = resolve_date(changed_on)
+    new_supervisor = supervisor if supervisor is not None else case.supervisor
+    supervisor_changes = (
+        case.worker is not None and new_supervisor is not None and new_supervisor.pk != case.supervisor_id
+    )
     last_closed = CINEpisode.objects.filter(person=case.person, closed_on__isnull=False).order_by("-closed_on").first()
-    not_before, label = case.opened_on, "the date the case opened"
-    if last_closed is not None and last_closed.closed_on and last_closed.closed_on > not_before:
-        not_before, label = last_closed.closed_on, "the end of the child's last children in need episode"
-    for message in _check_date(
-        changed_on, field="changed_on", label="date of the step up", not_before=not_before, not_before_label=label
-    ):
-        errors.setdefault("changed_on", []).append(message)
+    after: Steps = [("date the case opened", case.opened_on), *_last_level_change(case)]
+    if last_closed is not None:
+        after.append(("end of the child's last children in need episode", last_closed.closed_on))
+    if supervisor_changes:
+        after.extend(_current(case, [Allocation.Role.SUPERVISING]))
+    _merge(
+        errors,
+        check_effective_date(
+            on,
+            field="changed_on",
+            label="date of the step up",
+            person=case.person,
+            after=_latest_first(after),
+            before=[("date the case closed", case.closed_on)],
+            late_reason=late_reason,
+        ),
+    )
     if referral_source not in ReferralSource.values:
         errors.setdefault("referral_source", []).append("Choose the referral source (CIN census code)")
     if primary_need not in PrimaryNeed.values:
@@ -692,7 +860,6 @@ def case_step_up(
         errors.setdefault("__all__", []).append(
             "The child already has an open children in need episode: it must close before a new one opens"
         )
-    new_supervisor = supervisor if supervisor is not None else case.supervisor
     if case.worker is not None:
         problems = allocation_problems(level=4, worker=case.worker, supervisor=new_supervisor, policy=casework_policy())
         for field, messages in problems.items():
@@ -705,17 +872,16 @@ def case_step_up(
                     )
                 errors.setdefault(target, []).append(message)
     raise_if(errors)
-    assert changed_on is not None
-    if case.worker is not None and new_supervisor is not None and new_supervisor.pk != case.supervisor_id:
-        _end(actor, case, Allocation.Role.SUPERVISING, changed_on, "Stepped up")
-        _start(actor, case, new_supervisor, Allocation.Role.SUPERVISING, clock.today(), "Stepped up to level 4")
+    if supervisor_changes:
+        _end(actor, case, Allocation.Role.SUPERVISING, on, "Stepped up")
+        _start(actor, case, new_supervisor, Allocation.Role.SUPERVISING, on, "Stepped up to level 4")
         case.supervisor = new_supervisor
     change = LevelChange.objects.create(
         case=case,
         from_level=3,
         to_level=4,
         direction=LevelChange.Direction.UP,
-        changed_on=changed_on,
+        changed_on=on,
         reason=reason.strip(),
         requested_by=requested_by,
         authorised_by=actor,
@@ -725,7 +891,7 @@ def case_step_up(
     episode = CINEpisode.objects.create(
         case=case,
         person=case.person,
-        referral_date=changed_on,
+        referral_date=on,
         referral_source=referral_source,
         primary_need=primary_need,
         route=route,
@@ -739,17 +905,19 @@ def case_step_up(
         kind="casework.stepped_up",
         summary=f"Case {case.reference} stepped up to level 4 (children's social care), asked by {requested_by} "
         f"and authorised by {actor}: {reason.strip()}",
-        occurred_on=changed_on,
+        occurred_on=on,
         person=case.person,
         subject=change,
+        late_reason=late_reason,
     )
     chronology_record(
         actor=actor,
         kind="casework.referral",
         summary=f"Referral to children's social care on stepping up: {episode.get_route_display().lower()}",
-        occurred_on=changed_on,
+        occurred_on=on,
         person=case.person,
         subject=episode,
+        late_reason=late_reason,
     )
     return change
 
@@ -762,13 +930,19 @@ def case_step_down(
     to_level: int,
     requested_by: Any,
     reason: str,
-    changed_on: date | None,
     expected_version: int | None,
+    changed_on: date | None = None,
     closure_reason: str = "",
     closing_summary: str = "",
+    late_reason: str = "",
 ) -> LevelChange:
     """Step down in the same case: 4 to 3 closes the CIN episode (CIN closure code) and ends CIN and CP plans;
-    to early help (2) or universal services (1) closes the case with that destination."""
+    to early help (2) or universal services (1) closes the case with that destination.
+
+    `changed_on` (default today) dates the level change and everything it ends (the episode, plans, allocations):
+    inside the case and never before a step it closes over (`closure_steps`: an assessment's authorisation, a
+    section 47 conclusion, a plan's end...); `late_reason` is required when it is older than the council's
+    late-recording days and goes on the chronology events."""
     require(has_verb(actor, roles.ALLOCATE_CASE), "Only a manager can authorise a step down.")
     case = _locked(case)
     require(can_allocate(actor, case), "You cannot change this case.")
@@ -783,16 +957,21 @@ def case_step_down(
     if not reason:
         errors.setdefault("reason", []).append("Say why the case is stepping down")
     raise_if(errors)
+    late_reason = (late_reason or "").strip()
+    on, _ = resolve_date(changed_on)
     episode: CINEpisode | None
     if to_level in STEP_DOWN_CLOSES:
         destination = STEP_DOWN_CLOSES[to_level]
         errors, episode, plans = _check_closure(
             case,
-            closed_on=changed_on,
+            closed_on=on,
             closure_reason=closure_reason or ("" if case.level == 4 else reason),
             step_down_to=destination,
             closing_summary=closing_summary or reason,
             date_field="changed_on",
+            late_reason=late_reason,
+            label="date of the step down",
+            opened_label="date the case opened",
         )
         if case.level == 3:
             errors.pop("closure_reason", None)
@@ -800,14 +979,17 @@ def case_step_down(
     else:
         episode = CINEpisode.objects.filter(case=case, closed_on__isnull=True).first()
         plans = list(Plan.objects.filter(case=case, ended_on__isnull=True, kind__in=[Plan.Kind.CIN, Plan.Kind.CP]))
-        for message in _check_date(
-            changed_on,
-            field="changed_on",
-            label="date of the step down",
-            not_before=case.opened_on,
-            not_before_label="the date the case opened",
-        ):
-            errors.setdefault("changed_on", []).append(message)
+        _merge(
+            errors,
+            check_effective_date(
+                on,
+                field="changed_on",
+                label="date of the step down",
+                person=case.person,
+                after=closure_steps(case, episode, whole_case=False, ending=plans),
+                late_reason=late_reason,
+            ),
+        )
         if (
             Plan.objects.filter(case=case, ended_on__isnull=True, kind=Plan.Kind.LAC).exists()
             or LookedAfterEpisode.objects.filter(person=case.person, ended_on__isnull=True).exists()
@@ -820,24 +1002,15 @@ def case_step_down(
                 errors.setdefault("closure_reason", []).append(
                     "Choose the reason the children in need episode closes (CIN census code RC1 to RC9)"
                 )
-            if changed_on is not None and changed_on < episode.referral_date:
-                errors.setdefault("changed_on", []).append(
-                    f"The children in need episode cannot close before its referral date "
-                    f"({episode.referral_date:%-d %B %Y})"
-                )
             for message in episode_close_blockers(episode) + closure_reason_problems(episode, closure_reason):
                 errors.setdefault("closure_reason", []).append(message)
-        if changed_on is not None:
-            for message in _plans_ending_problems(plans, changed_on, "changed_on"):
-                errors.setdefault("changed_on", []).append(message)
         raise_if(errors)
-    assert changed_on is not None
     change = LevelChange.objects.create(
         case=case,
         from_level=case.level,
         to_level=to_level,
         direction=LevelChange.Direction.DOWN,
-        changed_on=changed_on,
+        changed_on=on,
         reason=reason,
         requested_by=requested_by,
         authorised_by=actor,
@@ -850,25 +1023,27 @@ def case_step_down(
         kind="casework.stepped_down",
         summary=f"Case {case.reference} stepped down from level {case.level} to {label}, asked by {requested_by} "
         f"and authorised by {actor}: {reason}",
-        occurred_on=changed_on,
+        occurred_on=on,
         person=case.person,
         subject=change,
+        late_reason=late_reason,
     )
     if to_level in STEP_DOWN_CLOSES:
         _close(
             actor,
             case,
-            closed_on=changed_on,
+            closed_on=on,
             closure_reason=closure_reason if episode is not None else (closure_reason or reason),
             step_down_to=STEP_DOWN_CLOSES[to_level],
             closing_summary=closing_summary or reason,
             episode=episode,
             plans=plans,
+            late_reason=late_reason,
         )
         return change
-    _end_plans(actor, plans, changed_on, "Stepped down to family support")
+    _end_plans(actor, plans, on, "Stepped down to family support")
     if episode is not None:
-        _close_episode(actor, episode, changed_on, closure_reason)
+        _close_episode(actor, episode, on, closure_reason)
     case.level = Case.Level.TARGETED
     _save(case, actor, ["level"])
     return change

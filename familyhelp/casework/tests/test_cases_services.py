@@ -330,7 +330,8 @@ def _plan(case, kind, started_on=datetime.date(2026, 3, 4)):  # type: ignore[no-
     )
 
 
-def _assessment(case, status):  # type: ignore[no-untyped-def]
+def _assessment(case, status, authorised_on=datetime.date(2026, 3, 6)):  # type: ignore[no-untyped-def]
+    """An assessment in the case's episode; an authorised one carries its stored authorisation date."""
     return Assessment.objects.create(
         case=case,
         person=case.person,
@@ -339,6 +340,7 @@ def _assessment(case, status):  # type: ignore[no-untyped-def]
         status=status,
         started_on=datetime.date(2026, 3, 2),
         due_on=datetime.date(2026, 5, 5),
+        authorised_on=authorised_on if status == "authorised" else None,
     )
 
 
@@ -424,7 +426,7 @@ def test_an_episode_closes_only_with_authorised_assessments_and_concluded_s47s(w
         )
     assert "not authorised yet" in exc.value.errors["closure_reason"][0]
     assert snapshot(case) == before
-    Assessment.objects.filter(pk=assessment.pk).update(status="authorised")
+    Assessment.objects.filter(pk=assessment.pk).update(status="authorised", authorised_on=TODAY)
     S47Enquiry.objects.update(concluded_on=TODAY, outcome="nfa")
     with pytest.raises(DomainError, match="this children in need episode had a section 47 enquiry"):
         step_down(world, case, closure_reason="RC8")  # not "closed after assessment": there was an enquiry
@@ -516,7 +518,10 @@ def test_closing_a_level_4_case_closes_its_episode_plans_allocations_and_involve
     assert errors["closure_reason"][0].startswith("Choose the reason for closure from the CIN census list")
     assert errors["step_down_to"] == ["Choose where the child's support goes next"]
     assert errors["closing_summary"] == ["Write the closing summary"]
-    assert errors["closed_on"][0] == "The date the case closes must be on or after the date it opened (2 March 2026)"
+    # The closing date is checked against every step it would end or follow; the latest one it contradicts is named.
+    assert errors["closed_on"] == [
+        f"The date the case closes must be on or after the date the case was allocated to {fhp} (9 March 2026)"
+    ]
     with pytest.raises(ForbiddenError):
         svc.case_close(
             actor=world.sw,
@@ -570,7 +575,7 @@ def test_a_new_contact_within_12_months_of_closure_is_a_re_referral(world):
 
     install()
     case = duty_case(world, person=world.own, opened_on=datetime.date(2026, 1, 5))
-    allocate(world, case, world.sw)
+    allocate(world, case, world.sw, allocated_on=datetime.date(2026, 1, 6), late_reason="Recorded from the paper file")
     svc.case_close(
         actor=world.manager,
         case=case,
@@ -578,6 +583,7 @@ def test_a_new_contact_within_12_months_of_closure_is_a_re_referral(world):
         step_down_to="none",
         closing_summary="No further action after assessment",
         closed_on=datetime.date(2026, 2, 2),
+        late_reason="Recorded from the paper file",
         expected_version=Case.objects.get(pk=case.pk).version,
     )
     (contact,) = make_contact(world)

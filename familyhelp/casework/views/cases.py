@@ -164,7 +164,7 @@ class _AllocationView(View):
             messages.error(request, "This case is no longer in the duty bank." if self.mode == "allocate"
                            else "Only an open, allocated case can be reallocated.")
             return redirect("casework:case", pk=case.pk)
-        initial = {"version": case.version, "supervisor": case.supervisor_id}
+        initial = {"version": case.version, "supervisor": case.supervisor_id, "allocated_on": clock.today()}
         return self._render(request, case, cf.AllocateForm(initial=initial))
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
@@ -179,12 +179,14 @@ class _AllocationView(View):
                     services.case_allocate(
                         actor=request.user, case=case, worker=d["worker"], supervisor=d["supervisor"],
                         reason=d["reason"], expected_version=d["version"], include_siblings=d["include_siblings"],
+                        allocated_on=d["allocated_on"], late_reason=d["late_reason"],
                     )
                     messages.success(request, f"Case {case.reference} allocated to {d['worker']}")
                 else:
                     services.case_reallocate(
                         actor=request.user, case=case, worker=d["worker"], supervisor=d["supervisor"],
-                        reason=d["reason"], expected_version=d["version"],
+                        reason=d["reason"], expected_version=d["version"], allocated_on=d["allocated_on"],
+                        late_reason=d["late_reason"],
                     )
                     messages.success(request, f"Case {case.reference} reallocated to {d['worker']}")
             except DomainError as exc:
@@ -286,6 +288,7 @@ class CaseStepUpView(_CaseFormView):
             actor=request.user, case=case, requested_by=d["requested_by"], reason=d["reason"],
             changed_on=d["changed_on"], referral_source=d["referral_source"], primary_need=d["primary_need"],
             route=d["route"] or "s17", supervisor=d["supervisor"], expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -310,7 +313,7 @@ class CaseStepDownView(_CaseFormView):
         services.case_step_down(
             actor=request.user, case=case, to_level=d["to_level"] or 0, requested_by=d["requested_by"],
             reason=d["reason"], changed_on=d["changed_on"], closure_reason=d.get("closure_reason", ""),
-            closing_summary=d["closing_summary"], expected_version=d["version"],
+            closing_summary=d["closing_summary"], expected_version=d["version"], late_reason=d["late_reason"],
         )
 
 
@@ -332,12 +335,17 @@ class CaseCloseView(_CaseFormView):
 
     def _extra(self, request: HttpRequest, case: Case) -> dict[str, Any]:
         episode = case.cin_episodes.filter(closed_on__isnull=True).first()
-        return {"episode": episode, "blockers": services.episode_close_blockers(episode) if episode else []}
+        return {
+            "episode": episode,
+            "blockers": services.episode_close_blockers(episode) if episode else [],
+            "earliest": services.earliest_closure(case),
+        }
 
     def _save(self, request: HttpRequest, case: Case, d: dict[str, Any]) -> None:
         services.case_close(
             actor=request.user, case=case, closure_reason=d["closure_reason"], step_down_to=d["step_down_to"],
             closing_summary=d["closing_summary"], closed_on=d["closed_on"], expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
