@@ -14,6 +14,19 @@ from familyhelp.casework.services.assessments import AGENCIES, OUTCOMES_FOR_KIND
 from familyhelp.frontend.forms import GovDateField
 from familyhelp.people.codes import AssessmentFactor, ReasonForClosure
 
+LATE_HELP = "Only needed when you are recording this more than a week after it happened"
+
+
+def late_reason_field() -> forms.CharField:
+    """The "Why is this being recorded late?" textarea every dated step's form carries."""
+    return forms.CharField(
+        label="Why is this being recorded late?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=LATE_HELP,
+    )
+
 
 class _Versioned(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -21,14 +34,22 @@ class _Versioned(forms.Form):
 
 class AssessmentStartForm(forms.Form):
     started_on = GovDateField(
-        label="Start date", required=False, help_text="The day the assessment started. For example, 27 3 2025"
+        label="Start date",
+        required=False,
+        help_text="The day the assessment started. For example, 27 3 2025. If left empty, today.",
     )
+    late_reason = late_reason_field()
 
 
 class AssessmentForm(_Versioned):
     """The worker's assessment: factors, when the child was seen, the analysis and the proposed outcome."""
 
-    field_order = ["version", "child_seen_on", "factors", "analysis", "outcome", "step_down_to", "closure_reason"]
+    field_order = [
+        "version", "started_on", "child_seen_on", "factors", "analysis", "outcome", "step_down_to",
+        "closure_reason", "completed_on", "late_reason",
+    ]  # fmt: skip
+
+    started_on = GovDateField(label="Start date", required=False, help_text="Change it only if it is wrong.")
 
     factors = forms.MultipleChoiceField(
         label="Factors identified at assessment",
@@ -51,6 +72,12 @@ class AssessmentForm(_Versioned):
         choices=[("", "Choose a reason"), *ReasonForClosure.choices],
         help_text="For a step down or closure. If left empty: RC8 for a closure, RC9 for a step down.",
     )
+    completed_on = GovDateField(
+        label="Date submitted for authorisation",
+        required=False,
+        help_text="Used when you submit. For example, 27 3 2025. If left empty, today.",
+    )
+    late_reason = late_reason_field()
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -68,18 +95,29 @@ class AssessmentForm(_Versioned):
             self.fields["child_seen_on"].help_text = "If the child has been seen. For example, 27 3 2025"
 
     def service_values(self) -> dict[str, Any]:
+        """The values for assessment_update (an empty start date leaves the start as it is)."""
         d = self.cleaned_data
-        return {
+        values = {
             "factors": list(d.get("factors") or []),
             "child_seen_on": d.get("child_seen_on"),
             "analysis": d.get("analysis", ""),
             "outcome": d.get("outcome", ""),
             "step_down_to": d.get("step_down_to"),
             "closure_reason": d.get("closure_reason", ""),
+            "late_reason": d.get("late_reason") or "",
         }
+        if d.get("started_on") is not None:
+            values["started_on"] = d["started_on"]
+        return values
 
 
 class AssessmentAuthoriseForm(_Versioned):
+    decided_on = GovDateField(
+        label="Date of your decision",
+        required=False,
+        help_text="The day you authorised or returned the assessment. For example, 27 3 2025. If left empty, today.",
+    )
+    late_reason = late_reason_field()
     comment = forms.CharField(
         label="Comment",
         required=False,
@@ -90,7 +128,11 @@ class AssessmentAuthoriseForm(_Versioned):
 
 
 class StrategyDiscussionForm(forms.Form):
-    held_on = GovDateField(label="Date of the strategy discussion", required=False)
+    held_on = GovDateField(
+        label="Date of the strategy discussion",
+        required=False,
+        help_text="For example, 27 3 2025. If left empty, today.",
+    )
     agencies = forms.MultipleChoiceField(
         label="Agencies that took part",
         required=False,
@@ -102,22 +144,36 @@ class StrategyDiscussionForm(forms.Form):
         label="Decision", required=False, widget=forms.RadioSelect, choices=StrategyDiscussion.Decision.choices
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea, max_length=20000)
+    s47_started_on = GovDateField(
+        label="Date the section 47 enquiry started",
+        required=False,
+        help_text="Only if the discussion starts an enquiry, and only if it started later than the discussion.",
+    )
+    late_reason = late_reason_field()
 
 
 class S47ConcludeForm(_Versioned):
     outcome = forms.ChoiceField(
         label="Outcome of the enquiry", required=False, widget=forms.RadioSelect, choices=S47Enquiry.Outcome.choices
     )
-    concluded_on = GovDateField(label="Date the enquiry concluded", required=False)
+    concluded_on = GovDateField(
+        label="Date the enquiry concluded", required=False, help_text="For example, 27 3 2025. If left empty, today."
+    )
     child_seen_on = GovDateField(label="Date the child was seen", required=False)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea, max_length=20000)
+    late_reason = late_reason_field()
 
 
 class ICPCForm(_Versioned):
-    icpc_on = GovDateField(label="Date of the initial child protection conference", required=False)
+    icpc_on = GovDateField(
+        label="Date of the initial child protection conference",
+        required=False,
+        help_text="For example, 27 3 2025. If left empty, today.",
+    )
     icpc_outcome = forms.ChoiceField(
         label="What the conference decided",
         required=False,
         widget=forms.RadioSelect,
         choices=S47Enquiry.ConferenceOutcome.choices,
     )
+    late_reason = late_reason_field()

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts import roles
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import casework_assessments as s
 from familyhelp.casework import selectors_assessments as sel
 from familyhelp.casework.models import Assessment, Case
@@ -44,6 +44,11 @@ def _case(user: Any, pk: Any, purpose: str) -> Case:
         return case_get_for_user(user, pk, purpose=purpose)
     except Http404 as exc:
         raise DomainError("There is no case with this ID", field="case") from exc
+
+
+def _step(serializer_class: Any, obj: Any, request: Request, field: str, value: Any) -> dict[str, Any]:
+    """The record as read, plus the `effective` block of the step this request moved."""
+    return {**serializer_class(obj).data, "effective": effective_block(request, field=field, value=value)}
 
 
 def _case_filter(request: Request, purpose: str) -> Case | None:
@@ -106,20 +111,26 @@ class AssessmentViewSet(ApiViewSet):
     @extend_schema(
         summary="Start an assessment (family support at level 3; single at level 4, in the open CIN episode)",
         request=s.AssessmentCreateSerializer,
-        responses={201: s.AssessmentSerializer, 400: BAD_REQUEST},
+        responses={201: s.AssessmentStepSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         data = _valid(s.AssessmentCreateSerializer, request.data)
         case = _case(request.user, data["case"], "started an assessment")
         assessment = services.assessment_start(
-            actor=request.user, case=case, kind=data["kind"], started_on=data["started_on"]
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            started_on=data["started_on"],
+            late_reason=data["late_reason"],
         )
-        return Response(s.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        body = _step(s.AssessmentSerializer, assessment, request, "started_on", assessment.started_on)
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Record progress: factors, child seen, analysis, proposed outcome (send the version you read)",
+        summary="Record progress: start date, child seen, factors, analysis, proposed outcome (send the version you "
+        "read)",
         request=s.AssessmentUpdateSerializer,
-        responses={200: s.AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.AssessmentStepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def partial_update(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.AssessmentUpdateSerializer, request.data)
@@ -127,25 +138,34 @@ class AssessmentViewSet(ApiViewSet):
         assessment = services.assessment_update(
             actor=request.user, assessment=self._get("edited the assessment"), expected_version=version, **data
         )
-        return Response(s.AssessmentSerializer(assessment).data)
+        # `effective` names the dated step this update moved: the child seen, else the start; null if neither.
+        field = next((name for name in ("child_seen_on", "started_on") if name in data), None)
+        if field is None:
+            return Response({**s.AssessmentSerializer(assessment).data, "effective": None})
+        return Response(_step(s.AssessmentSerializer, assessment, request, field, getattr(assessment, field)))
 
     @extend_schema(
-        summary="Submit the assessment for a manager's authorisation",
-        request=s.VersionSerializer,
-        responses={200: s.AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        summary="Submit the assessment for a manager's authorisation (completed_on: the day, default today)",
+        request=s.AssessmentSubmitSerializer,
+        responses={200: s.AssessmentStepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: UUID) -> Response:
-        data = _valid(s.VersionSerializer, request.data)
+        data = _valid(s.AssessmentSubmitSerializer, request.data)
         assessment = services.assessment_submit(
-            actor=request.user, assessment=self._get("submitted the assessment"), expected_version=data["version"]
+            actor=request.user,
+            assessment=self._get("submitted the assessment"),
+            expected_version=data["version"],
+            completed_on=data["completed_on"],
+            late_reason=data["late_reason"],
         )
-        return Response(s.AssessmentSerializer(assessment).data)
+        return Response(_step(s.AssessmentSerializer, assessment, request, "completed_on", assessment.completed_on))
 
     @extend_schema(
-        summary="Authorise a submitted assessment (a manager; not the worker who submitted it)",
+        summary="Authorise a submitted assessment (a manager; not the worker who submitted it; authorised_on: the "
+        "day, default today)",
         request=s.AssessmentAuthoriseSerializer,
-        responses={200: s.AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.AssessmentStepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def authorise(self, request: Request, pk: UUID) -> Response:
@@ -155,13 +175,16 @@ class AssessmentViewSet(ApiViewSet):
             assessment=self._get("authorised the assessment"),
             expected_version=data["version"],
             comment=data["comment"],
+            authorised_on=data["authorised_on"],
+            late_reason=data["late_reason"],
         )
-        return Response(s.AssessmentSerializer(assessment).data)
+        return Response(_step(s.AssessmentSerializer, assessment, request, "authorised_on", assessment.authorised_on))
 
     @extend_schema(
-        summary="Return a submitted assessment to the worker, saying what it needs",
+        summary="Return a submitted assessment to the worker, saying what it needs (returned_on: the day, default "
+        "today)",
         request=s.AssessmentReturnSerializer,
-        responses={200: s.AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.AssessmentStepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: UUID) -> Response:
@@ -171,8 +194,11 @@ class AssessmentViewSet(ApiViewSet):
             assessment=self._get("returned the assessment"),
             comment=data["comment"],
             expected_version=data["version"],
+            returned_on=data["returned_on"],
+            late_reason=data["late_reason"],
         )
-        return Response(s.AssessmentSerializer(assessment).data)
+        returned_on = services.last_returned_on(assessment)
+        return Response(_step(s.AssessmentSerializer, assessment, request, "returned_on", returned_on))
 
 
 class StrategyDiscussionViewSet(ApiViewSet):
@@ -200,13 +226,14 @@ class StrategyDiscussionViewSet(ApiViewSet):
     @extend_schema(
         summary="Record a strategy discussion (a level 4 case with an open CIN episode; the police must take part)",
         request=s.StrategyDiscussionCreateSerializer,
-        responses={201: s.StrategyDiscussionSerializer, 400: BAD_REQUEST},
+        responses={201: s.StrategyDiscussionStepSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         data = _valid(s.StrategyDiscussionCreateSerializer, request.data)
         case = _case(request.user, data.pop("case"), "recorded a strategy discussion")
         discussion = services.strategy_discussion_record(actor=request.user, case=case, **data)
-        return Response(s.StrategyDiscussionSerializer(discussion).data, status=status.HTTP_201_CREATED)
+        body = _step(s.StrategyDiscussionSerializer, discussion, request, "held_on", discussion.held_on)
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class S47EnquiryViewSet(ApiViewSet):
@@ -239,7 +266,7 @@ class S47EnquiryViewSet(ApiViewSet):
     @extend_schema(
         summary="Conclude the enquiry: initial conference, child in need plan, or no further action",
         request=s.S47ConcludeSerializer,
-        responses={200: s.S47EnquirySerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.S47StepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def conclude(self, request: Request, pk: UUID) -> Response:
@@ -251,12 +278,12 @@ class S47EnquiryViewSet(ApiViewSet):
             expected_version=version,
             **data,
         )
-        return Response(s.S47EnquirySerializer(enquiry).data)
+        return Response(_step(s.S47EnquirySerializer, enquiry, request, "concluded_on", enquiry.concluded_on))
 
     @extend_schema(
         summary="Record the initial child protection conference (after concluding to hold one)",
         request=s.ICPCSerializer,
-        responses={200: s.S47EnquirySerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.S47StepSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def icpc(self, request: Request, pk: UUID) -> Response:
@@ -268,7 +295,7 @@ class S47EnquiryViewSet(ApiViewSet):
             expected_version=version,
             **data,
         )
-        return Response(s.S47EnquirySerializer(enquiry).data)
+        return Response(_step(s.S47EnquirySerializer, enquiry, request, "icpc_on", enquiry.icpc_on))
 
 
 def register(router: Any) -> None:

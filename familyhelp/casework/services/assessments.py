@@ -5,6 +5,12 @@ endpoint checked it once), checks the rules (raising field-level DomainErrors, s
 one fails), records a chronology event and returns the object. The rules and clocks are described in
 docs/domain/casework.md ("Assessments, strategy discussions and section 47 enquiries").
 
+Every dated step takes its effective date (a missing date is today) and goes through
+core.effective.check_effective_date: not in the future, not before the child's birth or the case/referral
+opening, in journey order (start <= child seen <= submission <= authorisation; strategy discussion <= section 47
+start <= child seen <= conclusion <= conference), and a late-recording reason when older than the council's
+late-recording days. The reason is stored on the step's chronology event, dated with the effective date.
+
 Acting on an authorised assessment's outcome (starting a plan, stepping down, closing) belongs to the plans
 and cases services: an assessment records the outcome; it does not carry it out.
 """
@@ -23,10 +29,11 @@ from familyhelp.casework import clocks
 from familyhelp.casework.models import Assessment, Case, CINEpisode, S47Enquiry, StrategyDiscussion
 from familyhelp.casework.permissions import can_authorise_casework, can_work_case
 from familyhelp.casework.policy import casework_policy
+from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.chronology.services import chronology_record
-from familyhelp.core import calendar, clock
+from familyhelp.core import calendar
 from familyhelp.core.concurrency import save_versioned
-from familyhelp.core.effective import check_effective_date, raise_if
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenError, require
 from familyhelp.people.codes import AssessmentFactor, ReasonForClosure
 
@@ -76,6 +83,20 @@ AGENCIES: list[str] = [
 ]
 
 OPEN_ASSESSMENT_STATUSES = (Assessment.Status.IN_PROGRESS, Assessment.Status.SUBMITTED)
+
+# How each dated step is named in messages ("The date of authorisation must be on or after the date the
+# assessment was submitted (3 March 2025)"): the label of the step itself, and of the step as another's bound.
+STARTED = "start date"
+STARTED_AS_BOUND = "assessment start date"
+CHILD_SEEN = "date the child was seen"
+SUBMITTED = "date the assessment was submitted"
+AUTHORISED = "date of authorisation"
+RETURNED = "date the assessment was returned"
+HELD = "date of the strategy discussion"
+S47_STARTED = "date the section 47 enquiry started"
+S47_STARTED_AS_BOUND = "start of the section 47 enquiry"
+CONCLUDED = "date the enquiry concluded"
+CONFERENCE = "date of the conference"
 
 
 class Unset:
@@ -229,18 +250,34 @@ def _clean_factors(factors: Any) -> tuple[list[str], dict[str, list[str]]]:
     return codes, errors
 
 
-def _check_child_seen(assessment: Assessment, child_seen_on: date | None) -> dict[str, list[str]]:
-    if child_seen_on is None:
-        return {}
-    return check_effective_date(
-        child_seen_on,
-        field="child_seen_on",
-        label="date the child was seen",
-        person=assessment.person,
-        not_before=assessment.started_on,
-        not_before_label="assessment start date",
-        ask_late_reason=False,
+def _opening_bound(case: Case, episode: CINEpisode | None) -> tuple[str, date]:
+    """The date an assessment on this case cannot precede: the case's opening or the CIN referral date."""
+    if episode is not None and episode.referral_date >= case.opened_on:
+        return "referral date", episode.referral_date
+    return "date the case opened", case.opened_on
+
+
+def last_returned_on(assessment: Assessment) -> date | None:
+    """The effective date the assessment was last returned to the worker (from its chronology), if ever."""
+    return (
+        ChronologyEvent.objects.filter(
+            kind="casework.assessment_returned",
+            subject_type=Assessment._meta.label_lower,
+            subject_id=str(assessment.pk),
+        )
+        .order_by("-occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
     )
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    """Add field errors, keeping one message per field (a late reason asked twice is asked once)."""
+    for field, messages in more.items():
+        errors.setdefault(field, [])
+        errors[field].extend(m for m in messages if m not in errors[field])
+        if field == "late_reason":
+            errors[field] = errors[field][:1]
 
 
 def _outcome_errors(
@@ -288,8 +325,13 @@ def _normalise_outcome(assessment: Assessment) -> None:
 
 # --- Assessments -------------------------------------------------------------------------------------
 @transaction.atomic
-def assessment_start(*, actor: Any, case: Case, kind: str, started_on: date | None) -> Assessment:
-    """Start a family support assessment (level 3) or a single assessment (level 4, in the open CIN episode)."""
+def assessment_start(
+    *, actor: Any, case: Case, kind: str, started_on: date | None = None, late_reason: str = ""
+) -> Assessment:
+    """Start a family support assessment (level 3) or a single assessment (level 4, in the open CIN episode).
+
+    `started_on` is the day it started (today when not given); not before the case's opening or the referral.
+    """
     case = _locked_case(case)
     _require_work(actor, case)
     _require_open_case(case)
@@ -320,28 +362,24 @@ def assessment_start(*, actor: Any, case: Case, kind: str, started_on: date | No
             f"{_long(current.started_on)}): finish that one first",
             field="kind",
         )
-    begins, begins_label = case.opened_on, "date the case opened"
-    if episode is not None and episode.referral_date >= begins:
-        begins, begins_label = episode.referral_date, "referral date"
+    day, _ = resolve_date(started_on)
     errors = check_effective_date(
-        started_on,
+        day,
         field="started_on",
-        label="start date",
+        label=STARTED,
         person=case.person,
-        not_before=begins,
-        not_before_label=begins_label,
-        ask_late_reason=False,
+        after=[_opening_bound(case, episode)],
+        late_reason=late_reason,
     )
     raise_if(errors)
-    assert started_on is not None
     policy = casework_policy()
     assessment = Assessment.objects.create(
         case=case,
         cin_episode=episode,
         person=case.person,
         kind=kind,
-        started_on=started_on,
-        due_on=clocks.assessment_due(kind, started_on, policy),
+        started_on=day,
+        due_on=clocks.assessment_due(kind, day, policy),
         created_by=actor,
         modified_by=actor,
     )
@@ -349,9 +387,10 @@ def assessment_start(*, actor: Any, case: Case, kind: str, started_on: date | No
         actor=actor,
         kind="casework.assessment_started",
         summary=f"{assessment.get_kind_display()} started on case {case.reference}, due {_long(assessment.due_on)}",
-        occurred_on=started_on,
+        occurred_on=day,
         person=case.person,
         subject=assessment,
+        late_reason=(late_reason or "").strip(),
     )
     return assessment
 
@@ -362,14 +401,21 @@ def assessment_update(
     actor: Any,
     assessment: Assessment,
     expected_version: int | None,
+    started_on: Any = UNSET,
     factors: Any = UNSET,
     child_seen_on: Any = UNSET,
     analysis: Any = UNSET,
     outcome: Any = UNSET,
     step_down_to: Any = UNSET,
     closure_reason: Any = UNSET,
+    late_reason: str = "",
 ) -> Assessment:
-    """Save the worker's progress: factors, the date the child was seen, the analysis, the proposed outcome."""
+    """Save the worker's progress: factors, the date the child was seen, the analysis, the proposed outcome.
+
+    A changed start date or child-seen date is checked against the steps on either side (the start against the
+    case's opening and the child-seen date; the child-seen date against the start), asks for a late reason
+    when old, and is recorded in the chronology with its effective date. A date sent unchanged is left alone.
+    """
     assessment = _locked_assessment(assessment)
     _require_work(actor, assessment.case)
     _check_version(assessment, expected_version)
@@ -381,15 +427,52 @@ def assessment_update(
         )
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
+    old_start, old_seen = assessment.started_on, assessment.child_seen_on
+    new_start = old_start if started_on is UNSET or started_on == old_start else started_on
+    new_seen = old_seen if child_seen_on is UNSET else child_seen_on
+    start_moved = new_start != old_start
+    seen_moved = new_seen != old_seen
+    if start_moved:
+        if new_start is None:
+            errors["started_on"] = ["Enter the start date"]
+        else:
+            _merge(
+                errors,
+                check_effective_date(
+                    new_start,
+                    field="started_on",
+                    label=STARTED,
+                    person=assessment.person,
+                    after=[_opening_bound(assessment.case, assessment.cin_episode)],
+                    before=[(CHILD_SEEN, new_seen)],
+                    late_reason=late_reason,
+                ),
+            )
+        assessment.started_on = new_start
+        changed.append("started_on")
+        if new_start is not None:
+            assessment.due_on = clocks.assessment_due(assessment.kind, new_start, casework_policy())
+            changed.append("due_on")
+    if seen_moved and new_seen is not None:
+        _merge(
+            errors,
+            check_effective_date(
+                new_seen,
+                field="child_seen_on",
+                label=CHILD_SEEN,
+                person=assessment.person,
+                after=[(STARTED_AS_BOUND, new_start)] if "started_on" not in errors else [],
+                late_reason=late_reason,
+            ),
+        )
+    if child_seen_on is not UNSET:
+        assessment.child_seen_on = new_seen
+        changed.append("child_seen_on")
     if factors is not UNSET:
         codes, factor_errors = _clean_factors(factors or [])
         errors.update(factor_errors)
         assessment.factors = codes
         changed.append("factors")
-    if child_seen_on is not UNSET:
-        errors.update(_check_child_seen(assessment, child_seen_on))
-        assessment.child_seen_on = child_seen_on
-        changed.append("child_seen_on")
     if analysis is not UNSET:
         text = (analysis or "").strip()
         if len(text) > 50000:
@@ -413,12 +496,48 @@ def assessment_update(
     if assessment.outcome:
         _normalise_outcome(assessment)
     _bump(assessment, actor, [*changed, "step_down_to", "closure_reason"])
+    reason = (late_reason or "").strip()
+    if start_moved:
+        chronology_record(
+            actor=actor,
+            kind="casework.assessment_start_changed",
+            summary=f"{assessment.get_kind_display()} start date corrected to {_long(new_start)} "
+            f"(was {_long(old_start)}), now due {_long(assessment.due_on)}",
+            occurred_on=new_start,
+            person=assessment.person,
+            subject=assessment,
+            late_reason=reason,
+        )
+    if seen_moved and new_seen is not None:
+        summary = f"Child seen for the {assessment.get_kind_display().lower()}"
+        if old_seen is not None:
+            summary += f" (date corrected: was {_long(old_seen)})"
+        chronology_record(
+            actor=actor,
+            kind="casework.assessment_child_seen",
+            summary=summary,
+            occurred_on=new_seen,
+            person=assessment.person,
+            subject=assessment,
+            late_reason=reason,
+        )
     return assessment
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Any, assessment: Assessment, expected_version: int | None) -> Assessment:
-    """The worker sends the finished assessment to a manager for authorisation."""
+def assessment_submit(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    expected_version: int | None,
+    completed_on: date | None = None,
+    late_reason: str = "",
+) -> Assessment:
+    """The worker sends the finished assessment to a manager for authorisation.
+
+    `completed_on` is the day it was submitted (today when not given): on or after the start, the date the
+    child was seen and the date a manager last returned it.
+    """
     assessment = _locked_assessment(assessment)
     _require_work(actor, assessment.case)
     _check_version(assessment, expected_version)
@@ -427,17 +546,31 @@ def assessment_submit(*, actor: Any, assessment: Assessment, expected_version: i
     errors: dict[str, list[str]] = {}
     if assessment.kind == Assessment.Kind.SINGLE and assessment.child_seen_on is None:
         errors["child_seen_on"] = ["Enter the date the child was seen: a single assessment needs it"]
-    else:
-        errors.update(_check_child_seen(assessment, assessment.child_seen_on))
     if not assessment.factors:
         errors["factors"] = ["Choose the factors identified, or 'No factors identified'"]
     if not assessment.analysis.strip():
         errors["analysis"] = ["Enter the analysis"]
     errors.update(_outcome_errors(assessment, assessment.outcome, assessment.step_down_to, assessment.closure_reason))
+    day, _ = resolve_date(completed_on)
+    _merge(
+        errors,
+        check_effective_date(
+            day,
+            field="completed_on",
+            label=SUBMITTED,
+            person=assessment.person,
+            after=[
+                (STARTED_AS_BOUND, assessment.started_on),
+                (CHILD_SEEN, assessment.child_seen_on),
+                (RETURNED, last_returned_on(assessment)),
+            ],
+            late_reason=late_reason,
+        ),
+    )
     raise_if(errors)
     _normalise_outcome(assessment)
     assessment.status = Assessment.Status.SUBMITTED
-    assessment.completed_on = clock.today()
+    assessment.completed_on = day
     assessment.submitted_by = actor
     _bump(assessment, actor, ["status", "completed_on", "submitted_by", "step_down_to", "closure_reason"])
     chronology_record(
@@ -445,23 +578,35 @@ def assessment_submit(*, actor: Any, assessment: Assessment, expected_version: i
         kind="casework.assessment_submitted",
         summary=f"{assessment.get_kind_display()} submitted for authorisation: "
         f"{assessment.get_outcome_display().lower()}",
-        occurred_on=assessment.completed_on,
+        occurred_on=day,
         person=assessment.person,
         subject=assessment,
+        late_reason=(late_reason or "").strip(),
     )
     return assessment
 
 
-@transaction.atomic
-def assessment_authorise(
-    *, actor: Any, assessment: Assessment, expected_version: int | None, comment: str = ""
-) -> Assessment:
-    """A manager authorises the assessment (the CIN census AssessmentAuthorisationDate is today)."""
-    assessment = _locked_assessment(assessment)
+def _require_manager(actor: Any, assessment: Assessment, verb: str) -> None:
     require(
         has_verb(actor, roles.AUTHORISE_CASEWORK) and can_authorise_casework(actor, assessment.case),
-        "Only a manager with this case in scope can authorise an assessment.",
+        f"Only a manager with this case in scope can {verb} an assessment.",
     )
+
+
+@transaction.atomic
+def assessment_authorise(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    expected_version: int | None,
+    comment: str = "",
+    authorised_on: date | None = None,
+    late_reason: str = "",
+) -> Assessment:
+    """A manager authorises the assessment. `authorised_on` (today when not given) is the CIN census
+    AssessmentAuthorisationDate and ends the timeliness count; it is on or after the submission."""
+    assessment = _locked_assessment(assessment)
+    _require_manager(actor, assessment, "authorise")
     _check_version(assessment, expected_version)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise DomainError(
@@ -471,9 +616,18 @@ def assessment_authorise(
         )
     if assessment.submitted_by_id == actor.pk and not casework_policy().allow_self_authorisation:
         raise ForbiddenError("You submitted this assessment: another manager must authorise it.")
-    today = clock.today()
+    day, _ = resolve_date(authorised_on)
+    errors = check_effective_date(
+        day,
+        field="authorised_on",
+        label=AUTHORISED,
+        person=assessment.person,
+        after=[(SUBMITTED, assessment.completed_on), (CHILD_SEEN, assessment.child_seen_on)],
+        late_reason=late_reason,
+    )
+    raise_if(errors)
     assessment.status = Assessment.Status.AUTHORISED
-    assessment.authorised_on = today
+    assessment.authorised_on = day
     assessment.authorised_by = actor
     assessment.return_comment = ""
     _bump(assessment, actor, ["status", "authorised_on", "authorised_by", "return_comment"])
@@ -488,32 +642,54 @@ def assessment_authorise(
         actor=actor,
         kind="casework.assessment_authorised",
         summary=summary,
-        occurred_on=today,
+        occurred_on=day,
         person=assessment.person,
         subject=assessment,
+        late_reason=(late_reason or "").strip(),
     )
     return assessment
 
 
 @transaction.atomic
 def assessment_return(
-    *, actor: Any, assessment: Assessment, comment: str, expected_version: int | None = None
+    *,
+    actor: Any,
+    assessment: Assessment,
+    comment: str,
+    expected_version: int | None = None,
+    returned_on: date | None = None,
+    late_reason: str = "",
 ) -> Assessment:
-    """A manager sends a submitted assessment back to the worker, saying what it needs."""
+    """A manager sends a submitted assessment back to the worker, saying what it needs.
+
+    `returned_on` (today when not given) is on or after the submission; the chronology event carries it, and a
+    resubmission cannot be dated before it.
+    """
     assessment = _locked_assessment(assessment)
-    require(
-        has_verb(actor, roles.AUTHORISE_CASEWORK) and can_authorise_casework(actor, assessment.case),
-        "Only a manager with this case in scope can return an assessment.",
-    )
+    _require_manager(actor, assessment, "return")
     if expected_version is not None:
         _check_version(assessment, expected_version)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise DomainError("Only an assessment waiting for authorisation can be returned")
     comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
     if not comment:
-        raise DomainError("Say what the assessment needs before it can be authorised", field="comment")
-    if len(comment) > 5000:
-        raise DomainError("The comment must be 5,000 characters or fewer", field="comment")
+        errors["comment"] = ["Say what the assessment needs before it can be authorised"]
+    elif len(comment) > 5000:
+        errors["comment"] = ["The comment must be 5,000 characters or fewer"]
+    day, _ = resolve_date(returned_on)
+    _merge(
+        errors,
+        check_effective_date(
+            day,
+            field="returned_on",
+            label=RETURNED,
+            person=assessment.person,
+            after=[(SUBMITTED, assessment.completed_on)],
+            late_reason=late_reason,
+        ),
+    )
+    raise_if(errors)
     assessment.status = Assessment.Status.IN_PROGRESS
     assessment.completed_on = None
     assessment.return_comment = comment
@@ -522,9 +698,10 @@ def assessment_return(
         actor=actor,
         kind="casework.assessment_returned",
         summary=f"{assessment.get_kind_display()} returned to the worker: {comment[:2000]}",
-        occurred_on=clock.today(),
+        occurred_on=day,
         person=assessment.person,
         subject=assessment,
+        late_reason=(late_reason or "").strip(),
     )
     return assessment
 
@@ -549,12 +726,18 @@ def strategy_discussion_record(
     *,
     actor: Any,
     case: Case,
-    held_on: date | None,
+    held_on: date | None = None,
     agencies: Any,
     decision: str,
     notes: str = "",
+    s47_started_on: date | None = None,
+    late_reason: str = "",
 ) -> StrategyDiscussion:
-    """Record a strategy discussion; the decision to start a section 47 enquiry starts it (and its ICPC clock)."""
+    """Record a strategy discussion; the decision to start a section 47 enquiry starts it (and its ICPC clock).
+
+    `held_on` is the day of the discussion (today when not given), not before the referral; the enquiry starts
+    on `s47_started_on` (the day of the discussion when not given), not before the discussion.
+    """
     case = _locked_case(case)
     _require_work(actor, case)
     _require_open_case(case)
@@ -565,15 +748,30 @@ def strategy_discussion_record(
     episode = open_episode_of(case)
     if episode is None:
         raise DomainError("A strategy discussion needs an open children in need episode, and this case has none")
+    held, _ = resolve_date(held_on)
     errors = check_effective_date(
-        held_on,
+        held,
         field="held_on",
-        label="date of the strategy discussion",
+        label=HELD,
         person=case.person,
-        not_before=episode.referral_date,
-        not_before_label="referral date",
-        ask_late_reason=False,
+        after=[_opening_bound(case, episode)],
+        late_reason=late_reason,
     )
+    s47_day = held if s47_started_on is None else resolve_date(s47_started_on)[0]
+    if decision == StrategyDiscussion.Decision.S47 and s47_started_on is not None and "held_on" not in errors:
+        _merge(
+            errors,
+            check_effective_date(
+                s47_day,
+                field="s47_started_on",
+                label=S47_STARTED,
+                person=case.person,
+                after=[(HELD, held)],
+                late_reason=late_reason,
+            ),
+        )
+    elif decision != StrategyDiscussion.Decision.S47 and s47_started_on is not None:
+        errors["s47_started_on"] = ["Only a discussion that starts a section 47 enquiry has an enquiry start date"]
     chosen, agency_errors = _clean_agencies(agencies)
     errors.update(agency_errors)
     if decision not in StrategyDiscussion.Decision.values:
@@ -588,12 +786,12 @@ def strategy_discussion_record(
                 "conclude it first"
             )
     raise_if(errors)
-    assert held_on is not None
+    reason = (late_reason or "").strip()
     discussion = StrategyDiscussion.objects.create(
         case=case,
         cin_episode=episode,
         person=case.person,
-        held_on=held_on,
+        held_on=held,
         agencies=chosen,
         decision=decision,
         notes=(notes or "").strip(),
@@ -604,9 +802,10 @@ def strategy_discussion_record(
         actor=actor,
         kind="casework.strategy_discussion",
         summary=f"Strategy discussion ({', '.join(chosen)}): {discussion.get_decision_display().lower()}",
-        occurred_on=held_on,
+        occurred_on=held,
         person=case.person,
         subject=discussion,
+        late_reason=reason,
     )
     if decision == StrategyDiscussion.Decision.S47:
         enquiry = S47Enquiry.objects.create(
@@ -614,8 +813,8 @@ def strategy_discussion_record(
             cin_episode=episode,
             person=case.person,
             strategy_discussion=discussion,
-            started_on=held_on,
-            icpc_due_on=clocks.icpc_due(held_on, casework_policy()),
+            started_on=s47_day,
+            icpc_due_on=clocks.icpc_due(s47_day, casework_policy()),
             created_by=actor,
             modified_by=actor,
         )
@@ -623,9 +822,10 @@ def strategy_discussion_record(
             actor=actor,
             kind="casework.s47_started",
             summary=f"Section 47 enquiry started; an initial conference would be due by {_long(enquiry.icpc_due_on)}",
-            occurred_on=held_on,
+            occurred_on=s47_day,
             person=case.person,
             subject=enquiry,
+            late_reason=reason,
         )
     return discussion
 
@@ -636,12 +836,17 @@ def s47_conclude(
     actor: Any,
     enquiry: S47Enquiry,
     outcome: str,
-    concluded_on: date | None,
+    concluded_on: date | None = None,
     child_seen_on: date | None,
     expected_version: int | None,
     notes: str = "",
+    late_reason: str = "",
 ) -> S47Enquiry:
-    """Conclude a section 47 enquiry: an initial conference, a child in need plan, or no further action."""
+    """Conclude a section 47 enquiry: an initial conference, a child in need plan, or no further action.
+
+    `concluded_on` (today when not given) and `child_seen_on` (required) are on or after the enquiry's start,
+    and the child is seen on or before the conclusion.
+    """
     enquiry = _locked_enquiry(enquiry)
     _require_work(actor, enquiry.case)
     _check_version(enquiry, expected_version)
@@ -650,52 +855,53 @@ def s47_conclude(
     errors: dict[str, list[str]] = {}
     if outcome not in S47Enquiry.Outcome.values:
         errors["outcome"] = ["Choose the outcome of the enquiry"]
-    errors.update(
+    day, _ = resolve_date(concluded_on)
+    started = (S47_STARTED_AS_BOUND, enquiry.started_on)
+    _merge(
+        errors,
         check_effective_date(
-            concluded_on,
+            day,
             field="concluded_on",
-            label="date the enquiry concluded",
+            label=CONCLUDED,
             person=enquiry.person,
-            not_before=enquiry.started_on,
-            not_before_label="strategy discussion",
-            ask_late_reason=False,
-        )
+            after=[started],
+            late_reason=late_reason,
+        ),
     )
     if child_seen_on is None:
         errors["child_seen_on"] = ["Enter the date the child was seen during the enquiry"]
     else:
-        errors.update(
+        _merge(
+            errors,
             check_effective_date(
                 child_seen_on,
                 field="child_seen_on",
-                label="date the child was seen",
+                label=CHILD_SEEN,
                 person=enquiry.person,
-                not_before=enquiry.started_on,
-                not_before_label="strategy discussion",
-                ask_late_reason=False,
-            )
+                after=[started],
+                before=[] if "concluded_on" in errors else [(CONCLUDED, day)],
+                late_reason=late_reason,
+            ),
         )
-        if concluded_on is not None and "child_seen_on" not in errors and child_seen_on > concluded_on:
-            errors["child_seen_on"] = [
-                "The date the child was seen must be on or before the date the enquiry concluded"
-            ]
     if len(notes or "") > 20000:
         errors["notes"] = ["The notes must be 20,000 characters or fewer"]
     raise_if(errors)
     enquiry.outcome = outcome
-    enquiry.concluded_on = concluded_on
+    enquiry.concluded_on = day
     enquiry.child_seen_on = child_seen_on
     if (notes or "").strip():
         enquiry.notes = notes.strip()
     _bump(enquiry, actor, ["outcome", "concluded_on", "child_seen_on", "notes"])
-    assert concluded_on is not None
+    assert child_seen_on is not None
     chronology_record(
         actor=actor,
         kind="casework.s47_concluded",
-        summary=f"Section 47 enquiry concluded: {enquiry.get_outcome_display().lower()}",
-        occurred_on=concluded_on,
+        summary=f"Section 47 enquiry concluded: {enquiry.get_outcome_display().lower()} "
+        f"(child seen {_long(child_seen_on)})",
+        occurred_on=day,
         person=enquiry.person,
         subject=enquiry,
+        late_reason=(late_reason or "").strip(),
     )
     return enquiry
 
@@ -705,11 +911,15 @@ def icpc_record(
     *,
     actor: Any,
     enquiry: S47Enquiry,
-    icpc_on: date | None,
+    icpc_on: date | None = None,
     icpc_outcome: str,
     expected_version: int | None,
+    late_reason: str = "",
 ) -> S47Enquiry:
-    """Record the initial child protection conference the enquiry concluded to hold, and its decision."""
+    """Record the initial child protection conference the enquiry concluded to hold, and its decision.
+
+    `icpc_on` (today when not given) is on or after the enquiry's start and its conclusion, and not at a weekend.
+    """
     enquiry = _locked_enquiry(enquiry)
     _require_work(actor, enquiry.case)
     _check_version(enquiry, expected_version)
@@ -717,23 +927,22 @@ def icpc_record(
         raise DomainError("A conference is recorded only after the enquiry concluded that one should be held")
     if enquiry.icpc_on is not None:
         raise DomainError("The initial conference has already been recorded")
+    day, _ = resolve_date(icpc_on)
     errors = check_effective_date(
-        icpc_on,
+        day,
         field="icpc_on",
-        label="date of the conference",
+        label=CONFERENCE,
         person=enquiry.person,
-        not_before=enquiry.strategy_discussion.held_on,
-        not_before_label="strategy discussion",
-        ask_late_reason=False,
+        after=[(S47_STARTED_AS_BOUND, enquiry.started_on), (CONCLUDED, enquiry.concluded_on)],
+        late_reason=late_reason,
     )
-    if icpc_on is not None and not errors.get("icpc_on") and icpc_on.weekday() >= 5:
+    if not errors.get("icpc_on") and day.weekday() >= 5:
         # CIN census error 8875: conferences are not held at weekends (a CP plan would start on this date).
-        errors["icpc_on"] = [f"{_long(icpc_on)} is a {icpc_on:%A}: enter the date the conference was held"]
+        errors["icpc_on"] = [f"{_long(day)} is a {day:%A}: enter the date the conference was held"]
     if icpc_outcome not in S47Enquiry.ConferenceOutcome.values:
         errors["icpc_outcome"] = ["Choose what the conference decided"]
     raise_if(errors)
-    assert icpc_on is not None
-    enquiry.icpc_on = icpc_on
+    enquiry.icpc_on = day
     enquiry.icpc_outcome = icpc_outcome
     _bump(enquiry, actor, ["icpc_on", "icpc_outcome"])
     in_time = icpc_in_time(enquiry)
@@ -742,8 +951,9 @@ def icpc_record(
         kind="casework.icpc",
         summary=f"Initial child protection conference ({'in' if in_time else 'out of'} timescale): "
         f"{enquiry.get_icpc_outcome_display().lower()}",
-        occurred_on=icpc_on,
+        occurred_on=day,
         person=enquiry.person,
         subject=enquiry,
+        late_reason=(late_reason or "").strip(),
     )
     return enquiry

@@ -36,8 +36,8 @@ def api_as():
 @freeze_time("2024-12-30 10:00")
 def test_assessment_lifecycle_through_the_api(aw, api_as):
     sw, manager = api_as(aw.sw), api_as(aw.manager)
-    r = sw.post("/api/v1/assessments/", {"case": str(aw.l4.pk), "kind": "single", "started_on": "2024-12-20"},
-                format="json")  # fmt: skip
+    r = sw.post("/api/v1/assessments/", {"case": str(aw.l4.pk), "kind": "single", "started_on": "2024-12-20",
+                                         "late_reason": "Typed up late"}, format="json")  # fmt: skip
     assert r.status_code == 201, r.content
     body = r.json()
     assert (body["due_on"], body["status"], body["cin_episode"]) == ("2025-02-26", "in_progress", str(aw.episode.pk))
@@ -72,6 +72,7 @@ def test_assessment_lifecycle_through_the_api(aw, api_as):
     kinds = sorted(events.values_list("kind", flat=True))
     assert kinds == [
         "casework.assessment_authorised",
+        "casework.assessment_child_seen",
         "casework.assessment_returned",
         "casework.assessment_started",
         "casework.assessment_submitted",
@@ -89,7 +90,7 @@ def test_create_refusals_are_field_level_and_write_nothing(aw, api_as):
                 format="json")  # fmt: skip
     assert r.status_code == 400 and r.json() == {"started_on": ["The start date must be today or in the past"]}
     r = sw.post("/api/v1/assessments/", {"kind": "unknown"}, format="json")
-    assert r.status_code == 400 and {"case", "kind", "started_on"} <= set(r.json())
+    assert r.status_code == 400 and {"case", "kind"} <= set(r.json())  # started_on defaults to today (issue 13)
     r = sw.post("/api/v1/assessments/", {"case": "4b0e5a52-2a89-4c4e-9d0b-2b3b4b3b4b3b", "kind": "single",
                                          "started_on": "2024-12-20"}, format="json")  # fmt: skip
     assert r.status_code == 400 and r.json() == {"case": ["There is no case with this ID"]}
@@ -101,8 +102,8 @@ def test_create_refusals_are_field_level_and_write_nothing(aw, api_as):
 
 @freeze_time("2024-12-30 10:00")
 def test_lists_are_scoped(aw, api_as):
-    api_as(aw.sw).post("/api/v1/assessments/", {"case": str(aw.l4.pk), "kind": "single", "started_on": "2024-12-20"},
-                       format="json")  # fmt: skip
+    api_as(aw.sw).post("/api/v1/assessments/", {"case": str(aw.l4.pk), "kind": "single", "started_on": "2024-12-20",
+                                                "late_reason": "Typed up late"}, format="json")  # fmt: skip
     assert api_as(aw.manager).get("/api/v1/assessments/").json()["count"] == 1
     assert api_as(aw.cp_worker).get("/api/v1/assessments/").json()["count"] == 0
     assert api_as(aw.cp_worker).get(f"/api/v1/assessments/?case={aw.l4.pk}").status_code == 403
@@ -136,7 +137,8 @@ def test_strategy_discussion_s47_and_icpc_through_the_api(aw, api_as):
     with freeze_time("2025-05-06 10:00"):
         sw = api_as(aw.sw)  # a new session: the one above has expired by now
         r = sw.post(f"{url}conclude/", {"version": 1, "outcome": "icpc", "concluded_on": "2025-04-25",
-                                        "child_seen_on": "2025-04-11"}, format="json")  # fmt: skip
+                                        "child_seen_on": "2025-04-11", "late_reason": "Police report came late"},
+                    format="json")  # fmt: skip
         assert r.status_code == 200 and r.json()["outcome"] == "icpc"
         r = sw.post(f"{url}icpc/", {"version": 1, "icpc_on": "2025-05-06", "icpc_outcome": "cp_plan"}, format="json")
         assert r.status_code == 409

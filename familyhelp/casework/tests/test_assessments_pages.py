@@ -40,10 +40,11 @@ def _summary(response) -> list[str]:
 
 
 START = D(2024, 12, 20)
+LATE = "Typed up after the Christmas break"  # issue 13: dates older than 7 days need a late reason
 
 
 def _started(aw, on=START):
-    return svc.assessment_start(actor=aw.sw, case=aw.l4, kind="single", started_on=on)
+    return svc.assessment_start(actor=aw.sw, case=aw.l4, kind="single", started_on=on, late_reason=LATE)
 
 
 @freeze_time("2024-12-20 10:00")
@@ -195,7 +196,7 @@ def test_strategy_discussion_page_refuses_a_level_3_case_and_starts_an_enquiry(a
 @freeze_time("2025-05-07 10:00")
 def test_conclude_and_record_the_conference_through_the_pages(aw, client_for):
     discussion = svc.strategy_discussion_record(actor=aw.sw, case=aw.l4, held_on=D(2025, 4, 10),
-                                                agencies=["Police"], decision="s47")  # fmt: skip
+                                                agencies=["Police"], decision="s47", late_reason=LATE)  # fmt: skip
     enquiry = discussion.s47_enquiry
     c = client_for(aw.sw)
     html = c.get(reverse("casework:s47", kwargs={"pk": enquiry.pk})).content.decode()
@@ -204,11 +205,11 @@ def test_conclude_and_record_the_conference_through_the_pages(aw, client_for):
     response = c.post(conclude, {"version": "1", "outcome": "icpc", **_date("concluded_on", D(2025, 4, 9)),
                                  **_date("child_seen_on", None)})  # fmt: skip
     assert _summary(response) == [
-        "The date the enquiry concluded must be on or after the strategy discussion",
+        "The date the enquiry concluded must be on or after the start of the section 47 enquiry (10 April 2025)",
         "Enter the date the child was seen during the enquiry",
     ]
     response = c.post(conclude, {"version": "1", "outcome": "icpc", **_date("concluded_on", D(2025, 4, 25)),
-                                 **_date("child_seen_on", D(2025, 4, 11))})  # fmt: skip
+                                 **_date("child_seen_on", D(2025, 4, 11)), "late_reason": LATE})  # fmt: skip
     assert response.status_code == 302
     icpc = reverse("casework:icpc_record", kwargs={"pk": enquiry.pk})
     response = c.post(icpc, {"version": "2", "icpc_outcome": "cp_plan", **_date("icpc_on", D(2025, 5, 7))})

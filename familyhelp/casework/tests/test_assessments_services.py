@@ -19,6 +19,7 @@ from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenEr
 D = datetime.date
 pytestmark = pytest.mark.django_db
 START = D(2024, 12, 20)
+LATE = "Written up after the Christmas break"  # issue 13: dates older than 7 days need a late reason
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def aw(world):
 
 
 def _start(w, *, case=None, kind="single", on=START, actor=None):
-    return svc.assessment_start(actor=actor or w.sw, case=case or w.l4, kind=kind, started_on=on)
+    return svc.assessment_start(actor=actor or w.sw, case=case or w.l4, kind=kind, started_on=on, late_reason=LATE)
 
 
 def _complete(w, a, *, actor=None, **overrides):
@@ -38,7 +39,7 @@ def _complete(w, a, *, actor=None, **overrides):
         "outcome": "plan",
     }
     values.update(overrides)
-    a = svc.assessment_update(actor=actor or w.sw, assessment=a, expected_version=a.version, **values)
+    a = svc.assessment_update(actor=actor or w.sw, assessment=a, expected_version=a.version, late_reason=LATE, **values)
     return svc.assessment_submit(actor=actor or w.sw, assessment=a, expected_version=a.version)
 
 
@@ -97,7 +98,7 @@ def test_icpc_clock_across_easter_2025(aw):
     ]
     with freeze_time("2025-05-06 10:00"):
         enquiry = svc.s47_conclude(actor=aw.sw, enquiry=enquiry, outcome="icpc", concluded_on=D(2025, 4, 25),
-                                   child_seen_on=D(2025, 4, 11), expected_version=1)  # fmt: skip
+                                   child_seen_on=D(2025, 4, 11), expected_version=1, late_reason=LATE)  # fmt: skip
         enquiry = svc.icpc_record(
             actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 5, 6), icpc_outcome="cp_plan", expected_version=2
         )
@@ -117,7 +118,6 @@ def test_icpc_clock_across_easter_2025(aw):
         (lambda w: {"case": w.l4, "kind": "family_support"}, "kind", "family support assessment is for a level 3"),
         (lambda w: {"on": D(2024, 12, 21)}, "started_on", "today or in the past"),
         (lambda w: {"on": D(2024, 12, 1)}, "started_on", "on or after the referral date"),
-        (lambda w: {"on": None}, "started_on", "Enter the start date"),
         (lambda w: {"kind": "other"}, "kind", "Choose the kind"),
     ],
 )
@@ -166,7 +166,7 @@ def test_update_validates_factors_and_child_seen(aw):
         svc.assessment_update(actor=aw.sw, assessment=a, expected_version=1, factors=["3B", "99Z"],
                               child_seen_on=D(2024, 12, 19))  # fmt: skip
     assert "99Z" in exc.value.errors["factors"][0]
-    assert "on or after the assessment start date" in exc.value.errors["child_seen_on"][0]
+    assert "on or after the assessment start date (20 December 2024)" in exc.value.errors["child_seen_on"][0]
     with pytest.raises(DomainError, match="No factors identified"):
         svc.assessment_update(actor=aw.sw, assessment=a, expected_version=1, factors=["21", "3B"])
     with pytest.raises(DomainError, match="today or in the past"):
@@ -174,7 +174,8 @@ def test_update_validates_factors_and_child_seen(aw):
     a.refresh_from_db()
     assert (a.factors, a.child_seen_on, a.version) == ([], None, 1)
     a = svc.assessment_update(actor=aw.sw, assessment=a, expected_version=1, factors=["16a", "3B", "3B"],
-                              child_seen_on=D(2024, 12, 23), analysis="  Neglect and domestic abuse.  ")  # fmt: skip
+                              child_seen_on=D(2024, 12, 23), analysis="  Neglect and domestic abuse.  ",
+                              late_reason=LATE)  # fmt: skip
     a.refresh_from_db()
     assert (a.factors, a.child_seen_on, a.analysis, a.version) == (
         ["16A", "3B"], D(2024, 12, 23), "Neglect and domestic abuse.", 2
@@ -371,7 +372,7 @@ def test_one_open_s47_enquiry_per_episode(aw):
 @freeze_time("2025-01-20 10:00")
 def test_s47_conclude_and_icpc_rules(aw):
     discussion = svc.strategy_discussion_record(actor=aw.sw, case=aw.l4, held_on=D(2025, 1, 8), agencies=["Police"],
-                                                decision="s47")  # fmt: skip
+                                                decision="s47", late_reason=LATE)  # fmt: skip
     enquiry = discussion.s47_enquiry
     with pytest.raises(DomainError, match="after the enquiry concluded"):
         svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 20), icpc_outcome="cp_plan",
@@ -382,16 +383,16 @@ def test_s47_conclude_and_icpc_rules(aw):
     assert set(exc.value.errors) == {"outcome", "concluded_on", "child_seen_on"}
     with pytest.raises(DomainError, match="on or before the date the enquiry concluded"):
         svc.s47_conclude(actor=aw.sw, enquiry=enquiry, outcome="icpc", concluded_on=D(2025, 1, 10),
-                         child_seen_on=D(2025, 1, 13), expected_version=1)  # fmt: skip
+                         child_seen_on=D(2025, 1, 13), expected_version=1, late_reason=LATE)  # fmt: skip
     enquiry.refresh_from_db()
     assert enquiry.concluded_on is None and enquiry.version == 1
     enquiry = svc.s47_conclude(actor=aw.sw, enquiry=enquiry, outcome="nfa", concluded_on=D(2025, 1, 10),
-                               child_seen_on=D(2025, 1, 9), expected_version=1)  # fmt: skip
+                               child_seen_on=D(2025, 1, 9), expected_version=1, late_reason=LATE)  # fmt: skip
     (event,) = events("casework.s47_concluded")
     assert event.occurred_on == D(2025, 1, 10)
     with pytest.raises(DomainError, match="already concluded"):
         svc.s47_conclude(actor=aw.sw, enquiry=enquiry, outcome="icpc", concluded_on=D(2025, 1, 10),
-                         child_seen_on=D(2025, 1, 9), expected_version=2)  # fmt: skip
+                         child_seen_on=D(2025, 1, 9), expected_version=2, late_reason=LATE)  # fmt: skip
     with pytest.raises(DomainError, match="after the enquiry concluded that one should be held"):
         svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 20), icpc_outcome="cp_plan",
                         expected_version=2)  # fmt: skip
@@ -401,25 +402,25 @@ def test_s47_conclude_and_icpc_rules(aw):
 @freeze_time("2025-02-10 10:00")
 def test_icpc_not_before_the_strategy_discussion_and_only_once(aw):
     discussion = svc.strategy_discussion_record(actor=aw.sw, case=aw.l4, held_on=D(2025, 1, 8), agencies=["Police"],
-                                                decision="s47")  # fmt: skip
+                                                decision="s47", late_reason=LATE)  # fmt: skip
     enquiry = svc.s47_conclude(actor=aw.sw, enquiry=discussion.s47_enquiry, outcome="icpc",
                                concluded_on=D(2025, 1, 20), child_seen_on=D(2025, 1, 9),
-                               expected_version=1)  # fmt: skip
+                               expected_version=1, late_reason=LATE)  # fmt: skip
     with pytest.raises(DomainError) as exc:
         svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 7), icpc_outcome="", expected_version=2)
-    assert "on or after the strategy discussion" in exc.value.errors["icpc_on"][0]
+    assert "on or after the start of the section 47 enquiry (8 January 2025)" in exc.value.errors["icpc_on"][0]
     assert "icpc_outcome" in exc.value.errors
     # Sat 25 Jan 2025: conferences are not held at weekends (CIN census error 8875), refused at entry.
     with pytest.raises(DomainError) as exc:
         svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 25), icpc_outcome="cp_plan",
-                        expected_version=2)  # fmt: skip
+                        expected_version=2, late_reason=LATE)  # fmt: skip
     assert exc.value.errors["icpc_on"] == ["25 January 2025 is a Saturday: enter the date the conference was held"]
     enquiry.refresh_from_db()
     assert enquiry.icpc_on is None
     # 30 Jan 2025 is day 16 after 8 Jan: out of timescale (due 29 Jan).
     assert enquiry.icpc_due_on == D(2025, 1, 29)
     enquiry = svc.icpc_record(actor=aw.sw, enquiry=enquiry, icpc_on=D(2025, 1, 30), icpc_outcome="cp_plan",
-                              expected_version=2)  # fmt: skip
+                              expected_version=2, late_reason=LATE)  # fmt: skip
     assert svc.icpc_in_time(enquiry) is False
     assert "(out of timescale)" in events("casework.icpc")[0].summary
     with pytest.raises(DomainError, match="already been recorded"):

@@ -97,6 +97,16 @@ def _or_break_glass(fn: Any, request: HttpRequest, pk: Any, purpose: str) -> Any
         return redirect("people:break_glass", pk=exc.person.pk)
 
 
+def _renamed(exc: DomainError, **names: str) -> DomainError:
+    """The same error with some field names changed to the form's (the message text stays as it is)."""
+    if not exc.errors:
+        return exc
+    errors: dict[str, list[str]] = {}
+    for field, field_messages in exc.errors.items():
+        errors.setdefault(names.get(field, field), []).extend(field_messages)
+    return DomainError(exc.message, errors=errors)
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
@@ -237,7 +247,11 @@ class AssessmentStartView(View):
             kind = Assessment.Kind.SINGLE if case.level == Case.Level.STATUTORY else Assessment.Kind.FAMILY_SUPPORT
             try:
                 assessment = services.assessment_start(
-                    actor=request.user, case=case, kind=kind, started_on=form.cleaned_data["started_on"]
+                    actor=request.user,
+                    case=case,
+                    kind=kind,
+                    started_on=form.cleaned_data["started_on"],
+                    late_reason=form.cleaned_data["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -307,6 +321,8 @@ class AssessmentEditView(View):
             kind=assessment.kind,
             initial={
                 "version": assessment.version,
+                "started_on": assessment.started_on,
+                "completed_on": clock.today(),
                 "factors": assessment.factors,
                 "child_seen_on": assessment.child_seen_on,
                 "analysis": assessment.analysis,
@@ -334,7 +350,11 @@ class AssessmentEditView(View):
                     )
                     if submit:
                         saved = services.assessment_submit(
-                            actor=request.user, assessment=saved, expected_version=saved.version
+                            actor=request.user,
+                            assessment=saved,
+                            expected_version=saved.version,
+                            completed_on=form.cleaned_data["completed_on"],
+                            late_reason=form.cleaned_data["late_reason"],
                         )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -366,7 +386,8 @@ class AssessmentAuthoriseView(View):
         assessment = self._assessment(request, pk, "authorising the assessment")
         if isinstance(assessment, HttpResponse):
             return assessment
-        return self._render(request, assessment, f.AssessmentAuthoriseForm(initial={"version": assessment.version}))
+        form = f.AssessmentAuthoriseForm(initial={"version": assessment.version, "decided_on": clock.today()})
+        return self._render(request, assessment, form)
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         assessment = self._assessment(request, pk, "authorised the assessment")
@@ -378,16 +399,27 @@ class AssessmentAuthoriseView(View):
             try:
                 if request.POST.get("action") == "return":
                     services.assessment_return(
-                        actor=request.user, assessment=assessment, comment=d["comment"], expected_version=d["version"]
+                        actor=request.user,
+                        assessment=assessment,
+                        comment=d["comment"],
+                        expected_version=d["version"],
+                        returned_on=d["decided_on"],
+                        late_reason=d["late_reason"],
                     )
                     messages.success(request, "Assessment returned to the worker")
                 else:
                     services.assessment_authorise(
-                        actor=request.user, assessment=assessment, expected_version=d["version"], comment=d["comment"]
+                        actor=request.user,
+                        assessment=assessment,
+                        expected_version=d["version"],
+                        comment=d["comment"],
+                        authorised_on=d["decided_on"],
+                        late_reason=d["late_reason"],
                     )
                     messages.success(request, "Assessment authorised")
             except DomainError as exc:
-                apply_domain_errors(form, exc)
+                # The form has one date for either decision: the services name it authorised_on / returned_on.
+                apply_domain_errors(form, _renamed(exc, authorised_on="decided_on", returned_on="decided_on"))
             else:
                 return redirect("casework:assessment", pk=assessment.pk)
         return self._render(request, assessment, form)
@@ -442,6 +474,8 @@ class StrategyDiscussionAddView(View):
                     agencies=list(d["agencies"]),
                     decision=d["decision"],
                     notes=d["notes"],
+                    s47_started_on=d["s47_started_on"],
+                    late_reason=d["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -506,7 +540,11 @@ class _S47FormView(View):
         enquiry = self._enquiry(request, pk, "working on the section 47 enquiry")
         if isinstance(enquiry, HttpResponse):
             return enquiry
-        return self._render(request, enquiry, self.form_class(initial={"version": enquiry.version}))
+        return self._render(request, enquiry, self.form_class(initial={"version": enquiry.version, **self.dates()}))
+
+    def dates(self) -> dict[str, Any]:
+        """The date fields' initial values (today)."""
+        return {}
 
     def write(self, request: HttpRequest, enquiry: S47Enquiry, data: dict[str, Any]) -> HttpResponse:
         raise NotImplementedError
@@ -530,6 +568,9 @@ class S47ConcludeView(_S47FormView):
     template = "casework/assessments/s47_conclude.html"
     form_class = f.S47ConcludeForm
 
+    def dates(self) -> dict[str, Any]:
+        return {"concluded_on": clock.today()}
+
     def write(self, request: HttpRequest, enquiry: S47Enquiry, data: dict[str, Any]) -> HttpResponse:
         enquiry = services.s47_conclude(
             actor=request.user,
@@ -539,6 +580,7 @@ class S47ConcludeView(_S47FormView):
             child_seen_on=data["child_seen_on"],
             notes=data["notes"],
             expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
         messages.success(request, f"Enquiry concluded: {enquiry.get_outcome_display().lower()}")
         return redirect("casework:s47", pk=enquiry.pk)
@@ -550,6 +592,9 @@ class ICPCRecordView(_S47FormView):
     template = "casework/assessments/icpc_form.html"
     form_class = f.ICPCForm
 
+    def dates(self) -> dict[str, Any]:
+        return {"icpc_on": clock.today()}
+
     def write(self, request: HttpRequest, enquiry: S47Enquiry, data: dict[str, Any]) -> HttpResponse:
         case = enquiry.case
         enquiry = services.icpc_record(
@@ -558,6 +603,7 @@ class ICPCRecordView(_S47FormView):
             icpc_on=data["icpc_on"],
             icpc_outcome=data["icpc_outcome"],
             expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
         enquiry.case = case
         messages.success(request, f"Conference recorded: {enquiry.get_icpc_outcome_display().lower()}")
