@@ -26,6 +26,26 @@ def _coded(choices: Any, blank: str) -> list[tuple[str, str]]:
     return [("", blank), *[(str(v), f"{v}: {lbl}") for v, lbl in choices]]
 
 
+LATE_HELP = "Only needed when you are recording this more than the council's late-recording days after it happened"
+TODAY_HELP = "For example, 27 3 2025. Leave it as today's date if it happened today."
+
+
+def late_reason_field() -> forms.CharField:
+    """The late-recording reason every dated step asks for (the service says when it is needed)."""
+    return forms.CharField(
+        label="Why is this being recorded late?",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text=LATE_HELP,
+    )
+
+
+def step_date(label: str) -> GovDateField:
+    """A step's effective date: the page fills in today; left blank, the service takes today."""
+    return GovDateField(label=label, required=False, help_text=TODAY_HELP)
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -33,7 +53,8 @@ class VersionForm(forms.Form):
 class PlanStartForm(forms.Form):
     """Start a plan of one kind; the CP and looked-after fields appear only for those kinds."""
 
-    started_on = GovDateField(label="Start date")
+    started_on = step_date("Start date")
+    late_reason = late_reason_field()
     summary = forms.CharField(
         label="What the plan is for",
         widget=forms.Textarea,
@@ -53,7 +74,9 @@ class PlanStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == Plan.Kind.CP:
-            self.fields["started_on"].help_text = "The date of the initial child protection conference"
+            self.fields[
+                "started_on"
+            ].help_text = "The date of the initial child protection conference that decided on the plan"
             self.fields["s47_enquiry"] = forms.ChoiceField(
                 label="Section 47 enquiry and initial conference",
                 choices=[("", "Choose the enquiry"), *(s47_choices or [])],
@@ -89,12 +112,14 @@ class PlanStartForm(forms.Form):
 
 
 class PlanEndForm(VersionForm):
-    ended_on = GovDateField(label="End date")
+    ended_on = step_date("End date")
+    late_reason = late_reason_field()
     reason = forms.CharField(label="Why is the plan ending?", widget=forms.Textarea, required=False, max_length=300)
 
 
 class PlanReviewForm(forms.Form):
-    held_on = GovDateField(label="Date of the review")
+    held_on = step_date("Date of the review")
+    late_reason = late_reason_field()
     outcome = forms.ChoiceField(
         label="Outcome", choices=PlanReview.Outcome.choices, widget=forms.RadioSelect, required=False
     )
@@ -109,14 +134,14 @@ class PlanReviewForm(forms.Form):
                 choices=_choices(CategoryOfAbuse.choices, "Choose a category"),
                 required=False,
             )
-            self.order_fields(["held_on", "outcome", "latest_category"])
+            self.order_fields(["held_on", "late_reason", "outcome", "latest_category"])
         if kind == Plan.Kind.LAC:
             self.fields["participation"] = forms.ChoiceField(
                 label="How the child took part",
                 choices=_coded(ReviewParticipation.choices, "Choose how the child took part"),
                 required=False,
             )
-            self.order_fields(["held_on", "outcome", "participation"])
+            self.order_fields(["held_on", "late_reason", "outcome", "participation"])
 
 
 class GoalForm(VersionForm):
@@ -124,11 +149,13 @@ class GoalForm(VersionForm):
     achieved_on = GovDateField(
         label="Date achieved", required=False, help_text="Leave blank while the goal is still being worked on."
     )
+    late_reason = late_reason_field()
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["achieved_on"]
+            del self.fields["late_reason"]
 
 
 class ActionForm(VersionForm):
@@ -143,7 +170,7 @@ class ActionForm(VersionForm):
         label="Name of the person responsible (partner agency or family)", required=False, max_length=200
     )
     owner_agency = forms.CharField(label="Their agency, or 'Family'", required=False, max_length=200)
-    due_on = GovDateField(label="Due date", required=False)
+    due_on = GovDateField(label="Due date", required=False, help_text="A deadline. For example, 27 3 2025")
     status = forms.ChoiceField(
         label="Status",
         choices=PlanAction.Status.choices,
@@ -151,9 +178,19 @@ class ActionForm(VersionForm):
         initial=PlanAction.Status.OPEN,
         required=False,
     )
+    done_on = GovDateField(
+        label="If it is now done: the date it was done",
+        required=False,
+        help_text="Used only when you mark the action done. Left blank, today.",
+    )
+    late_reason = late_reason_field()
 
-    def __init__(self, *args: Any, goals: list[PlanGoal], owners: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, goals: list[PlanGoal], owners: list[Any], editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.editing = editing
+        if not editing:  # adding an action is recorded today: its due date is a deadline, not an event
+            del self.fields["done_on"]
+            del self.fields["late_reason"]
         self.goal_objects = {str(g.pk): g for g in goals}
         self.owner_objects = {str(u.pk): u for u in owners}
         self.fields["goal"].choices = [  # type: ignore[attr-defined]
@@ -178,11 +215,13 @@ class ActionForm(VersionForm):
             "owner_agency": d.get("owner_agency", ""),
             "due_on": d.get("due_on"),
             "status": d.get("status") or PlanAction.Status.OPEN,
+            **({"done_on": d.get("done_on"), "late_reason": d.get("late_reason") or ""} if self.editing else {}),
         }
 
 
 class LacChangeForm(forms.Form):
-    changed_on = GovDateField(label="Date of the change")
+    changed_on = step_date("Date of the change")
+    late_reason = late_reason_field()
     legal_status = forms.ChoiceField(
         label="Legal status",
         choices=_coded(LookedAfterEpisode.LegalStatus.choices, "Choose the legal status"),
@@ -213,7 +252,8 @@ class LacChangeForm(forms.Form):
 
 
 class LacEndForm(forms.Form):
-    ended_on = GovDateField(label="Date the child stopped being looked after")
+    ended_on = step_date("Date the child stopped being looked after")
+    late_reason = late_reason_field()
     reason_ended = forms.ChoiceField(
         label="Reason",
         choices=_coded([c for c in LookedAfterEpisode.ReasonEpisodeEnded.choices if c[0] != "X1"], "Choose a reason"),

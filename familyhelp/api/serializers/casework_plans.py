@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from familyhelp.api.serializers.common import UserSummarySerializer
+from familyhelp.api.serializers.common import EffectiveDateSerializer, UserSummarySerializer, late_reason_field
 from familyhelp.casework.models import CategoryOfAbuse, LookedAfterEpisode, Plan, PlanAction, PlanReview
 from familyhelp.casework.services import plans as svc
 from familyhelp.core import clock
@@ -94,7 +94,40 @@ class PlanDetailSerializer(PlanSummarySerializer):
     looked_after_episodes = LookedAfterEpisodeSerializer(many=True, read_only=True)
 
 
+EFFECTIVE_HELP = "The step's stored effective date and whether it was defaulted (no date sent: today)."
+
+
+class PlanMovedSerializer(PlanDetailSerializer):
+    """A plan after a dated step (start, end, review, looked-after change or end), with what was stored."""
+
+    effective = EffectiveDateSerializer(read_only=True, help_text=EFFECTIVE_HELP)
+
+
+class PlanGoalMovedSerializer(PlanGoalSerializer):
+    effective = EffectiveDateSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="When this request recorded the date achieved: that date (achieved_on has no default); else null.",
+    )
+
+
+class PlanActionMovedSerializer(PlanActionSerializer):
+    effective = EffectiveDateSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="When this request marked the action done: the date it was done (done_on, default today); else null.",
+    )
+
+
 # --- input --------------------------------------------------------------------------------------------
+LATE_HELP = " Older than the council's late-recording days needs late_reason."
+
+
+def _step_date(help_text: str) -> serializers.DateField:
+    """A step's optional effective date (no date: today), documented with its rule."""
+    return serializers.DateField(required=False, allow_null=True, default=None, help_text=help_text + LATE_HELP)
+
+
 def _blank_choice(choices: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, required=False, allow_blank=True, default="")
 
@@ -102,7 +135,12 @@ def _blank_choice(choices: Any) -> serializers.ChoiceField:
 class PlanCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=Plan.Kind.choices)
-    started_on = serializers.DateField()
+    started_on = _step_date(
+        "The plan's start date (looked after: the day care started). Defaults to today. A CP plan starts on "
+        "the date of the initial child protection conference that decided on it; not before the case opened "
+        "or the CIN episode's referral date"
+    )
+    late_reason = late_reason_field()
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     s47_enquiry = serializers.UUIDField(
         required=False,
@@ -119,13 +157,18 @@ class PlanCreateSerializer(serializers.Serializer):
 
 
 class PlanEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = _step_date("The plan's end date. Defaults to today. On or after the plan's start and its last review")
+    late_reason = late_reason_field()
     reason = serializers.CharField(allow_blank=True, max_length=300)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class PlanReviewInputSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = _step_date(
+        "The date the review was held. Defaults to today. On or after the plan's start and its last review "
+        "(and on or before its end, for a plan that has ended)"
+    )
+    late_reason = late_reason_field()
     outcome = serializers.ChoiceField(choices=PlanReview.Outcome.choices)
     latest_category = _blank_choice(CategoryOfAbuse.choices)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
@@ -133,14 +176,22 @@ class PlanReviewInputSerializer(serializers.Serializer):
 
 
 class LacChangeSerializer(serializers.Serializer):
-    changed_on = serializers.DateField()
+    changed_on = _step_date(
+        "The date of the change (the episode ends and the next starts that day). Defaults to today. After the"
+        " current episode started and on or after the plan's start"
+    )
+    late_reason = late_reason_field()
     legal_status = _blank_choice(LookedAfterEpisode.LegalStatus.choices)
     placement_type = _blank_choice(LookedAfterEpisode.PlacementType.choices)
     placement_postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
 
 
 class LacEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = _step_date(
+        "The date the child stopped being looked after. Defaults to today. On or after the current episode's "
+        "start, the plan's start and its last review"
+    )
+    late_reason = late_reason_field()
     reason_ended = _blank_choice(LookedAfterEpisode.ReasonEpisodeEnded.choices)
 
 
@@ -151,7 +202,13 @@ class GoalCreateSerializer(serializers.Serializer):
 
 class GoalUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    achieved_on = serializers.DateField(required=False, allow_null=True)
+    achieved_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date the goal was achieved. No default: absent keeps the stored date, null means not "
+        "achieved. A new date is on or after the plan's start, not in the future." + LATE_HELP,
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField()
 
 
@@ -163,7 +220,11 @@ class _ActionFields(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, help_text="Someone from a partner agency or the family"
     )
     owner_agency = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    due_on = serializers.DateField(required=False, allow_null=True)
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="A deadline, not an event: no default and no late-recording reason; on or after the plan's start.",
+    )
     status = serializers.ChoiceField(choices=PlanAction.Status.choices, required=False)
 
 
@@ -173,4 +234,12 @@ class ActionCreateSerializer(_ActionFields):
 
 class ActionUpdateSerializer(_ActionFields):
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    done_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When this change marks the action done: the day it was done (dates its chronology event). "
+        "Defaults to today; on or after the plan's start. Ignored by other changes." + LATE_HELP,
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField()

@@ -20,11 +20,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts import roles
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import casework_plans as s
 from familyhelp.casework.models import Case, Plan, PlanAction, PlanGoal, S47Enquiry
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.casework.services import plans as svc
+from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.core.errors import DomainError
 from familyhelp.people.models import Person
 from familyhelp.people.permissions import scope_people
@@ -98,6 +99,12 @@ class PlanViewSet(ApiViewSet):
     def _detail(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
         return Response(s.PlanDetailSerializer(_plans_qs().get(pk=plan.pk)).data, status=code)
 
+    def _moved(self, plan: Plan, *, field: str, value: Any, code: int = status.HTTP_200_OK) -> Response:
+        """The plan after a dated step, with the `effective` block: the stored date and whether it defaulted."""
+        data = dict(s.PlanDetailSerializer(_plans_qs().get(pk=plan.pk)).data)
+        data["effective"] = effective_block(self.request, field=field, value=value)
+        return Response(data, status=code)
+
     def _plan(self, purpose: str) -> Plan:
         return plan_get_for_user(self.request.user, self.kwargs["pk"], purpose)
 
@@ -137,8 +144,10 @@ class PlanViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Start a plan (the case's current plan steps up or down into it: one care plan)",
+        description="`started_on` defaults to today (a CP plan starts on its initial conference's date); "
+        "`effective` says what was stored.",
         request=s.PlanCreateSerializer,
-        responses={201: s.PlanDetailSerializer, 400: BAD_REQUEST},
+        responses={201: s.PlanMovedSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         d = _valid(s.PlanCreateSerializer, request.data)
@@ -161,13 +170,15 @@ class PlanViewSet(ApiViewSet):
             initial_category=d["initial_category"],
             care=care,
             continue_cp_plan=d["continue_cp_plan"],
+            late_reason=d["late_reason"],
         )
-        return self._detail(plan, status.HTTP_201_CREATED)
+        return self._moved(plan, field="started_on", value=plan.started_on, code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="End a plan (care plans end with lac-end)",
+        description="`ended_on` defaults to today; `effective` says what was stored.",
         request=s.PlanEndSerializer,
-        responses={200: s.PlanDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.PlanMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: UUID) -> Response:
@@ -178,52 +189,61 @@ class PlanViewSet(ApiViewSet):
             ended_on=d["ended_on"],
             reason=d["reason"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
-        return self._detail(plan)
+        return self._moved(plan, field="ended_on", value=plan.ended_on)
 
     @extend_schema(
         summary="Record a review",
+        description="`held_on` defaults to today; `effective` says what was stored.",
         request=s.PlanReviewInputSerializer,
-        responses={201: s.PlanDetailSerializer, 400: BAD_REQUEST},
+        responses={201: s.PlanMovedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.PlanReviewInputSerializer, request.data)
         plan = self._plan("reviewed a plan")
-        svc.plan_review_record(actor=request.user, plan=plan, **d)
-        return self._detail(plan, status.HTTP_201_CREATED)
+        review = svc.plan_review_record(actor=request.user, plan=plan, **d)
+        return self._moved(plan, field="held_on", value=review.held_on, code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="A change of legal status or placement (the episode ends X1, the next starts)",
+        description="`changed_on` defaults to today; `effective` says what was stored.",
         request=s.LacChangeSerializer,
-        responses={201: s.PlanDetailSerializer, 400: BAD_REQUEST},
+        responses={201: s.PlanMovedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"], url_path="lac-change")
     def lac_change(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.LacChangeSerializer, request.data)
         plan = self._plan("changed a placement")
-        svc.lac_change(
+        episode = svc.lac_change(
             actor=request.user,
             plan=plan,
-            on=d["changed_on"],
+            changed_on=d["changed_on"],
             legal_status=d["legal_status"],
             placement_type=d["placement_type"],
             placement_postcode=d["placement_postcode"],
+            late_reason=d["late_reason"],
         )
-        return self._detail(plan, status.HTTP_201_CREATED)
+        return self._moved(plan, field="changed_on", value=episode.started_on, code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The child stops being looked after (SSDA903 reason episode ended)",
+        description="`ended_on` defaults to today; `effective` says what was stored.",
         request=s.LacEndSerializer,
-        responses={200: s.PlanDetailSerializer, 400: BAD_REQUEST},
+        responses={200: s.PlanMovedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"], url_path="lac-end")
     def lac_end(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.LacEndSerializer, request.data)
         plan = svc.lac_end(
-            actor=request.user, plan=self._plan("ended care"), ended_on=d["ended_on"], reason_ended=d["reason_ended"]
+            actor=request.user,
+            plan=self._plan("ended care"),
+            ended_on=d["ended_on"],
+            reason_ended=d["reason_ended"],
+            late_reason=d["late_reason"],
         )
-        return self._detail(plan)
+        return self._moved(plan, field="ended_on", value=plan.ended_on)
 
 
 class PlanGoalViewSet(ApiViewSet):
@@ -252,7 +272,9 @@ class PlanGoalViewSet(ApiViewSet):
         return Response(s.PlanGoalSerializer(PlanGoal.objects.select_related("plan").get(pk=pk)).data)
 
     @extend_schema(
-        request=s.GoalUpdateSerializer, responses={200: s.PlanGoalSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+        description="`achieved_on` has no default; when this request records it, `effective` says what was stored.",
+        request=s.GoalUpdateSerializer,
+        responses={200: s.PlanGoalMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def update(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.GoalUpdateSerializer, request.data)
@@ -266,11 +288,15 @@ class PlanGoalViewSet(ApiViewSet):
             text=d.get("text", goal.text),
             achieved_on=d.get("achieved_on", goal.achieved_on),
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
-        return Response(s.PlanGoalSerializer(goal).data)
+        data = dict(s.PlanGoalSerializer(goal).data)
+        sent = d.get("achieved_on") is not None
+        data["effective"] = effective_block(request, field="achieved_on", value=goal.achieved_on) if sent else None
+        return Response(data)
 
     @extend_schema(
-        request=s.GoalUpdateSerializer, responses={200: s.PlanGoalSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+        request=s.GoalUpdateSerializer, responses={200: s.PlanGoalMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT}
     )
     def partial_update(self, request: Request, pk: UUID) -> Response:
         return self.update(request, pk)
@@ -312,7 +338,10 @@ class PlanActionViewSet(ApiViewSet):
         return Response(s.PlanActionSerializer(PlanAction.objects.select_related("plan", "owner").get(pk=pk)).data)
 
     @extend_schema(
-        request=s.ActionUpdateSerializer, responses={200: s.PlanActionSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+        description="Marking the action done takes `done_on` (default today), which dates the chronology event; "
+        "`effective` says what was stored (null for other changes).",
+        request=s.ActionUpdateSerializer,
+        responses={200: s.PlanActionMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def update(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.ActionUpdateSerializer, request.data)
@@ -320,6 +349,7 @@ class PlanActionViewSet(ApiViewSet):
         if item is None:
             raise Http404("No such action")
         plan_get_for_user(request.user, item.plan_id, "changed an action")
+        was_done = item.status == PlanAction.Status.DONE
         item = svc.action_update(
             actor=request.user,
             action=item,
@@ -331,11 +361,24 @@ class PlanActionViewSet(ApiViewSet):
             owner_agency=d.get("owner_agency", item.owner_agency),
             due_on=d.get("due_on", item.due_on),
             status=d.get("status", item.status),
+            done_on=d["done_on"],
+            late_reason=d["late_reason"],
         )
-        return Response(s.PlanActionSerializer(item).data)
+        data = dict(s.PlanActionSerializer(item).data)
+        data["effective"] = None
+        if item.status == PlanAction.Status.DONE and not was_done:
+            done = (
+                ChronologyEvent.objects.filter(kind="casework.action_completed", subject_id=str(item.pk))
+                .order_by("-recorded_at")
+                .values_list("occurred_on", flat=True)
+                .first()
+            )
+            data["effective"] = effective_block(request, field="done_on", value=done)
+        return Response(data)
 
     @extend_schema(
-        request=s.ActionUpdateSerializer, responses={200: s.PlanActionSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+        request=s.ActionUpdateSerializer,
+        responses={200: s.PlanActionMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def partial_update(self, request: Request, pk: UUID) -> Response:
         return self.update(request, pk)

@@ -180,12 +180,12 @@ class PlanStartView(View):
         if isinstance(setup, HttpResponse):
             return setup
         case, kind = setup
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = {"started_on": clock.today()}
         s47_id = request.GET.get("s47", "")
         if kind == Plan.Kind.CP and s47_id:
             s47 = S47Enquiry.objects.filter(case=case, pk=s47_id).first() if _is_uuid(s47_id) else None
             if s47 is not None:
-                initial = {"s47_enquiry": str(s47.pk), "started_on": s47.icpc_on}
+                initial = {"s47_enquiry": str(s47.pk), "started_on": s47.icpc_on or clock.today()}
         return self._render(request, case, kind, self._form(case, kind, initial=initial))
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
@@ -218,6 +218,7 @@ class PlanStartView(View):
                     initial_category=d.get("initial_category", ""),
                     care=care,
                     continue_cp_plan=bool(d.get("continue_cp_plan")),
+                    late_reason=d.get("late_reason") or "",
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -318,12 +319,17 @@ class PlanEndView(_PlanFormView):
     button = "End the plan"
 
     def form(self, plan: Plan, data: Any = None) -> Any:
-        return pf.PlanEndForm(data, initial={"version": plan.version})
+        return pf.PlanEndForm(data, initial={"version": plan.version, "ended_on": clock.today()})
 
     def save(self, request: HttpRequest, plan: Plan, form: Any) -> None:
         d = form.cleaned_data
         svc.plan_end(
-            actor=request.user, plan=plan, ended_on=d["ended_on"], reason=d["reason"], expected_version=d.get("version")
+            actor=request.user,
+            plan=plan,
+            ended_on=d["ended_on"],
+            reason=d["reason"],
+            expected_version=d.get("version"),
+            late_reason=d.get("late_reason") or "",
         )
         messages.success(request, "Plan ended")
 
@@ -333,7 +339,7 @@ class PlanReviewView(_PlanFormView):
     button = "Record the review"
 
     def form(self, plan: Plan, data: Any = None) -> Any:
-        return pf.PlanReviewForm(data, kind=plan.kind)
+        return pf.PlanReviewForm(data, kind=plan.kind, initial={"held_on": clock.today()})
 
     def save(self, request: HttpRequest, plan: Plan, form: Any) -> None:
         d = form.cleaned_data
@@ -346,6 +352,7 @@ class PlanReviewView(_PlanFormView):
             notes=d["notes"],
             end_reason=d["end_reason"],
             participation=d.get("participation", ""),
+            late_reason=d.get("late_reason") or "",
         )
         messages.success(request, "Review recorded")
 
@@ -380,9 +387,9 @@ class LacChangeView(_PlanFormView):
 
     def form(self, plan: Plan, data: Any = None) -> Any:
         current = plan.looked_after_episodes.filter(ended_on__isnull=True).first()
-        initial = {}
+        initial: dict[str, Any] = {"changed_on": clock.today()}
         if current is not None:
-            initial = {
+            initial |= {
                 "legal_status": current.legal_status,
                 "placement_type": current.placement_type,
                 "placement_postcode": current.placement_postcode,
@@ -394,13 +401,14 @@ class LacChangeView(_PlanFormView):
         svc.lac_change(
             actor=request.user,
             plan=plan,
-            on=d["changed_on"],
+            changed_on=d["changed_on"],
             legal_status=d["legal_status"],
             placement_type=d["placement_type"],
             placement_postcode=d["placement_postcode"],
             placement_provider=d.get("placement_provider", ""),
             placement_urn=d.get("placement_urn", ""),
             reason_place_change=d.get("reason_place_change", ""),
+            late_reason=d.get("late_reason") or "",
         )
         messages.success(request, "Change recorded")
 
@@ -410,11 +418,17 @@ class LacEndView(_PlanFormView):
     button = "Record the end of care"
 
     def form(self, plan: Plan, data: Any = None) -> Any:
-        return pf.LacEndForm(data)
+        return pf.LacEndForm(data, initial={"ended_on": clock.today()})
 
     def save(self, request: HttpRequest, plan: Plan, form: Any) -> None:
         d = form.cleaned_data
-        svc.lac_end(actor=request.user, plan=plan, ended_on=d["ended_on"], reason_ended=d["reason_ended"])
+        svc.lac_end(
+            actor=request.user,
+            plan=plan,
+            ended_on=d["ended_on"],
+            reason_ended=d["reason_ended"],
+            late_reason=d.get("late_reason") or "",
+        )
         messages.success(request, "Care ended")
 
 
@@ -495,6 +509,7 @@ class GoalEditView(_ItemEditView):
             text=d["text"],
             achieved_on=d.get("achieved_on"),
             expected_version=d.get("version"),
+            late_reason=d.get("late_reason") or "",
         )
 
 
@@ -512,12 +527,14 @@ class ActionEditView(_ItemEditView):
             "due_on": item.due_on,
             "status": item.status,
             "version": item.version,
+            "done_on": clock.today(),
         }
         return pf.ActionForm(
             data,
             initial=initial,
             goals=list(plan.goals.all()),
             owners=_owners(plan.case, self.request.user, item.owner),
+            editing=True,
         )
 
     def save(self, request: HttpRequest, item: Any, form: Any) -> None:
