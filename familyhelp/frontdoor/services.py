@@ -755,8 +755,10 @@ def decision_propose(
             field="proposed_at",
             label=PROPOSED,
             person=contact.child,
-            after=[(RECEIVED, _minute(contact.received_at)), ("date and time the last proposal was returned",
-                                                               _minute(last_return))],
+            after=[
+                (RECEIVED, _minute(contact.received_at)),
+                ("date and time the last proposal was returned", _minute(last_return)),
+            ],
             late_reason=late_reason,
         ),
     )
