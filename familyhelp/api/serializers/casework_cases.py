@@ -183,8 +183,8 @@ CHANGED_ON_HELP = (
 CLOSED_ON_HELP = (
     "The date the case closes; null or absent means today. Not in the future, on or after the case opened, its "
     "last change of level, the CIN episode's referral, every assessment's authorisation date, strategy "
-    "discussion, section 47 conclusion and conference, every plan's start, last review and end, and the current "
-    "allocations' starts (the message names the step and its date). Older than the council's late-recording days "
+    "discussion, section 47 conclusion and conference, and every plan's start, last review and end (the message "
+    "names the step and its date). Older than the council's late-recording days "
     "needs late_reason."
 )
 

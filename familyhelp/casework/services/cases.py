@@ -540,8 +540,10 @@ def closure_steps(
     statuses): the case's opening and last change of level, the CIN episode's referral date, every assessment
     authorisation, strategy discussion, section 47 conclusion and initial conference, every plan end and
     looked-after episode end, and the start (and last review) of each plan the closure ends. A whole-case
-    closure also covers the whole case and the current allocations it ends; stepping down to level 3 closes only
-    the CIN episode, so covers what is in the episode."""
+    closure covers the whole case; stepping down to level 3 closes only the CIN episode, so covers what is in the
+    episode. Allocations are not among them: an allocation recorded on the day it was typed (the default) must
+    not stop the case closing on its true date, and the date of an allocation cannot be edited; the allocations
+    a closure ends stop on the closing date, or on their start if that is later."""
     steps: Steps = [(opened_label, case.opened_on), *_last_level_change(case)]
     if episode is not None:
         steps.append(("referral date of the children in need episode", episode.referral_date))
@@ -571,8 +573,6 @@ def closure_steps(
         steps.append((f"start of the {label}", plan.started_on))
         last_review = PlanReview.objects.filter(plan=plan).order_by("-held_on").values_list("held_on", flat=True)
         steps.append((f"last review of the {label}", last_review.first()))
-    if whole_case:
-        steps.extend(_current(case, [Allocation.Role.LEAD, Allocation.Role.SUPERVISING]))
     return _latest_first(steps)
 
 

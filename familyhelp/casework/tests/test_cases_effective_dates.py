@@ -663,3 +663,16 @@ def test_the_schema_documents_the_dates_and_the_effective_block():
         assert field not in components[name].get("required", [])
         assert "late_reason" in props
     assert "effective" in components["CaseStepResult"]["properties"]
+
+
+@freeze_time(NOW)
+def test_an_allocation_recorded_today_does_not_stop_the_case_closing_on_its_true_date(world):
+    """An allocation date cannot be edited, so it is not among the steps a closure is ordered against: the
+    allocation a backdated closure ends stops on its own start date rather than before it."""
+    case = duty_case(world, opened_on=OPENED)
+    allocate(world, case, world.sw)  # typed today, the default
+    authorised_assessment(case, D(2026, 1, 20))
+    close(world, case, closed_on=D(2026, 2, 2), late_reason=LATE)
+    (lead,) = Allocation.objects.filter(case=case)
+    assert (lead.started_on, lead.ended_on) == (TODAY, TODAY)
+    assert Case.objects.get(pk=case.pk).closed_on == D(2026, 2, 2)

@@ -518,9 +518,9 @@ def test_closing_a_level_4_case_closes_its_episode_plans_allocations_and_involve
     assert errors["closure_reason"][0].startswith("Choose the reason for closure from the CIN census list")
     assert errors["step_down_to"] == ["Choose where the child's support goes next"]
     assert errors["closing_summary"] == ["Write the closing summary"]
-    # The closing date is checked against every step it would end or follow; the latest one it contradicts is named.
+    # The closing date is checked against every step it follows; the latest one it contradicts is named.
     assert errors["closed_on"] == [
-        f"The date the case closes must be on or after the date the case was allocated to {fhp} (9 March 2026)"
+        "The date the case closes must be on or after the date the single assessment was authorised (6 March 2026)"
     ]
     with pytest.raises(ForbiddenError):
         svc.case_close(
