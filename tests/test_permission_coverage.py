@@ -70,6 +70,9 @@ MERGE = {"pk": lambda w: w.merge.pk}
 # Managers and senior leaders review pairs they can see; administrators run the job but see no records.
 DEDUP_QUEUE = "403 403 200 403 200 403 200 403 403 302"
 DEDUP_PAIR = "403 403 200 403 200 403 403 403 403 302"
+INTEGRATION = {"pk": lambda w: w.integration.pk}
+INTEGRATION_TOKEN = {"pk": lambda w: w.integration.pk, "token_key": lambda w: w.integration_token.token_key}
+API_ADMIN = "403 403 403 403 403 403 200 403 403 401"
 
 MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     # ------------------------------------------------------------------ user interface
@@ -81,6 +84,18 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "accounts:otp_verify": ("get", {}, None, UI_SIGNED_IN),
     "accounts:profile": ("get", {}, None, UI_SIGNED_IN),
     "accounts:notification_read": ("post", ANY, None, "302 302 302 302 302 302 302 302 302 302"),
+    # integration accounts (ADR 0016): administrators only
+    "accounts:integration_list": ("get", {}, None, MANAGE_ORG),
+    "accounts:integration_add": ("get", {}, None, MANAGE_ORG),
+    "accounts:integration_detail": ("get", INTEGRATION, None, MANAGE_ORG),
+    "accounts:integration_token_issue": ("post", INTEGRATION, None, MANAGE_ORG),  # 200: the token, shown once
+    "accounts:integration_token_action": (
+        "post",
+        {**INTEGRATION_TOKEN, "action": lambda w: "revoke"},
+        None,
+        "403 403 403 403 403 403 302 403 403 302",
+    ),
+    "accounts:integration_deactivate": ("post", INTEGRATION, None, "403 403 403 403 403 403 302 403 403 302"),
     "organisation:overview": ("get", {}, None, VIEW_ORG),
     "organisation:workers": ("get", {}, None, VIEW_ORG),
     "organisation:council_edit": ("get", {"pk": lambda w: w.la.pk}, None, MANAGE_ORG),
@@ -250,6 +265,17 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
         "403 403 403 403 403 403 400 403 403 401",
     ),
     "api:user-token": ("post", {"pk": lambda w: w.analyst.pk}, lambda w: {}, "403 403 403 403 403 403 201 403 403 401"),
+    "api:integration-account-list": ("get", {}, None, API_ADMIN),
+    "api:integration-account-detail": ("get", INTEGRATION, None, API_ADMIN),
+    "api:integration-account-tokens": ("post", INTEGRATION, lambda w: {}, "403 403 403 403 403 403 201 403 403 401"),
+    "api:integration-account-rotate-token": (
+        "post",
+        INTEGRATION_TOKEN,
+        lambda w: {},
+        "403 403 403 403 403 403 201 403 403 401",
+    ),
+    "api:integration-account-revoke-token": ("post", INTEGRATION_TOKEN, lambda w: {}, API_ADMIN),
+    "api:integration-account-deactivate": ("post", INTEGRATION, lambda w: {}, API_ADMIN),
     "api:access-log-list": ("get", {}, None, "403 403 403 403 403 403 403 200 403 401"),
     "api:contact-list": ("get", {}, None, API_FD_VIEW),
     "api:contact-counts": ("get", {}, None, API_FD_VIEW),
@@ -382,6 +408,7 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
     _dedup_world(world)
     _front_door_world(world)
+    _integration_world(world)
     for module in CASEWORK_BUILDERS:
         module.build(world)
     return world
@@ -423,6 +450,16 @@ def _front_door_world(world):  # type: ignore[no-untyped-def]
     )
     world.hub = LocalService.objects.create(name="Hub", kind="family_hub", offer="Groups")
     world.threshold = ThresholdDocument.objects.get(number=1)
+
+
+def _integration_world(world):  # type: ignore[no-untyped-def]
+    """An integration account with one token (ADR 0016)."""
+    from familyhelp.accounts import services
+
+    world.integration = services.integration_account_create(
+        actor=world.admin, name="Power BI refresh", scopes=["read-performance"]
+    )
+    world.integration_token = services.integration_token_issue(actor=world.admin, account=world.integration)
 
 
 def _dedup_world(world):  # type: ignore[no-untyped-def]

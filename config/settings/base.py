@@ -22,7 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # hashed API tokens with an expiry (ADR 0016); DRF's plain-text authtoken is gone
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "familyhelp.core.middleware.RequestContextMiddleware",
     "familyhelp.accounts.middleware.SecondFactorMiddleware",
     "familyhelp.accounts.middleware.PermissionDeclaredMiddleware",
+    "familyhelp.accounts.middleware.IntegrationCallLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -184,9 +185,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    # Token first, so an unauthenticated request gets 401 with WWW-Authenticate. The token class refuses
-    # inactive users and roles without accounts.use_api_token; the session class refuses users who still
-    # owe a second factor (SecondFactorMiddleware does not cover /api/).
+    # Token first, so an unauthenticated request gets 401 with WWW-Authenticate. The token class (knox,
+    # hashed, expiring) refuses inactive users, roles without accounts.use_api_token, people who turned on
+    # two-factor, and deactivated integration accounts; the session class refuses users who still owe a
+    # second factor (SecondFactorMiddleware does not cover /api/) and integration accounts.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "familyhelp.api.authentication.ApiTokenAuthentication",
         "familyhelp.api.authentication.ApiSessionAuthentication",
@@ -201,6 +203,17 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "familyhelp.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour"},
 }
+# API tokens (ADR 0016): django-rest-knox keeps only a SHA-512 digest of each token, with an expiry.
+# The token is shown once; a lost token is revoked and a new one issued.
+REST_KNOX = {
+    "TOKEN_TTL": None,  # every token is issued with an explicit expiry by accounts.services
+    "AUTO_REFRESH": False,  # an expiry is a date the council chose, not a sliding window
+    "AUTH_HEADER_PREFIX": "Token",  # `Bearer` is accepted too (familyhelp.api.authentication)
+}
+# Days a token lasts unless the administrator chooses otherwise, and the most they may choose.
+FAMILYHELP_API_TOKEN_DAYS = int(os.environ.get("FAMILYHELP_API_TOKEN_DAYS", 90))
+FAMILYHELP_API_TOKEN_MAX_DAYS = int(os.environ.get("FAMILYHELP_API_TOKEN_MAX_DAYS", 365))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Family Help API",
     "DESCRIPTION": "REST API for Family Help. Every endpoint applies the same role, record-scope and audit "

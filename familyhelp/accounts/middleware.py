@@ -1,4 +1,5 @@
-"""Deny-by-default permission declarations, and the second-factor gate."""
+"""Deny-by-default permission declarations, the second-factor gate, and the log of integration accounts'
+API calls."""
 
 from __future__ import annotations
 
@@ -61,6 +62,11 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated or _is_api(request):
             return None
+        if getattr(user, "is_integration", False):  # a script's account never uses the web interface
+            from django.contrib.auth import logout
+
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         if declared_permission(view_func) in (PUBLIC, OTP_SETUP):
             return None
         if requires_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # django-otp
@@ -70,3 +76,47 @@ class SecondFactorMiddleware:
                 return redirect("accounts:otp_verify")
             return redirect("accounts:otp_setup")
         return None
+
+
+class IntegrationCallLogMiddleware:
+    """Write one access-log row for every API call made with an integration account's token.
+
+    ApiTokenAuthentication marks the request when the token belongs to an integration account (even when
+    it then refuses the call, for example an expired token); the row is written once the response is
+    known, under the account's user: `denied` when refused (401/403), otherwise `export` (the data went to
+    the council's own system). The row carries the method, path (UUIDs only, never the query string),
+    status and the token's identifying prefix.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        from familyhelp.api.authentication import CALL_ATTRIBUTE
+
+        call = getattr(request, CALL_ATTRIBUTE, None)
+        if call is not None:
+            _log_integration_call(request, response, *call)
+        return response
+
+
+def _log_integration_call(request: HttpRequest, response: HttpResponse, account: Any, token_key: str) -> None:
+    from familyhelp.audit.models import AccessLog
+    from familyhelp.audit.services import access_log_record
+
+    refused = response.status_code in (401, 403)
+    access_log_record(
+        actor=account.user,
+        action=AccessLog.Action.DENIED if refused else AccessLog.Action.EXPORT,
+        obj=account,
+        reason=f"API call by the integration account {account.name}",
+        criteria={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "token": token_key,
+            "scopes": list(account.scopes),
+        },
+        channel="api",
+    )

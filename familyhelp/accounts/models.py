@@ -10,13 +10,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from familyhelp.accounts.roles import ROLE_SCOPE, ROLE_VERBS, Role, Scope
+from familyhelp.accounts.roles import (
+    INTEGRATION_ROLE,
+    INTEGRATION_ROLE_LABEL,
+    ROLE_SCOPE,
+    ROLE_VERBS,
+    Role,
+    Scope,
+    scope_verbs,
+)
 from familyhelp.core import clock
-from familyhelp.core.models import BaseModel
+from familyhelp.core.models import BaseModel, VersionedModel
 
 
 class User(AbstractUser):
-    """A person who signs in: a council worker or a partner agency user."""
+    """A person who signs in: a council worker or a partner agency user.
+
+    An integration account (a council's script, ADR 0016) also has a User row, with the role
+    `integration`: it authenticates with a token only and never signs in to the web interface.
+    """
 
     class JobRole(models.TextChoices):
         SOCIAL_WORKER = "social_worker", "Social worker"
@@ -36,14 +48,16 @@ class User(AbstractUser):
         AGENCY = "agency", "Agency"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    role = models.CharField(max_length=40, choices=Role.choices)
+    role = models.CharField(max_length=40, choices=[*Role.choices, (INTEGRATION_ROLE, INTEGRATION_ROLE_LABEL)])
     scope_override = models.CharField(
         max_length=20,
         choices=Scope.choices,
         blank=True,
         help_text="Leave blank to use the role's usual record scope.",
     )
-    job_role = models.CharField(max_length=40, choices=JobRole.choices)
+    job_role = models.CharField(
+        max_length=40, choices=[*JobRole.choices, (INTEGRATION_ROLE, "Not a person (integration account)")]
+    )
     team = models.ForeignKey(
         "organisation.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
@@ -85,9 +99,13 @@ class User(AbstractUser):
 
     @property
     def verbs(self) -> frozenset[str]:
-        """The verbs this user's role grants (none when inactive)."""
+        """The verbs this user's role grants (none when inactive); an integration account's come from its
+        scopes (none once it is deactivated)."""
         if not self.is_active:
             return frozenset()
+        if self.role == INTEGRATION_ROLE:
+            account = getattr(self, "integration_account", None)
+            return scope_verbs(account.scopes) if account is not None and account.is_active else frozenset()
         return ROLE_VERBS.get(self.role, frozenset())
 
     @property
@@ -98,6 +116,38 @@ class User(AbstractUser):
     @property
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
+
+    @property
+    def is_integration(self) -> bool:
+        """True for an integration account's User row (a script, not a person)."""
+        return self.role == INTEGRATION_ROLE
+
+
+class IntegrationAccount(VersionedModel):
+    """A council's own script (a data load, a BI refresh, an import) that calls the API with a token.
+
+    Its identity for authentication, permissions and the access log is `user` (role `integration`, no
+    usable password). Tokens are django-rest-knox AuthTokens of that user: hashed, with an expiry.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="integration_account")
+    name = models.CharField(max_length=100, unique=True)
+    purpose = models.TextField(blank=True, help_text="What the script does and who in the council looks after it.")
+    scopes = models.JSONField(
+        default=list, help_text="Named scopes, each granting fixed API verbs (roles.SCOPE_VERBS)."
+    )
+    is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="integration_accounts_deactivated"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RestrictedAccessGrant(BaseModel):

@@ -20,6 +20,11 @@ def requires_second_factor(user: Any) -> bool:
         return False
     if user.role in settings.FAMILYHELP_OTP_REQUIRED_ROLES:
         return True
+    return has_confirmed_second_factor(user)
+
+
+def has_confirmed_second_factor(user: Any) -> bool:
+    """True when the user has turned on two-factor authentication (a confirmed django-otp device)."""
     from django_otp import user_has_device
 
     return bool(user_has_device(user, confirmed=True))
@@ -33,3 +38,8 @@ def can_manage_users(user: Any) -> bool:
 def can_manage_organisation(user: Any) -> bool:
     """Administrators manage teams, localities, schools and partner agencies."""
     return has_verb(user, roles.MANAGE_ORGANISATION)
+
+
+def can_manage_integration_accounts(user: Any) -> bool:
+    """Administrators (who manage user accounts) manage integration accounts and their tokens."""
+    return has_verb(user, roles.MANAGE_USERS)

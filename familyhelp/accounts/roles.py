@@ -83,6 +83,10 @@ MANAGE_SERVICES = "specialist.manage_services"  # the catalogue of specialist se
 SIT_ON_PANEL = "panels.sit_on_panel"  # attend panels, record decisions
 MANAGE_PANELS = "panels.manage_panels"  # schedule panels and build their agendas
 
+# Integration accounts (issue 13, ADR 0016). No role grants this: only an integration account with the
+# `import` scope. Declared now for the import endpoints of the next issue (none uses it yet).
+IMPORT_RECORDS = "imports.import_records"
+
 ALL_VERBS = [
     VIEW_PERSON,
     SEARCH_PERSON,
@@ -118,6 +122,7 @@ ALL_VERBS = [
     MANAGE_SERVICES,
     SIT_ON_PANEL,
     MANAGE_PANELS,
+    IMPORT_RECORDS,
 ]
 
 _PRACTITIONER = {VIEW_PERSON, SEARCH_PERSON, ADD_PERSON, CHANGE_PERSON, BREAK_GLASS, ADD_CHRONOLOGY, VIEW_ORGANISATION}
@@ -190,6 +195,39 @@ ROLE_SCOPE: dict[str, str] = {
     Role.AUDITOR: Scope.NONE,
     Role.PARTNER: Scope.REFERRED,
 }
+
+# Integration accounts ------------------------------------------------------------------------------
+# A council's own scripts (data loads, a BI refresh, imports) sign in with a token, never a password. Their
+# User row carries this role, which is not a `Role` choice (administrators cannot give it to a person);
+# what the account may do comes from its named scopes, each granting a fixed set of verbs. The record
+# scope is always NONE: an integration account never reaches a child's record through the scope rules.
+INTEGRATION_ROLE = "integration"
+INTEGRATION_ROLE_LABEL = "Integration account"
+ROLE_SCOPE[INTEGRATION_ROLE] = Scope.NONE
+
+
+class IntegrationScope(models.TextChoices):
+    """What an integration account's token may be used for (ADR 0016)."""
+
+    READ_PERFORMANCE = "read-performance", "Read performance figures (aggregates only)"
+    READ_RETURNS = "read-returns", "Check and download the statutory returns"
+    IMPORT = "import", "Import records (the import endpoints of the next release)"
+
+
+SCOPE_VERBS: dict[str, frozenset[str]] = {
+    IntegrationScope.READ_PERFORMANCE: frozenset({VIEW_PERFORMANCE}),
+    IntegrationScope.READ_RETURNS: frozenset({VIEW_DATA_QUALITY, EXPORT_RETURNS}),
+    IntegrationScope.IMPORT: frozenset({IMPORT_RECORDS}),
+}
+
+
+def scope_verbs(scopes: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The verbs an integration account with these scopes may use (unknown scopes grant nothing)."""
+    verbs: set[str] = set()
+    for scope in scopes:
+        verbs |= SCOPE_VERBS.get(scope, frozenset())
+    return frozenset(verbs)
+
 
 # Which job roles may take which roles (a guard on user administration).
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER]

@@ -11,4 +11,18 @@ urlpatterns = [
     path("two-factor/verify/", views.OtpVerifyView.as_view(), name="otp_verify"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
+    path("integration/", views.IntegrationAccountListView.as_view(), name="integration_list"),
+    path("integration/new/", views.IntegrationAccountCreateView.as_view(), name="integration_add"),
+    path("integration/<uuid:pk>/", views.IntegrationAccountDetailView.as_view(), name="integration_detail"),
+    path("integration/<uuid:pk>/tokens/", views.IntegrationTokenIssueView.as_view(), name="integration_token_issue"),
+    path(
+        "integration/<uuid:pk>/tokens/<str:token_key>/<slug:action>/",
+        views.IntegrationTokenActionView.as_view(),
+        name="integration_token_action",
+    ),
+    path(
+        "integration/<uuid:pk>/deactivate/",
+        views.IntegrationAccountDeactivateView.as_view(),
+        name="integration_deactivate",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Sign in and out, two-factor set-up and verification, keep-alive, and the user's own profile."""
+"""Sign in and out, two-factor set-up and verification, keep-alive, the user's own profile, and the
+administrators' pages for integration accounts and their tokens (ADR 0016)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views import View
@@ -18,13 +20,17 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from familyhelp.accounts import roles, selectors
+from familyhelp.accounts import services as account_services
 from familyhelp.accounts.declare import AUTHENTICATED, OTP_SETUP, PUBLIC, permission
-from familyhelp.accounts.forms import SignInForm, TokenForm
-from familyhelp.accounts.models import Notification
+from familyhelp.accounts.forms import IntegrationAccountForm, SignInForm, TokenForm, TokenIssueForm
+from familyhelp.accounts.models import IntegrationAccount, Notification
 from familyhelp.accounts.permissions import requires_second_factor
 from familyhelp.accounts.roles import Scope
 from familyhelp.core import clock
+from familyhelp.core.errors import DomainError
 from familyhelp.core.http import safe_next
+from familyhelp.frontend.forms import apply_domain_errors
 
 
 class SignInView(LoginView):
@@ -144,3 +150,137 @@ def notification_read(request: HttpRequest, pk: Any) -> HttpResponse:
     """Mark one of the user's own notifications as read."""
     Notification.objects.filter(recipient_id=request.user.pk, pk=pk, read_at__isnull=True).update(read_at=clock.now())
     return redirect(safe_next(request, request.POST.get("next"), "frontend:home"))
+
+
+# --- integration accounts (administrators) ------------------------------------------------------------
+
+
+def _integration_account(request: HttpRequest, pk: Any) -> IntegrationAccount:
+    try:
+        return selectors.integration_account_get_for_user(request.user, pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _token_shown_once(request: HttpRequest, account: IntegrationAccount, issued: Any, *, replaced: str = "") -> Any:
+    response = render(
+        request, "accounts/integration_token.html", {"account": account, "issued": issued, "replaced": replaced}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class IntegrationAccountListView(View):
+    """The council's integration accounts: scopes, live tokens, last call, status."""
+
+    required_permission = roles.MANAGE_USERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "accounts/integration_list.html",
+            {"accounts": selectors.integration_account_list_for_user(request.user)},
+        )
+
+
+class IntegrationAccountCreateView(View):
+    """Add an integration account (name, purpose, scopes); its first token is issued on the next page."""
+
+    required_permission = roles.MANAGE_USERS
+
+    def _render(self, request: HttpRequest, form: IntegrationAccountForm) -> HttpResponse:
+        return render(request, "accounts/integration_form.html", {"form": form})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, IntegrationAccountForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = IntegrationAccountForm(request.POST)
+        if form.is_valid():
+            try:
+                account = account_services.integration_account_create(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, f"Integration account {account.name} added: now issue it a token")
+                return redirect("accounts:integration_detail", pk=account.pk)
+        return self._render(request, form)
+
+
+class IntegrationAccountDetailView(View):
+    """One integration account: its scopes and the API verbs they allow, its tokens, and the actions."""
+
+    required_permission = roles.MANAGE_USERS
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        return self._render(request, _integration_account(request, pk), TokenIssueForm())
+
+    def _render(self, request: HttpRequest, account: IntegrationAccount, form: TokenIssueForm) -> HttpResponse:
+        labels = dict(roles.IntegrationScope.choices)
+        return render(
+            request,
+            "accounts/integration_detail.html",
+            {
+                "account": account,
+                "scopes": [(labels.get(s, s), sorted(roles.SCOPE_VERBS.get(s, ()))) for s in account.scopes],
+                "tokens": selectors.integration_tokens_for_user(request.user, account),
+                "now": clock.now(),
+                "form": form,
+            },
+            status=400 if form.errors else 200,
+        )
+
+
+class IntegrationTokenIssueView(IntegrationAccountDetailView):
+    """Issue a token (POST): shown once, on a page that is not cached."""
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        account = _integration_account(request, pk)
+        form = TokenIssueForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = account_services.integration_token_issue(
+                    actor=request.user, account=account, expires_in_days=form.cleaned_data["expires_in_days"]
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                return _token_shown_once(request, account, issued)
+        return self._render(request, account, form)
+
+
+class IntegrationTokenActionView(View):
+    """Rotate (a new token replaces this one, shown once) or revoke one token (POST only)."""
+
+    required_permission = roles.MANAGE_USERS
+
+    def post(self, request: HttpRequest, pk: Any, token_key: str, action: str) -> HttpResponse:
+        if action not in ("rotate", "revoke"):
+            raise Http404
+        account = _integration_account(request, pk)
+        try:
+            if action == "rotate":
+                issued = account_services.integration_token_rotate(
+                    actor=request.user, account=account, token_key=token_key
+                )
+                return _token_shown_once(request, account, issued, replaced=token_key)
+            account_services.integration_token_revoke(actor=request.user, account=account, token_key=token_key)
+            messages.success(request, f"Token {token_key}… revoked: it no longer works")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:integration_detail", pk=account.pk)
+
+
+class IntegrationAccountDeactivateView(View):
+    """Deactivate the account (POST): every token is revoked and no new one can be issued."""
+
+    required_permission = roles.MANAGE_USERS
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        account = _integration_account(request, pk)
+        try:
+            account_services.integration_account_deactivate(actor=request.user, account=account)
+            messages.success(request, f"{account.name} is deactivated: its tokens no longer work")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:integration_list")

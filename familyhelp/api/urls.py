@@ -14,6 +14,7 @@ from familyhelp.api.views import (
     casework_cases,
     casework_plans,
     casework_visits,
+    integration,
     performance_dashboard,
     performance_packs,
     returns_annex_a,
@@ -100,6 +101,7 @@ support_specialist.register(router)
 support_taf.register(router)
 support_panels.register(router)
 support_practice.register(router)
+integration.register(router)
 
 app_name = "api"
 urlpatterns = [

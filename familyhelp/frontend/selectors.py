@@ -118,7 +118,12 @@ def work_tray_for_user(user: Any) -> list[TraySection]:
                 "There are no figures yet.",
                 [
                     ("Children's records", Person.objects.filter(kind=Person.Kind.CHILD).count()),
-                    ("Active workers", User.objects.filter(is_active=True).exclude(role=roles.Role.PARTNER).count()),
+                    (
+                        "Active workers",
+                        User.objects.filter(is_active=True)
+                        .exclude(role__in=[roles.Role.PARTNER, roles.INTEGRATION_ROLE])
+                        .count(),
+                    ),
                 ],
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -67,7 +67,7 @@ class SchoolForm(GovModelForm):
         super().__init__(*args, **kwargs)
         contact = self.fields["named_contact"]
         assert isinstance(contact, forms.ModelChoiceField)
-        contact.queryset = User.objects.filter(is_active=True).exclude(role="partner")
+        contact.queryset = User.objects.filter(is_active=True).exclude(role__in=["partner", "integration"])
 
 
 class PartnerAgencyForm(GovModelForm):
@@ -108,3 +108,8 @@ class UserAccountForm(GovModelForm):
             self.fields.pop("username")
             self.fields.pop("password")
         self.fields["email"].required = True
+        for name in ("role", "job_role"):  # integration accounts have their own page (ADR 0016)
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            choices = cast(list[tuple[str, str]], field.choices)
+            field.choices = [(value, label) for value, label in choices if value != "integration"]

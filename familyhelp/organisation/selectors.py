@@ -90,7 +90,7 @@ def team_get_for_user(user: Any, pk: Any) -> Team:
 
 def _workers() -> QuerySet[User]:
     return (
-        User.objects.exclude(role=roles.Role.PARTNER)
+        User.objects.exclude(role__in=[roles.Role.PARTNER, roles.INTEGRATION_ROLE])
         .select_related("team")
         .annotate(caseload=Count("involvements__person", filter=caseload_filter(), distinct=True))
     )
@@ -148,15 +148,21 @@ def partner_agency_get_for_user(user: Any, pk: Any) -> PartnerAgency:
 
 
 def user_account_list_for_user(user: Any, *, include_inactive: bool = True) -> QuerySet[User]:
-    """Every user account with team, agency, caseload and whether two-factor and an API token are set up."""
+    """Every user account with team, agency, caseload and whether two-factor and an API token are set up.
+
+    Integration accounts are not people: they have their own page (accounts.selectors, ADR 0016)."""
     _require_manage_users(user)
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
+    from knox.models import get_token_model
 
-    qs = User.objects.select_related("team", "partner_agency").annotate(
-        caseload=Count("involvements__person", filter=caseload_filter(), distinct=True),
-        has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-        has_api_token=Exists(Token.objects.filter(user=OuterRef("pk"))),
+    qs = (
+        User.objects.exclude(role=roles.INTEGRATION_ROLE)
+        .select_related("team", "partner_agency")
+        .annotate(
+            caseload=Count("involvements__person", filter=caseload_filter(), distinct=True),
+            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_api_token=Exists(get_token_model().objects.filter(user=OuterRef("pk"))),
+        )
     )
     if not include_inactive:
         qs = qs.filter(is_active=True)

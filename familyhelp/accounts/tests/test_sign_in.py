@@ -139,11 +139,11 @@ def test_setup_cannot_add_a_second_device_with_only_the_password(db, client):
 
 
 def test_administrator_cannot_use_an_api_token(db, client):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     admin = UserFactory(username="boss", role=Role.ADMINISTRATOR, team=None)
-    token = Token.objects.create(user=admin)
-    response = client.get(reverse("api:user-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = AuthToken.objects.create(admin, expiry=None)
+    response = client.get(reverse("api:user-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
 
 

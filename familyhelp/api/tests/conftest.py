@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import get_token_model
 from rest_framework.test import APIClient
 
 from familyhelp.accounts.permissions import requires_second_factor
@@ -36,12 +36,12 @@ def api_as(db):
 
 @pytest.fixture
 def api_token(db):
-    """A new API client authenticating with a token for the user."""
+    """A new API client authenticating with a (knox, hashed) token for the user."""
 
     def with_token(user) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = get_token_model().objects.create(user, expiry=None)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return with_token
