@@ -40,16 +40,35 @@ LEVELS = [
 
 
 def latest_complete_quarter(today: date | None = None) -> Period:
-    """The last calendar quarter that has ended (the dashboard's default period)."""
-    return Period.containing(QUARTER, today or clock.today()).previous()
+    """The last quarter that has ended, numbered by the financial year (the dashboard's and the packs' default
+    period): on 10 July 2025, April to June 2025 (Q1 2025-26)."""
+    return Period.containing(QUARTER, today or clock.today(), financial=True).previous()
 
 
 def _period_choices(kind: str, today: date) -> list[tuple[str, str]]:
-    """Periods of a kind from the current one back HISTORY_YEARS years, newest first."""
-    current = Period.containing(kind, today)
+    """Periods of a kind from the current one back HISTORY_YEARS years, newest first; quarters are those of the
+    financial year, each labelled by its months ("April to June 2025 (Q1 2025-26)")."""
+    current = Period.containing(kind, today, financial=True)
     count = {MONTH: 12, QUARTER: 4, YEAR: 1}[kind] * HISTORY_YEARS + 1
     periods = [current.shifted(-i) for i in range(count)]
-    return [(p.key, p.label if kind != QUARTER else f"{p.short_label}: {p.label}") for p in periods]
+    return [(p.key, p.label) for p in periods]
+
+
+class PeriodChoiceField(forms.ChoiceField):
+    """A month, quarter or financial year chosen from the list; a key of the same kind from a link (an older
+    period, or a calendar quarter such as 2025-Q1) is accepted too."""
+
+    def __init__(self, *, kind: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def valid_value(self, value: Any) -> bool:
+        if super().valid_value(value):
+            return True
+        try:
+            return parse_period(str(value)).kind == self.kind
+        except PeriodError:
+            return False
 
 
 class UuidChoiceField(forms.ChoiceField):
@@ -66,7 +85,8 @@ class UuidChoiceField(forms.ChoiceField):
 
 
 class DashboardFilterForm(forms.Form):
-    """The period (a month, quarter, financial year or custom dates) and the team, locality, level and worker."""
+    """The period (a month, a quarter of the financial year, a financial year or custom dates) and the team,
+    locality, level and worker. A calendar quarter (2025-Q1) from a link is read too."""
 
     kind = forms.ChoiceField(
         label="Period",
@@ -74,9 +94,14 @@ class DashboardFilterForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of period", "invalid_choice": "Choose the kind of period"},
     )
-    month = forms.ChoiceField(label="Month", required=False)
-    quarter = forms.ChoiceField(label="Quarter", required=False)
-    year = forms.ChoiceField(label="Financial year", required=False)
+    month = PeriodChoiceField(kind=MONTH, label="Month", required=False)
+    quarter = PeriodChoiceField(
+        kind=QUARTER,
+        label="Quarter",
+        required=False,
+        help_text="Quarters of the financial year: Q1 is April to June",
+    )
+    year = PeriodChoiceField(kind=YEAR, label="Financial year", required=False)
     start = GovDateField(label="Start date", required=False, help_text="For example, 6 1 2025")
     end = GovDateField(label="End date", required=False, help_text="For example, 14 2 2025")
     locality = UuidChoiceField(label="Locality", required=False)
@@ -95,6 +120,10 @@ class DashboardFilterForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = _period_choices(kind, today)
             field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"  # type: ignore[union-attr]
+            chosen = str((data or {}).get(kind) or "")
+            if chosen and chosen not in dict(field.choices) and field.valid_value(chosen):
+                # an older period, or a calendar quarter, from a link: shown as chosen, by its months
+                field.choices = [*field.choices, (chosen, parse_period(chosen).label)]
         localities = Locality.objects.order_by("name").values_list("id", "name")
         teams = Team.objects.filter(is_active=True).order_by("name").values_list("id", "name")
         workers = (
@@ -125,12 +154,11 @@ class DashboardFilterForm(forms.Form):
         raw = query.get("period")
         try:
             period = parse_period(raw) if raw else latest_complete_quarter(today)
-        except PeriodError:
-            period = None
-        if period is None:
-            data.update(kind=CUSTOM)  # the period in the link cannot be read: say so on the dates
+        except PeriodError as exc:
+            data.update(kind=CUSTOM)  # the period in the link cannot be read: say so (and why) on the dates
             form = cls(data, today=today)
             form.bad_period = str(raw)
+            form.bad_period_reason = str(exc)
             return form
         data["kind"] = period.kind
         if period.kind == CUSTOM:
@@ -138,19 +166,19 @@ class DashboardFilterForm(forms.Form):
                 data.update({f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year})
         else:
             data[period.kind] = period.key
-        form = cls(data, today=today)
-        for kind in (MONTH, QUARTER, YEAR):  # an older period from a link is still a valid choice
-            field = form.fields[kind]
-            if kind == period.kind and period.key not in dict(field.choices):  # type: ignore[attr-defined]
-                field.choices = [*field.choices, (period.key, period.label)]  # type: ignore[attr-defined]
-        return form
+        return cls(data, today=today)  # an older period from a link is still a valid choice (PeriodChoiceField)
 
     bad_period = ""
+    bad_period_reason = ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.bad_period:
-            self.add_error("start", "The period in the link cannot be read: enter the start and end dates")
+            reason = f" {self.bad_period_reason.rstrip('.')}." if self.bad_period_reason else ""
+            self.add_error(
+                "start",
+                f"The period in the link cannot be read.{reason} Enter the start and end dates, or choose a period",
+            )
             return data
         kind = data.get("kind")
         period: Period | None = None

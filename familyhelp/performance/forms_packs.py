@@ -20,6 +20,8 @@ class VersionForm(forms.Form):
 
 
 class PeriodField(forms.CharField):
+    """A period as typed (2025-26 Q1, Q1 2025-26, 2025-Q1, 2025-01, 2025-26, a..b), cleaned to its key."""
+
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         if not text:
@@ -35,7 +37,10 @@ class PackCreateForm(forms.Form):
 
     period = PeriodField(
         label="Period",
-        help_text="For example, 2025-Q1 (January to March 2025), 2025-01 (a month) or 2024-25 (a financial year)",
+        help_text=(
+            "For example, 2025-26 Q1 (April to June 2025, a quarter of the financial year), 2025-01 (a month), "
+            "2025-26 (a financial year) or 2025-Q1 (January to March 2025, a calendar quarter)"
+        ),
         error_messages={"required": "Enter the period the pack covers"},
     )
     title = forms.CharField(

@@ -1,9 +1,10 @@
 """The scrutiny pack: a report to a committee, in HTML and as a tagged PDF, built from a `Report`.
 
-Every number printed comes from `engine.export_rows(report)`, so the pack's figures are the CSV's figures,
-suppression included: a small count (and anything made from one) prints as "c". The generated commentary
-and the trend charts are made from the same suppressed figures, so no small count leaks through a sentence
-or a chart's text alternative. Aggregates only: no child is named, and no record is linked.
+Every number printed comes from `export_rows(report)` (the engine's rows with each period's dates), so the
+pack's figures are the CSV's figures, suppression included: a small count (and anything made from one) prints
+as "c". The generated commentary and the trend charts are made from the same suppressed figures, so no small
+count leaks through a sentence or a chart's text alternative. Aggregates only: no child is named, and no
+record is linked.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from familyhelp.core import clock
 from . import charts, engine
 from .engine import MeasureReport, Report
 from .measures import Figure, format_value
-from .periods import Period
+from .periods import Period, with_dates
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page otherwise
 
@@ -98,6 +99,12 @@ class Section:
 
 
 # --- rows ---------------------------------------------------------------------------------------------
+def export_rows(report: Report) -> list[dict[str, Any]]:
+    """The report's aggregate rows (engine.export_rows), each with its period's first and last days: the rows a
+    pack prints and freezes when published."""
+    return with_dates(engine.export_rows(report), (report.period, report.previous_period, report.last_year_period))
+
+
 def _index(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
     return {(row["measure"], row["figure"], row["comparison"]): row for row in rows}
 
@@ -221,7 +228,7 @@ def pack_context(
     for_pdf: bool = False,
 ) -> dict[str, Any]:
     """Everything the pack template prints, from the report's export rows."""
-    rows = engine.export_rows(report) if rows is None else rows
+    rows = export_rows(report) if rows is None else rows
     index = _index(rows)
     threshold = engine.suppression_threshold()
     summary_kinds = [
@@ -308,7 +315,7 @@ def build_pack(
 ) -> Rendered:
     """The pack's rows, HTML and (optionally) PDF for one report, timed."""
     started = time.perf_counter()
-    rows = engine.export_rows(report)
+    rows = export_rows(report)
     html = render_pack_html(report, sections, for_pdf=pdf, rows=rows, title=title)
     data = render_pack_pdf(html) if pdf else None
     return Rendered(html, data, rows, time.perf_counter() - started)

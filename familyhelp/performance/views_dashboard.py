@@ -33,7 +33,8 @@ from .filters import Filters
 from .forms_dashboard import BenchmarkForm, DashboardFilterForm, figure_labels
 from .measures import COUNT, GROUPS, MEASURES, PERCENT, Figure, Measure, format_value
 from .models import Benchmark
-from .periods import Period
+from .pack import export_rows
+from .periods import Period, with_date_columns
 from .selectors_dashboard import drilldown_listing_for_user, drilldown_rows
 
 OVERVIEW = "overview"
@@ -47,6 +48,11 @@ DIMENSION_WORDS = {"team": "team", "locality": "locality", "level": "level", "wo
 def report_query(period: Period, filters: Filters) -> dict[str, str]:
     """The canonical GET parameters for a period and filters (what every link on the page carries)."""
     return {"period": period.key, **filters.as_query()}
+
+
+def export_columns() -> list[str]:
+    """The CSV's columns: engine.EXPORT_COLUMNS with period_start and period_end after period_label."""
+    return with_date_columns(engine.EXPORT_COLUMNS)
 
 
 def drilldown_url(measure_key: str, figure: Figure, query: dict[str, str]) -> str:
@@ -285,7 +291,7 @@ class ExportCsvView(View):
             )
             return response
         report = engine.build_report(period, filters)
-        rows = engine.export_rows(report)
+        rows = export_rows(report)
         access_log_record(
             actor=request.user,
             action=AccessLog.Action.EXPORT,
@@ -300,9 +306,9 @@ class ExportCsvView(View):
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
-    """The export rows as CSV with the EXPORT_COLUMNS header."""
+    """The export rows as CSV with the export_columns() header (each period's key, label, start and end)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=engine.EXPORT_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=export_columns(), extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})

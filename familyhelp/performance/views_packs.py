@@ -16,16 +16,16 @@ from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
-from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.frontend.forms import apply_domain_errors
 
 from . import pack as pack_render
 from . import services_packs as services
 from .filters import FilterError
+from .forms_dashboard import latest_complete_quarter
 from .forms_packs import MoveForm, PackCreateForm, PackDownloadForm, PackSectionForm, VersionForm
 from .models import Pack, PackSection
-from .periods import QUARTER, Period
+from .periods import Period
 
 
 def _pack(request: HttpRequest, pk: Any) -> Pack:
@@ -54,11 +54,17 @@ def _describe(pack_row: Pack) -> str:
         return "Unknown filters"
 
 
-def _period_label(pack_row: Pack) -> str:
+def _period(pack_row: Pack) -> Period | None:
     try:
-        return services.pack_period(pack_row.period).label
+        return services.pack_period(pack_row.period)
     except DomainError:
-        return pack_row.period
+        return None
+
+
+def _period_label(pack_row: Pack) -> str:
+    """The pack's period by its months ("April to June 2025 (Q1 2025-26)"), or its key if it cannot be read."""
+    period = _period(pack_row)
+    return period.label if period else pack_row.period
 
 
 def _file_response(export: services.PackFile) -> HttpResponse:
@@ -88,8 +94,7 @@ class PackCreateView(View):
     required_permission = roles.MANAGE_PERFORMANCE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        latest = Period.containing(QUARTER, clock.today()).previous()
-        form = PackCreateForm(initial={"period": latest.key})
+        form = PackCreateForm(initial={"period": latest_complete_quarter().key})
         return render(request, "performance/pack_create.html", {"form": form})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -120,6 +125,7 @@ class PackDetailView(View):
         context = {
             "pack": pack_row,
             "period": _period_label(pack_row),
+            "period_dates": period.dates if (period := _period(pack_row)) else "",
             "filters": _describe(pack_row),
             "sections": list(pack_row.sections.order_by("order", "created_at")),
             "can_edit": pack_row.status == Pack.Status.DRAFT and has_verb(request.user, roles.MANAGE_PERFORMANCE),
@@ -330,7 +336,7 @@ class PackDownloadView(View):
 
 class PackPdfView(View):
     """The pack PDF for the dashboard's period and filters (GET period, team, locality, level, worker), logged.
-    Without a period: the last complete quarter."""
+    Without a period: the last complete quarter (numbered by the financial year)."""
 
     required_permission = roles.VIEW_PERFORMANCE
 
@@ -339,7 +345,7 @@ class PackPdfView(View):
         if not form.is_valid():
             return render(request, "performance/pack_download_error.html", {"form": form}, status=400)
         key = form.cleaned_data.get("period")
-        period = services.pack_period(key) if key else Period.containing(QUARTER, clock.today()).previous()
+        period = services.pack_period(key) if key else latest_complete_quarter()
         export = services.current_pack_export(actor=request.user, period=period, filters=form.cleaned_data["filters"])
         return _file_response(export)
 

@@ -43,7 +43,7 @@ def test_leader_filters_drills_down_and_downloads_the_pack(  # type: ignore[no-u
 
     page.get_by_text("Change the period and filters").click()
     page.get_by_label("A quarter").check()
-    page.get_by_label("Quarter", exact=True).select_option(label="Q1 2025: January to March 2025")
+    page.get_by_label("Quarter", exact=True).select_option(label="January to March 2025 (Q4 2024-25)")
     page.get_by_label("Locality").select_option(label="North")
     page.get_by_role("button", name="Show the figures").click()
     page.wait_for_load_state()

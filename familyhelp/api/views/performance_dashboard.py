@@ -34,9 +34,9 @@ from familyhelp.performance.filters import FilterError, Filters
 from familyhelp.performance.forms_dashboard import figure_labels, latest_complete_quarter
 from familyhelp.performance.measures import GROUPS, MEASURES
 from familyhelp.performance.models import Benchmark
-from familyhelp.performance.periods import Period, PeriodError, parse_period
+from familyhelp.performance.periods import KIND_NAMES, Period, PeriodError, parse_period
 from familyhelp.performance.selectors_dashboard import drilldown_listing_for_user, drilldown_rows
-from familyhelp.performance.views_dashboard import csv_filename, csv_text, figure_label
+from familyhelp.performance.views_dashboard import csv_filename, csv_text, export_rows, figure_label
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 CONFLICT = OpenApiResponse(description="The version is missing or stale: someone else saved the record.")
@@ -45,8 +45,10 @@ REPORT_PARAMETERS = [
         "period",
         OpenApiTypes.STR,
         required=False,
-        description="2025-01 (a month), 2025-Q1 (a quarter), 2024-25 (a financial year) or 2025-01-06..2025-02-14 "
-        "(custom dates). Default: the latest complete quarter.",
+        description="2025-01 (a month), 2025-26-Q1 (a quarter of the financial year: April to June 2025; also "
+        "written 2025-26 Q1 or Q1 2025-26), 2025-Q1 (a calendar quarter: January to March 2025), 2024-25 (a financial "
+        "year) or 2025-01-06..2025-02-14 (custom dates). Default: the latest complete quarter, numbered by the "
+        "financial year. A financial year whose second part is not the next year (2025-27-Q1) is a 400 on `period`.",
     ),
     OpenApiParameter("team", OpenApiTypes.UUID, required=False, description="Only this team's work."),
     OpenApiParameter("locality", OpenApiTypes.UUID, required=False, description="Only this locality."),
@@ -89,6 +91,26 @@ class MeasureSerializer(serializers.Serializer):
     figures = MeasureFigureSerializer(many=True)
 
 
+class ReportingPeriodSerializer(serializers.Serializer):
+    """A reporting period: its key (as `period=` takes it), what kind it is, its label (always naming the months)
+    and its first and last days (both included)."""
+
+    key = serializers.CharField(help_text="As the `period` parameter takes it, e.g. 2025-26-Q1 or 2025-Q1.")
+    kind = serializers.ChoiceField(choices=list(KIND_NAMES))
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named label, not Field.label
+        help_text='In words, naming the months: "April to June 2025 (Q1 2025-26)", "January to March 2025 '
+        '(calendar quarter)", "April 2025", "April 2025 to March 2026 (2025-26)", "6 January 2025 to 14 February 2025".'
+    )
+    start = serializers.DateField(help_text="The period's first day.")
+    end = serializers.DateField(help_text="The period's last day (included).")
+
+
+class ReportPeriodsSerializer(serializers.Serializer):
+    current = ReportingPeriodSerializer()
+    previous = ReportingPeriodSerializer(help_text="The period just before, of the same kind.")
+    last_year = ReportingPeriodSerializer(help_text="The same period a year earlier.")
+
+
 class ReportRowSerializer(serializers.Serializer):
     """One figure for one period: aggregates only. Numerator, denominator, value and display are "c" when
     suppressed (a count under the suppression threshold, or a figure made from one)."""
@@ -97,8 +119,10 @@ class ReportRowSerializer(serializers.Serializer):
     measure_title = serializers.CharField()
     figure = serializers.CharField()
     figure_label = serializers.CharField()
-    period = serializers.CharField()
-    period_label = serializers.CharField()
+    period = serializers.CharField(help_text="The period's key.")
+    period_label = serializers.CharField(help_text="The period in words, naming its months.")
+    period_start = serializers.DateField(help_text="The period's first day.")
+    period_end = serializers.DateField(help_text="The period's last day (included).")
     comparison = serializers.ChoiceField(choices=["current", "previous", "last_year"])
     unit = serializers.CharField()
     numerator = serializers.JSONField(help_text='An integer, null, or "c" (suppressed).')
@@ -115,10 +139,13 @@ class UnavailableSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    period = serializers.CharField()
-    period_label = serializers.CharField()
-    previous_period = serializers.CharField()
-    last_year_period = serializers.CharField()
+    period = serializers.CharField(help_text="The period's key.")
+    period_label = serializers.CharField(help_text='The period in words: "April to June 2025 (Q1 2025-26)".')
+    period_start = serializers.DateField(help_text="The period's first day.")
+    period_end = serializers.DateField(help_text="The period's last day (included).")
+    previous_period = serializers.CharField(help_text="The previous period's key.")
+    last_year_period = serializers.CharField(help_text="The key of the same period a year earlier.")
+    periods = ReportPeriodsSerializer(help_text="The period and its two comparisons: key, kind, label and dates.")
     filters = serializers.DictField(child=serializers.CharField())
     suppression_threshold = serializers.IntegerField()
     rows = ReportRowSerializer(many=True)
@@ -193,11 +220,18 @@ class PerformanceReportViewSet(ApiViewSet):
         data = {
             "period": period.key,
             "period_label": period.label,
+            "period_start": period.start,
+            "period_end": period.end,
             "previous_period": report.previous_period.key,
             "last_year_period": report.last_year_period.key,
+            "periods": {
+                "current": period.describe(),
+                "previous": report.previous_period.describe(),
+                "last_year": report.last_year_period.describe(),
+            },
             "filters": filters.as_query(),
             "suppression_threshold": engine.suppression_threshold(),
-            "rows": engine.export_rows(report),
+            "rows": export_rows(report),
             "unavailable": [
                 {"measure": m.measure.key, "reason": "Not broken down by the filters used."}
                 for m in report.measures
@@ -210,7 +244,11 @@ class PerformanceReportViewSet(ApiViewSet):
         summary="The same figures as CSV (the dashboard's download)",
         parameters=REPORT_PARAMETERS,
         responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV, EXPORT_COLUMNS header."),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The CSV: one row per figure and period, the report rows' columns (period, period_label, "
+                "period_start, period_end, …) as its header.",
+            ),
             400: BAD_REQUEST,
         },
     )
@@ -218,7 +256,7 @@ class PerformanceReportViewSet(ApiViewSet):
     def csv(self, request: Request) -> HttpResponse:
         """The export rows as CSV; written to the access log as an export of aggregates."""
         period, filters = period_and_filters(request)
-        rows = engine.export_rows(engine.build_report(period, filters))
+        rows = export_rows(engine.build_report(period, filters))
         access_log_record(
             actor=request.user,
             action=AccessLog.Action.EXPORT,
@@ -269,7 +307,10 @@ class DrillDownSerializer(serializers.Serializer):
     measure = serializers.CharField()
     figure = serializers.CharField()
     figure_label = serializers.CharField()
-    period = serializers.CharField()
+    period = serializers.CharField(help_text="The period's key.")
+    period_label = serializers.CharField(help_text="The period in words, naming its months.")
+    period_start = serializers.DateField(help_text="The period's first day.")
+    period_end = serializers.DateField(help_text="The period's last day (included).")
     filters = serializers.DictField(child=serializers.CharField())
     kind = serializers.ChoiceField(choices=["case", "contact", "user"], help_text="What the records are.")
     total = serializers.IntegerField(help_text="Every record behind the figure.")
@@ -362,6 +403,9 @@ class PerformanceRecordsViewSet(ApiViewSet):
             "figure": figure_key,
             "figure_label": figure_label(measure, figure_key),
             "period": period.key,
+            "period_label": period.label,
+            "period_start": period.start,
+            "period_end": period.end,
             "filters": filters.as_query(),
             "kind": listing.kind,
             "total": listing.total,

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -26,19 +26,27 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.api.base import ApiViewSet
-from familyhelp.core import clock
+from familyhelp.core.errors import DomainError
 from familyhelp.performance import services_packs as svc
 from familyhelp.performance.filters import FilterError, Filters
+from familyhelp.performance.forms_dashboard import latest_complete_quarter
 from familyhelp.performance.forms_packs import PackDownloadForm
 from familyhelp.performance.models import Pack, PackSection
-from familyhelp.performance.periods import QUARTER, Period
+from familyhelp.performance.periods import Period
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 CONFLICT = OpenApiResponse(description="Someone else changed the pack since the version you sent.")
 PDF = "application/pdf"
 PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The scrutiny pack as a tagged PDF.")
 FILTER_PARAMS = [
-    OpenApiParameter("period", OpenApiTypes.STR, required=False, description="2025-Q1, 2025-01, 2024-25 or a range."),
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        required=False,
+        description="2025-26-Q1 (April to June 2025, a quarter of the financial year), 2025-Q1 (January to March "
+        "2025, a calendar quarter), 2025-01, 2024-25 or a range 2025-01-06..2025-02-14. Default: the latest complete "
+        "quarter, numbered by the financial year.",
+    ),
     OpenApiParameter("team", OpenApiTypes.UUID, required=False),
     OpenApiParameter("locality", OpenApiTypes.UUID, required=False),
     OpenApiParameter("level", OpenApiTypes.INT, required=False, description="1 to 4"),
@@ -66,9 +74,23 @@ class PackSectionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body", "order"]
 
 
-class PackSerializer(serializers.ModelSerializer):
-    """A pack: what it covers, its state and narrative; `figures` (the export rows) once published."""
+def _pack_period(obj: Pack) -> Period | None:
+    try:
+        return svc.pack_period(obj.period)
+    except DomainError:
+        return None
 
+
+class PackSerializer(serializers.ModelSerializer):
+    """A pack: what it covers, its state and narrative; `figures` (the export rows, each with its period's key,
+    label, start and end) once published."""
+
+    period = serializers.CharField(
+        read_only=True, help_text="The period's key, e.g. 2025-26-Q1 (April to June 2025) or 2025-Q1."
+    )
+    period_label = serializers.SerializerMethodField(help_text='In words: "April to June 2025 (Q1 2025-26)".')
+    period_start = serializers.SerializerMethodField(help_text="The period's first day.")
+    period_end = serializers.SerializerMethodField(help_text="The period's last day (included).")
     sections = serializers.SerializerMethodField()
     filters_described = serializers.SerializerMethodField()
     figures = serializers.SerializerMethodField()
@@ -80,6 +102,9 @@ class PackSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "period",
+            "period_label",
+            "period_start",
+            "period_end",
             "filters",
             "filters_described",
             "status",
@@ -90,6 +115,20 @@ class PackSerializer(serializers.ModelSerializer):
             "sections",
             "figures",
         ]
+
+    def get_period_label(self, obj: Pack) -> str:
+        period = _pack_period(obj)
+        return period.label if period else obj.period
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_period_start(self, obj: Pack) -> str | None:
+        period = _pack_period(obj)
+        return period.start.isoformat() if period else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_period_end(self, obj: Pack) -> str | None:
+        period = _pack_period(obj)
+        return period.end.isoformat() if period else None
 
     def get_sections(self, obj: Pack) -> list[dict[str, Any]]:
         return list(PackSectionSerializer(obj.sections.order_by("order", "created_at"), many=True).data)
@@ -110,11 +149,26 @@ class PackSerializer(serializers.ModelSerializer):
 
 class PackListSerializer(PackSerializer):
     class Meta(PackSerializer.Meta):
-        fields = ["id", "title", "period", "filters", "filters_described", "status", "version", "published_at"]
+        fields = [
+            "id",
+            "title",
+            "period",
+            "period_label",
+            "period_start",
+            "period_end",
+            "filters",
+            "filters_described",
+            "status",
+            "version",
+            "published_at",
+        ]
 
 
 class PackCreateSerializer(serializers.Serializer):
-    period = serializers.CharField()
+    period = serializers.CharField(
+        help_text="2025-26 Q1 or 2025-26-Q1 (April to June 2025), 2025-Q1 (January to March 2025), 2025-01, 2025-26 "
+        "or a range 2025-01-06..2025-02-14; stored as its key."
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     team = serializers.UUIDField(required=False, allow_null=True)
     locality = serializers.UUIDField(required=False, allow_null=True)
@@ -249,7 +303,7 @@ class PackViewSet(ApiViewSet):
         if not form.is_valid():
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
         key = form.cleaned_data.get("period")
-        period = svc.pack_period(key) if key else Period.containing(QUARTER, clock.today()).previous()
+        period = svc.pack_period(key) if key else latest_complete_quarter()
         return _pdf(svc.current_pack_export(actor=request.user, period=period, filters=form.cleaned_data["filters"]))
 
 

@@ -54,7 +54,8 @@ def test_group_page_shows_chart_table_and_links_each_count_to_its_records(referr
     doc = page(response)
     table = doc.get_element_by_id("measure-referrals-table")
     assert text(table.find(".//caption")) == "Referrals by source: figures"
-    assert [text(th) for th in table.findall(".//thead//th")][:4] == ["Figure", "Q1 2025", "Q4 2024", "Q1 2024"]
+    headings = [text(th) for th in table.findall(".//thead//th")][:4]
+    assert headings == ["Figure", "Jan–Mar 2025", "Oct–Dec 2024", "Jan–Mar 2024"]
     assert all(th.get("scope") == "col" for th in table.findall(".//thead//th"))
     first = table.find(".//tbody/tr")
     assert first.find("th").get("scope") == "row" and text(first.find("th")) == "Referrals"
@@ -65,7 +66,7 @@ def test_group_page_shows_chart_table_and_links_each_count_to_its_records(referr
     charts = section.findall(".//svg")
     assert len(charts) == 2  # the trend, and the breakdown by source
     assert all(svg.get("role") == "img" and svg.get("aria-label") for svg in charts)
-    assert "Referrals: 3 in Q1 2025" in text(section)
+    assert "Referrals: 3 in Jan–Mar 2025" in text(section)
     # one group per page: other groups' measures are not drawn
     with pytest.raises(KeyError):
         doc.get_element_by_id("measure-caseloads")
@@ -293,13 +294,18 @@ def test_csv_is_aggregates_only_with_small_counts_suppressed_and_logged(referral
     assert response["Content-Disposition"] == 'attachment; filename="family-help-measures-2025-Q1.csv"'
     body = response.content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
-    from familyhelp.performance.engine import EXPORT_COLUMNS
+    from familyhelp.performance.views_dashboard import export_columns
 
-    assert list(rows[0]) == EXPORT_COLUMNS
+    assert list(rows[0]) == export_columns()  # the engine's columns with period_start and period_end
     total = next(
         r for r in rows if r["measure"] == "referrals" and r["figure"] == "total" and r["comparison"] == "current"
     )
     assert (total["numerator"], total["value"], total["display"], total["suppressed"]) == ("c", "c", "c", "True")
+    assert (total["period_label"], total["period_start"], total["period_end"]) == (
+        "January to March 2025 (calendar quarter)",
+        "2025-01-01",
+        "2025-03-31",
+    )
     for name in ("O'Brien", "Nguyễn", "Smith", w.cases["own"].reference):
         assert name not in body
     log = AccessLog.objects.get(user=w.manager, action=AccessLog.Action.EXPORT)

@@ -299,7 +299,9 @@ def test_report_compares_with_the_previous_period_and_a_year_earlier_and_comment
     assert [p.key for p, _f in m.trend] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]
     assert [f.numerator for _p, f in m.trend if f] == [2, 0, 0, 1, 4]
     assert (m.headline.numerator, m.previous[0].numerator, m.last_year[0].numerator) == (4, 1, 2)
-    assert m.commentary.startswith("Referrals: 4 in Q1 2025, up 3 from 1 in Q4 2024; up 2 from 2 a year earlier")
+    assert m.commentary.startswith(
+        "Referrals: 4 in Jan–Mar 2025, up 3 from 1 in Oct–Dec 2024; up 2 from 2 a year earlier"
+    )
 
 
 def test_benchmarks_are_picked_for_the_period_and_judged_in_the_commentary() -> None:

@@ -87,7 +87,7 @@ def test_the_pdf_opens_is_tagged_titled_and_in_british_english(rendered):  # typ
     assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en-GB"
-    assert reader.metadata.title == "Children's services performance: January to March 2025"
+    assert reader.metadata.title == "Children's services performance: January to March 2025 (calendar quarter)"
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
 
 
@@ -118,7 +118,7 @@ def pack_titles():  # type: ignore[no-untyped-def]
 def test_the_pdf_prints_every_current_figure_of_the_csv(rendered):  # type: ignore[no-untyped-def]
     report, built = rendered
     text = _text(built.pdf)
-    csv_rows = engine.export_rows(report)
+    csv_rows = pack.export_rows(report)  # the CSV's rows: the engine's, with each period's dates
     assert built.rows == csv_rows  # the pack's numbers are built from the CSV's rows
     current = [row for row in csv_rows if row["comparison"] == "current"]
     assert current
@@ -138,10 +138,10 @@ def test_the_commentary_never_prints_a_suppressed_figure(rendered):  # type: ign
     report, built = rendered
     contacts = report.get("contacts")
     assert "from 2 a year earlier" in contacts.commentary  # the engine's own sentence has the small count
-    assert "Contacts: 12 in Q1 2025, up 6 from 6 in Q4 2024." in built.html
+    assert "Contacts: 12 in Jan–Mar 2025, up 6 from 6 in Oct–Dec 2024." in built.html
     assert "from 2 a year earlier" not in built.html
-    assert "a year earlier (Q1 2024) is not shown (c)" in built.html
-    assert "Q1 2024: 2," not in built.html  # nor the chart's text alternative
+    assert "a year earlier (Jan–Mar 2024) is not shown (c)" in built.html
+    assert "Jan–Mar 2024: 2," not in built.html  # nor the chart's text alternative
 
 
 def test_the_narrative_follows_the_measures(rendered):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from familyhelp.performance import engine
 from familyhelp.performance import services_packs as svc
 from familyhelp.performance.filters import Filters
 from familyhelp.performance.models import Pack
+from familyhelp.performance.pack import export_rows
 from familyhelp.performance.periods import parse_period
 
 
@@ -23,7 +24,7 @@ def draft(world):  # type: ignore[no-untyped-def]
 def test_create_reads_the_period_and_names_the_pack(world):  # type: ignore[no-untyped-def]
     made = svc.pack_create(actor=world.leader, period="2025q1", filters=Filters(level=4))
     assert (made.period, made.filters, made.status, made.version) == ("2025-Q1", {"level": "4"}, "draft", 1)
-    assert made.title == "Children's services performance: January to March 2025"
+    assert made.title == "Children's services performance: January to March 2025 (calendar quarter)"
     with pytest.raises(DomainError) as caught:
         svc.pack_create(actor=world.leader, period="2025-Q9")
     assert "period" in caught.value.errors
@@ -65,7 +66,7 @@ def test_publishing_freezes_the_figures_and_refuses_edits(world, draft):  # type
     published.refresh_from_db()
     assert published.status == Pack.Status.PUBLISHED and published.published_by == world.leader
     assert published.published_at is not None
-    assert published.figures == engine.export_rows(engine.build_report(parse_period("2025-Q1")))
+    assert published.figures == export_rows(engine.build_report(parse_period("2025-Q1")))
     assert bytes(published.pdf).startswith(b"%PDF-") and "Intro" in published.html
     for attempt in (
         lambda: svc.pack_section_add(actor=world.leader, pack_row=published, expected_version=3, title="X", body="Y"),

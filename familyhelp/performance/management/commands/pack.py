@@ -22,7 +22,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--period", required=True, help="2025-Q1, 2025-01, 2024-25 or 2025-01-06..2025-02-14")
+        parser.add_argument(
+            "--period",
+            required=True,
+            help="2025-26-Q1 (April to June 2025), 2025-Q1 (January to March 2025), 2025-01, 2024-25 or "
+            "2025-01-06..2025-02-14",
+        )
         parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
         parser.add_argument("--output", help="File to write (default family-help-pack-PERIOD.pdf in this folder)")
         parser.add_argument("--team", help="Team id")
