@@ -16,6 +16,20 @@ def _with_blank(choices: Any, blank: str) -> list[tuple[str, str]]:
     return [("", blank), *[(str(v), str(label)) for v, label in choices]]
 
 
+LATE_HELP = "Only needed when you record this more than the council's late-recording days (usually 7) after it happened"
+
+
+def late_reason_field() -> forms.CharField:
+    """The late-recording reason every dated step asks for (kept in the child's chronology)."""
+    return forms.CharField(
+        label="Why is this being recorded late?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=LATE_HELP,
+    )
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -91,6 +105,7 @@ class ReferralForm(forms.Form):
     requested_on = GovDateField(
         label="Date of the referral", required=False, help_text="Leave empty for today. For example, 27 3 2025"
     )
+    late_reason = late_reason_field()
 
 
 class DecideForm(VersionForm):
@@ -102,10 +117,12 @@ class DecideForm(VersionForm):
     )
     decline_reason = forms.CharField(label="Reason for declining", widget=forms.Textarea, required=False)
     decided_on = GovDateField(label="Date of the decision", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()
 
 
 class StartForm(VersionForm):
     started_on = GovDateField(label="Start date", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()
 
 
 class EndForm(VersionForm):
@@ -117,6 +134,7 @@ class EndForm(VersionForm):
     )
     outcome_notes = forms.CharField(label="Notes on the outcome", widget=forms.Textarea, required=False)
     ended_on = GovDateField(label="End date", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()
 
 
 class WithdrawForm(VersionForm):
@@ -125,6 +143,8 @@ class WithdrawForm(VersionForm):
         widget=forms.Textarea,
         error_messages={"required": "Enter why the referral is withdrawn"},
     )
+    withdrawn_on = GovDateField(label="Date of the withdrawal", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()
 
 
 class DetailsForm(VersionForm):
@@ -142,7 +162,7 @@ class DetailsForm(VersionForm):
 
 
 class ContactForm(forms.Form):
-    date = GovDateField(label="Date of the session or contact")
+    date = GovDateField(label="Date of the session or contact", required=False, help_text="Leave empty for today")
     kind = forms.ChoiceField(
         label="Kind",
         choices=ServiceContact.Kind.choices,
@@ -150,10 +170,11 @@ class ContactForm(forms.Form):
         error_messages={"required": "Select the kind of contact"},
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    late_reason = late_reason_field()
 
 
 class AdmissionForm(forms.Form):
-    admitted_on = GovDateField(label="Date of admission")
+    admitted_on = GovDateField(label="Date of admission", required=False, help_text="Leave empty for today")
     kind = forms.ChoiceField(
         label="Kind of admission",
         choices=ShortBreakAdmission.Kind.choices,
@@ -161,7 +182,9 @@ class AdmissionForm(forms.Form):
         error_messages={"required": "Select the kind of admission"},
     )
     left_on = GovDateField(label="Date the child left", required=False, help_text="Leave empty if still staying")
+    late_reason = late_reason_field()
 
 
 class LeaveForm(VersionForm):
-    left_on = GovDateField(label="Date the child left")
+    left_on = GovDateField(label="Date the child left", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()

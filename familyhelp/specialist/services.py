@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from familyhelp.chronology.services import chronology_record
-from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped, save_versioned
+from familyhelp.core.effective import check_effective_date, long_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_or_raise, require
 from familyhelp.specialist.models import Service, ServiceContact, ServiceReferral, ShortBreakAdmission
 from familyhelp.specialist.permissions import (
@@ -45,9 +45,18 @@ SERVICE_FIELDS = [
 TEXT_MAX = 5_000
 
 
-def _not_future(value: date | None, field: str, label: str) -> None:
-    if value is not None and value > clock.today():
-        raise DomainError(f"{label} must be today or in the past", field=field)
+# Labels of the referral's dated steps, as the messages name them ("… must be on or after the date of the
+# referral (3 March 2025)").
+REQUESTED = "date of the referral"
+DECIDED = "date of the decision"
+ACCEPTED = "date the referral was accepted"
+STARTED = "date the service started"
+ENDED = "date the service ended"
+SESSION = "date of the session or contact"
+ADMITTED = "date of admission"
+LEFT = "date the child left"
+WITHDRAWN = "date the referral was withdrawn"
+PLAN_AGREED = "date the family plan was agreed"
 
 
 def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
@@ -100,8 +109,21 @@ def _locked(referral: ServiceReferral, expected_version: int | None) -> ServiceR
     return locked
 
 
-def _event(actor: Any, referral: ServiceReferral, kind: str, summary: str, on: date) -> None:
-    chronology_record(actor=actor, kind=kind, summary=summary, occurred_on=on, person=referral.person, subject=referral)
+def _event(actor: Any, referral: ServiceReferral, kind: str, summary: str, on: date, late_reason: str = "") -> None:
+    chronology_record(
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        occurred_on=on,
+        person=referral.person,
+        subject=referral,
+        late_reason=(late_reason or "").strip(),
+    )
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
 
 
 def eligibility_problem(service: Service, person: Any, on: date) -> str:
@@ -118,22 +140,38 @@ def eligibility_problem(service: Service, person: Any, on: date) -> str:
 
 @transaction.atomic
 def referral_create(
-    *, actor: Any, case: Any, service: Service, reason: str, requested_on: date | None = None
+    *,
+    actor: Any,
+    case: Any,
+    service: Service,
+    reason: str,
+    requested_on: date | None = None,
+    late_reason: str = "",
 ) -> ServiceReferral:
-    """Refer the child on a case to a specialist service."""
+    """Refer the child on a case to a specialist service, on the day the referral was made (default today)."""
     require(can_refer(actor, case))
-    requested_on = requested_on or clock.today()
-    _not_future(requested_on, "requested_on", "The date of the referral")
-    if requested_on < case.opened_on:
-        raise DomainError("The date of the referral must be on or after the date the case opened", field="requested_on")
+    requested_on, _ = resolve_date(requested_on)
+    errors = check_effective_date(
+        requested_on,
+        field="requested_on",
+        label=REQUESTED,
+        person=case.person,
+        after=[("date the case opened", case.opened_on)],
+        late_reason=late_reason,
+    )
     if not service.is_active:
-        raise DomainError("This service no longer takes referrals", field="service")
-    reason = _text(reason, "reason", "the reason for the referral")
-    problem = eligibility_problem(service, case.person, requested_on)
-    if problem:
-        raise DomainError(problem, field="service")
-    if ServiceReferral.objects.filter(service=service, person=case.person).exclude(status__in=CLOSED).exists():
-        raise DomainError(f"The child already has an open referral to {service.name}", field="service")
+        errors.setdefault("service", []).append("This service no longer takes referrals")
+    else:
+        problem = eligibility_problem(service, case.person, requested_on)
+        if problem:
+            errors.setdefault("service", []).append(problem)
+        elif ServiceReferral.objects.filter(service=service, person=case.person).exclude(status__in=CLOSED).exists():
+            errors.setdefault("service", []).append(f"The child already has an open referral to {service.name}")
+    try:
+        reason = _text(reason, "reason", "the reason for the referral")
+    except DomainError as exc:
+        _merge(errors, exc.errors)
+    raise_if(errors)
     referral = ServiceReferral(
         service=service,
         case=case,
@@ -146,7 +184,7 @@ def referral_create(
     )
     full_clean_or_raise(referral)
     referral.save()
-    _event(actor, referral, "specialist.referral_made", f"Referred to {service.name}", requested_on)
+    _event(actor, referral, "specialist.referral_made", f"Referred to {service.name}", requested_on, late_reason)
     return referral
 
 
@@ -159,22 +197,33 @@ def referral_decide(
     decline_reason: str = "",
     decided_on: date | None = None,
     expected_version: int | None,
+    late_reason: str = "",
 ) -> ServiceReferral:
-    """The coordinator accepts a referral (onto the waiting list when the service is full) or declines it."""
+    """The coordinator accepts a referral (onto the waiting list when the service is full) or declines it,
+    on the day it was decided (default today): on or after the date of the referral."""
     from familyhelp.specialist.selectors import capacity_used
 
     require(can_coordinate_service(actor, referral.service))
     referral = _locked(referral, expected_version)
-    decided_on = decided_on or clock.today()
-    _not_future(decided_on, "decided_on", "The date of the decision")
-    if decided_on < referral.requested_on:
-        raise DomainError("The decision cannot be before the referral was made", field="decided_on")
+    decided_on, _ = resolve_date(decided_on)
+    errors = check_effective_date(
+        decided_on,
+        field="decided_on",
+        label=DECIDED,
+        person=referral.person,
+        after=[(REQUESTED, referral.requested_on)],
+        late_reason=late_reason,
+    )
     if accept:
         new = S.WAITING if capacity_used(referral.service, decided_on).is_full else S.ACCEPTED
     else:
         new = S.DECLINED
-        decline_reason = _text(decline_reason, "decline_reason", "why the referral is declined")
+        try:
+            decline_reason = _text(decline_reason, "decline_reason", "why the referral is declined")
+        except DomainError as exc:
+            _merge(errors, exc.errors)
     check_transition(referral.status, new)
+    raise_if(errors)
     referral.status = new
     referral.decided_by = actor
     referral.decided_on = decided_on
@@ -185,7 +234,7 @@ def referral_decide(
         summary = f"{service}: referral accepted" + (
             " (on the waiting list: the service is full)" if new == S.WAITING else ""
         )
-        _event(actor, referral, "specialist.referral_accepted", summary, decided_on)
+        _event(actor, referral, "specialist.referral_accepted", summary, decided_on, late_reason)
     else:
         _event(
             actor,
@@ -193,24 +242,38 @@ def referral_decide(
             "specialist.referral_declined",
             f"{service}: referral declined. {decline_reason[:200]}",
             decided_on,
+            late_reason,
         )
     return referral
 
 
 @transaction.atomic
 def referral_start(
-    *, actor: Any, referral: ServiceReferral, started_on: date | None = None, expected_version: int | None
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    started_on: date | None = None,
+    expected_version: int | None,
+    late_reason: str = "",
 ) -> ServiceReferral:
-    """The service starts work with the family (refused for a case-holding capacity already full)."""
+    """The service starts work with the family on the day given (default today): on or after the referral and
+    its acceptance. Refused for a case-holding capacity already full on that day."""
     from familyhelp.specialist.selectors import capacity_used
 
     require(can_coordinate_service(actor, referral.service))
     referral = _locked(referral, expected_version)
-    started_on = started_on or clock.today()
-    _not_future(started_on, "started_on", "The start date")
-    if started_on < referral.requested_on:
-        raise DomainError("The service cannot start before the referral was made", field="started_on")
+    started_on, _ = resolve_date(started_on)
     check_transition(referral.status, S.STARTED)
+    raise_if(
+        check_effective_date(
+            started_on,
+            field="started_on",
+            label=STARTED,
+            person=referral.person,
+            after=[(REQUESTED, referral.requested_on), (ACCEPTED, referral.decided_on)],
+            late_reason=late_reason,
+        )
+    )
     # lock the service row: two coordinators starting work at once cannot both take the last place
     service = Service.objects.select_for_update().get(pk=referral.service_id)
     if service.capacity_unit == Service.CapacityUnit.CASES:
@@ -223,7 +286,7 @@ def referral_start(
     referral.status = S.STARTED
     referral.started_on = started_on
     save_bumped(referral, actor=actor, fields=["status", "started_on"])
-    _event(actor, referral, "specialist.referral_started", f"{service.name} started", started_on)
+    _event(actor, referral, "specialist.referral_started", f"{service.name} started", started_on, late_reason)
     return referral
 
 
@@ -236,47 +299,92 @@ def referral_end(
     outcome_notes: str = "",
     ended_on: date | None = None,
     expected_version: int | None,
+    late_reason: str = "",
 ) -> ServiceReferral:
-    """The service's work ends, with its outcome."""
+    """The service's work ends on the day given (default today), with its outcome: on or after the start and
+    the last session or contact recorded."""
     require(can_coordinate_service(actor, referral.service))
     referral = _locked(referral, expected_version)
-    ended_on = ended_on or clock.today()
-    _not_future(ended_on, "ended_on", "The end date")
+    ended_on, _ = resolve_date(ended_on)
     check_transition(referral.status, S.ENDED)
-    if referral.started_on and ended_on < referral.started_on:
-        raise DomainError("The end date must be on or after the start date", field="ended_on")
+    last_session = referral.contacts.order_by("-date").values_list("date", flat=True).first()
+    errors = check_effective_date(
+        ended_on,
+        field="ended_on",
+        label=ENDED,
+        person=referral.person,
+        after=[
+            (STARTED, referral.started_on),
+            (ACCEPTED, referral.decided_on),
+            (REQUESTED, referral.requested_on),
+            ("date of the last session or contact", last_session),
+        ],
+        late_reason=late_reason,
+    )
     if outcome not in ServiceReferral.Outcome.values:
-        raise DomainError("Select the outcome", field="outcome")
-    if referral.admissions.filter(Q(left_on__isnull=True) | Q(left_on__gt=ended_on)).exists():
-        raise DomainError("A short break is still open: record the day the child left first", field="ended_on")
+        errors.setdefault("outcome", []).append("Select the outcome")
+    try:
+        outcome_notes = _text(outcome_notes, "outcome_notes", "notes on the outcome", required=False)
+    except DomainError as exc:
+        _merge(errors, exc.errors)
+    if (
+        "ended_on" not in errors
+        and referral.admissions.filter(Q(left_on__isnull=True) | Q(left_on__gt=ended_on)).exists()
+    ):
+        errors["ended_on"] = ["A short break is still open: record the day the child left first"]
+    raise_if(errors)
     referral.status = S.ENDED
     referral.ended_on = ended_on
     referral.ended_by = actor
     referral.outcome = outcome
-    referral.outcome_notes = _text(outcome_notes, "outcome_notes", "notes on the outcome", required=False)
+    referral.outcome_notes = outcome_notes
     save_bumped(referral, actor=actor, fields=["status", "ended_on", "ended_by", "outcome", "outcome_notes"])
     label = ServiceReferral.Outcome(outcome).label.lower()
-    _event(actor, referral, "specialist.referral_ended", f"{referral.service.name} ended: {label}", ended_on)
+    _event(
+        actor, referral, "specialist.referral_ended", f"{referral.service.name} ended: {label}", ended_on, late_reason
+    )
     return referral
 
 
 @transaction.atomic
 def referral_withdraw(
-    *, actor: Any, referral: ServiceReferral, reason: str, expected_version: int | None
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    reason: str,
+    expected_version: int | None,
+    withdrawn_on: date | None = None,
+    late_reason: str = "",
 ) -> ServiceReferral:
-    """The case side withdraws a referral that has not started."""
+    """The case side withdraws a referral that has not started, on the day given (default today; the date is
+    the chronology event's): on or after the referral and any decision on it."""
     require(can_withdraw_referral(actor, referral))
     referral = _locked(referral, expected_version)
     check_transition(referral.status, S.WITHDRAWN)
+    withdrawn_on, _ = resolve_date(withdrawn_on)
+    errors = check_effective_date(
+        withdrawn_on,
+        field="withdrawn_on",
+        label=WITHDRAWN,
+        person=referral.person,
+        after=[(REQUESTED, referral.requested_on), (DECIDED, referral.decided_on)],
+        late_reason=late_reason,
+    )
+    try:
+        reason = _text(reason, "reason", "why the referral is withdrawn")
+    except DomainError as exc:
+        _merge(errors, exc.errors)
+    raise_if(errors)
     referral.status = S.WITHDRAWN
-    referral.withdrawn_reason = _text(reason, "reason", "why the referral is withdrawn")
+    referral.withdrawn_reason = reason
     save_bumped(referral, actor=actor, fields=["status", "withdrawn_reason"])
     _event(
         actor,
         referral,
         "specialist.referral_withdrawn",
         f"Referral to {referral.service.name} withdrawn",
-        clock.today(),
+        withdrawn_on,
+        late_reason,
     )
     return referral
 
@@ -310,9 +418,18 @@ def referral_record_details(
         fgc_plan = _text(fgc_plan, "fgc_plan", "the family plan", required=fgc_plan_agreed_on is not None)
         if fgc_plan and fgc_plan_agreed_on is None:
             raise DomainError("Enter the date the family plan was agreed", field="fgc_plan_agreed_on")
-        _not_future(fgc_plan_agreed_on, "fgc_plan_agreed_on", "The date the plan was agreed")
-        if fgc_plan_agreed_on and fgc_plan_agreed_on < referral.requested_on:
-            raise DomainError("The plan cannot be agreed before the referral", field="fgc_plan_agreed_on")
+        # A detail of the referral, not a reported step of its own (no chronology event): no late reason.
+        raise_if(
+            check_effective_date(
+                fgc_plan_agreed_on,
+                field="fgc_plan_agreed_on",
+                label=PLAN_AGREED,
+                person=referral.person,
+                after=[(REQUESTED, referral.requested_on)],
+                required=False,
+                ask_late_reason=False,
+            )
+        )
         referral.fgc_plan_agreed_on = fgc_plan_agreed_on
         referral.fgc_plan = fgc_plan
         fields += ["fgc_plan_agreed_on", "fgc_plan"]
@@ -326,54 +443,104 @@ def referral_record_details(
 
 # --- sessions and contacts --------------------------------------------------------------------------------
 @transaction.atomic
-def contact_record(*, actor: Any, referral: ServiceReferral, on: date, kind: str, notes: str = "") -> ServiceContact:
-    """The coordinator's team records a session or contact with the family (once the work has started)."""
+def contact_record(
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    on: date | None = None,
+    kind: str,
+    notes: str = "",
+    late_reason: str = "",
+) -> ServiceContact:
+    """The coordinator's team records a session or contact with the family (once the work has started), on the
+    day it happened (`on`, the contact's `date`; default today): between the start and the end of the service."""
     require(can_coordinate_service(actor, referral.service))
-    referral = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
+    referral = ServiceReferral.objects.select_for_update().select_related("service", "person").get(pk=referral.pk)
     if referral.status not in (S.STARTED, S.ENDED):
         raise DomainError("Sessions are recorded once the service has started")
-    _not_future(on, "date", "The date of the session")
-    if referral.started_on and on < referral.started_on:
-        raise DomainError("The session cannot be before the service started", field="date")
-    if referral.ended_on and on > referral.ended_on:
-        raise DomainError("The session cannot be after the service ended", field="date")
+    on, _ = resolve_date(on)
+    errors = check_effective_date(
+        on,
+        field="date",
+        label=SESSION,
+        person=referral.person,
+        after=[(STARTED, referral.started_on)],
+        before=[(ENDED, referral.ended_on)],
+        late_reason=late_reason,
+    )
     if kind not in ServiceContact.Kind.values:
-        raise DomainError("Select the kind of contact", field="kind")
+        errors.setdefault("kind", []).append("Select the kind of contact")
+    try:
+        notes = _text(notes, "notes", "notes", required=False)
+    except DomainError as exc:
+        _merge(errors, exc.errors)
+    raise_if(errors)
     contact = ServiceContact(
         referral=referral,
         date=on,
         kind=kind,
-        notes=_text(notes, "notes", "notes", required=False),
+        notes=notes,
         by=actor,
         created_by=actor,
         modified_by=actor,
     )
     full_clean_or_raise(contact)
     contact.save()
+    _event(
+        actor,
+        referral,
+        "specialist.session",
+        f"{referral.service.name}: {contact.get_kind_display().lower()}",
+        on,
+        late_reason,
+    )
     return contact
 
 
 # --- short breaks -----------------------------------------------------------------------------------------
 @transaction.atomic
 def admission_record(
-    *, actor: Any, referral: ServiceReferral, admitted_on: date, kind: str, left_on: date | None = None
+    *,
+    actor: Any,
+    referral: ServiceReferral,
+    admitted_on: date | None = None,
+    kind: str,
+    left_on: date | None = None,
+    late_reason: str = "",
 ) -> ShortBreakAdmission:
-    """A child starts a stay in a short-breaks bed (refused when every bed is taken that night)."""
+    """A child starts a stay in a short-breaks bed on the day given (default today; on or after the short breaks
+    started), and may have left already (`left_on`, on or after admission). Refused when every bed is taken."""
     require(can_coordinate_service(actor, referral.service))
-    referral = ServiceReferral.objects.select_for_update().select_related("service").get(pk=referral.pk)
+    referral = ServiceReferral.objects.select_for_update().select_related("service", "person").get(pk=referral.pk)
     service = Service.objects.select_for_update().get(pk=referral.service_id)  # one admission at a time per service
     if service.kind != Service.Kind.SHORT_BREAKS:
         raise DomainError("Admissions are recorded for short breaks only")
     if referral.status != S.STARTED:
         raise DomainError("Admissions are recorded once the short breaks have started")
-    _not_future(admitted_on, "admitted_on", "The date of admission")
-    _not_future(left_on, "left_on", "The date the child left")
-    if referral.started_on and admitted_on < referral.started_on:
-        raise DomainError("The admission cannot be before the short breaks started", field="admitted_on")
-    if left_on is not None and left_on < admitted_on:
-        raise DomainError("The child cannot leave before they were admitted", field="left_on")
+    admitted_on, _ = resolve_date(admitted_on)
+    errors = check_effective_date(
+        admitted_on,
+        field="admitted_on",
+        label=ADMITTED,
+        person=referral.person,
+        after=[(STARTED, referral.started_on)],
+        late_reason=late_reason,
+    )
+    if left_on is not None:
+        left_errors = check_effective_date(
+            left_on,
+            field="left_on",
+            label=LEFT,
+            person=referral.person,
+            after=[(ADMITTED, admitted_on)] if "admitted_on" not in errors else [],
+            late_reason=late_reason,
+        )
+        if "late_reason" in errors:  # one reason covers the stay: ask for it once
+            left_errors.pop("late_reason", None)
+        _merge(errors, left_errors)
     if kind not in ShortBreakAdmission.Kind.values:
-        raise DomainError("Select the kind of admission", field="kind")
+        errors.setdefault("kind", []).append("Select the kind of admission")
+    raise_if(errors)
     overlapping = ShortBreakAdmission.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=admitted_on))
     if left_on is not None:
         overlapping = overlapping.filter(admitted_on__lt=left_on)
@@ -383,27 +550,53 @@ def admission_record(
         in_bed = overlapping.filter(referral__service=service, admitted_on__lte=admitted_on).count()
         if in_bed >= service.capacity:
             raise DomainError(
-                f"Every bed is taken on {admitted_on:%-d %B %Y} ({service.capacity} beds)", field="admitted_on"
+                f"Every bed is taken on {long_date(admitted_on)} ({service.capacity} beds)", field="admitted_on"
             )
     admission = ShortBreakAdmission(
         referral=referral, admitted_on=admitted_on, left_on=left_on, kind=kind, created_by=actor, modified_by=actor
     )
     full_clean_or_raise(admission)
     admission.save()
+    summary = f"{service.name}: {admission.get_kind_display().lower()} short break"
+    if left_on is not None:
+        summary += f" to {long_date(left_on)}"
+    _event(actor, referral, "specialist.short_break", summary, admitted_on, late_reason)
     return admission
 
 
 @transaction.atomic
 def admission_leave(
-    *, actor: Any, admission: ShortBreakAdmission, left_on: date, expected_version: int | None
+    *,
+    actor: Any,
+    admission: ShortBreakAdmission,
+    left_on: date | None = None,
+    expected_version: int | None,
+    late_reason: str = "",
 ) -> ShortBreakAdmission:
-    """Record the day the child left the short-break bed."""
+    """Record the day the child left the short-break bed (default today): on or after the admission."""
     require(can_coordinate_service(actor, admission.referral.service))
-    _not_future(left_on, "left_on", "The date the child left")
-    if left_on < admission.admitted_on:
-        raise DomainError("The child cannot leave before they were admitted", field="left_on")
+    referral = admission.referral
     if admission.left_on is not None:
         raise DomainError("The child's leaving date is already recorded", field="left_on")
+    left_on, _ = resolve_date(left_on)
+    raise_if(
+        check_effective_date(
+            left_on,
+            field="left_on",
+            label=LEFT,
+            person=referral.person,
+            after=[(ADMITTED, admission.admitted_on)],
+            late_reason=late_reason,
+        )
+    )
     admission.left_on = left_on
     save_versioned(admission, actor=actor, expected_version=expected_version, fields=["left_on"])
+    _event(
+        actor,
+        referral,
+        "specialist.short_break_left",
+        f"{referral.service.name}: left the short break that began {long_date(admission.admitted_on)}",
+        left_on,
+        late_reason,
+    )
     return admission

@@ -218,7 +218,8 @@ class ReferralCreateView(View):
         case = self._case(request, pk)
         if isinstance(case, HttpResponse):
             return case
-        return self._render(request, case, f.ReferralForm(initial={"service": request.GET.get("service") or None}))
+        initial = {"service": request.GET.get("service") or None, "requested_on": clock.today()}
+        return self._render(request, case, f.ReferralForm(initial=initial))
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         case = self._case(request, pk)
@@ -234,6 +235,7 @@ class ReferralCreateView(View):
                     service=d["service"],
                     reason=d["reason"],
                     requested_on=d["requested_on"],
+                    late_reason=d["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -343,7 +345,7 @@ class ReferralDecideView(_ReferralFormView):
     success = "Decision recorded"
 
     def _form(self, referral: ServiceReferral, data: Any = None) -> Any:
-        return f.DecideForm(data, initial={"version": referral.version})
+        return f.DecideForm(data, initial={"version": referral.version, "decided_on": clock.today()})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
         services.referral_decide(
@@ -353,6 +355,7 @@ class ReferralDecideView(_ReferralFormView):
             decline_reason=d["decline_reason"],
             decided_on=d["decided_on"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -364,11 +367,15 @@ class ReferralStartView(_ReferralFormView):
     success = "Service started"
 
     def _form(self, referral: ServiceReferral, data: Any = None) -> Any:
-        return f.StartForm(data, initial={"version": referral.version})
+        return f.StartForm(data, initial={"version": referral.version, "started_on": clock.today()})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
         services.referral_start(
-            actor=request.user, referral=referral, started_on=d["started_on"], expected_version=d["version"]
+            actor=request.user,
+            referral=referral,
+            started_on=d["started_on"],
+            expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -380,7 +387,7 @@ class ReferralEndView(_ReferralFormView):
     success = "Service ended"
 
     def _form(self, referral: ServiceReferral, data: Any = None) -> Any:
-        return f.EndForm(data, initial={"version": referral.version})
+        return f.EndForm(data, initial={"version": referral.version, "ended_on": clock.today()})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
         services.referral_end(
@@ -390,6 +397,7 @@ class ReferralEndView(_ReferralFormView):
             outcome_notes=d["outcome_notes"],
             ended_on=d["ended_on"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -433,11 +441,16 @@ class ReferralWithdrawView(_ReferralFormView):
         return can_withdraw_referral(user, referral)
 
     def _form(self, referral: ServiceReferral, data: Any = None) -> Any:
-        return f.WithdrawForm(data, initial={"version": referral.version})
+        return f.WithdrawForm(data, initial={"version": referral.version, "withdrawn_on": clock.today()})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
         services.referral_withdraw(
-            actor=request.user, referral=referral, reason=d["reason"], expected_version=d["version"]
+            actor=request.user,
+            referral=referral,
+            reason=d["reason"],
+            expected_version=d["version"],
+            withdrawn_on=d["withdrawn_on"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -451,7 +464,14 @@ class ContactAddView(_ReferralFormView):
         return f.ContactForm(data, initial={"date": clock.today(), "kind": "session"})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
-        services.contact_record(actor=request.user, referral=referral, on=d["date"], kind=d["kind"], notes=d["notes"])
+        services.contact_record(
+            actor=request.user,
+            referral=referral,
+            on=d["date"],
+            kind=d["kind"],
+            notes=d["notes"],
+            late_reason=d["late_reason"],
+        )
 
 
 class AdmissionAddView(_ReferralFormView):
@@ -461,11 +481,16 @@ class AdmissionAddView(_ReferralFormView):
     success = "Admission recorded"
 
     def _form(self, referral: ServiceReferral, data: Any = None) -> Any:
-        return f.AdmissionForm(data, initial={"kind": "planned"})
+        return f.AdmissionForm(data, initial={"kind": "planned", "admitted_on": clock.today()})
 
     def _save(self, request: HttpRequest, referral: ServiceReferral, d: dict[str, Any]) -> None:
         services.admission_record(
-            actor=request.user, referral=referral, admitted_on=d["admitted_on"], kind=d["kind"], left_on=d["left_on"]
+            actor=request.user,
+            referral=referral,
+            admitted_on=d["admitted_on"],
+            kind=d["kind"],
+            left_on=d["left_on"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -491,4 +516,5 @@ class AdmissionLeaveView(_ReferralFormView):
             admission=self._admission(referral),
             left_on=d["left_on"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.declare import AUTHENTICATED
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
+from familyhelp.api.serializers.common import EffectiveDateSerializer, late_reason_field
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
@@ -40,6 +41,17 @@ from familyhelp.specialist.views import default_outcome_period
 
 BAD_REQUEST = OpenApiResponse(description="Field-level messages: {field: [message]}.")
 CONFLICT = OpenApiResponse(description="Someone else changed the record since the version you sent.")
+EFFECTIVE_HELP = "The step's stored effective date and whether it was defaulted to today (no date sent)."
+
+
+def _date_field(what: str, *, default: str = "today") -> serializers.DateField:
+    """An optional effective date: when the step happened, defaulting to today."""
+    return serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=f"{what} (ISO 8601). Defaults to {default}. Not in the future; a date more than the council's "
+        "late-recording days ago needs late_reason.",
+    )
 
 
 def _valid(serializer_class: Any, data: Any, **kwargs: Any) -> dict[str, Any]:
@@ -195,11 +207,35 @@ class ServiceReferralDetailSerializer(ServiceReferralSerializer):
         fields = [*ServiceReferralSerializer.Meta.fields, "contacts", "admissions"]
 
 
+class ServiceReferralMovedSerializer(ServiceReferralDetailSerializer):
+    """The referral after a step moved it, with the step's stored effective date."""
+
+    effective = EffectiveDateSerializer(read_only=True, help_text=EFFECTIVE_HELP)
+
+    class Meta(ServiceReferralDetailSerializer.Meta):
+        fields = [*ServiceReferralDetailSerializer.Meta.fields, "effective"]
+
+
+class ServiceContactRecordedSerializer(ServiceContactSerializer):
+    effective = EffectiveDateSerializer(read_only=True, help_text=EFFECTIVE_HELP)
+
+    class Meta(ServiceContactSerializer.Meta):
+        fields = [*ServiceContactSerializer.Meta.fields, "effective"]
+
+
+class ShortBreakAdmissionRecordedSerializer(ShortBreakAdmissionSerializer):
+    effective = EffectiveDateSerializer(read_only=True, help_text=EFFECTIVE_HELP)
+
+    class Meta(ShortBreakAdmissionSerializer.Meta):
+        fields = [*ShortBreakAdmissionSerializer.Meta.fields, "effective"]
+
+
 class ServiceReferralCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField()
     service = serializers.UUIDField()
     reason = serializers.CharField(allow_blank=True)
-    requested_on = serializers.DateField(required=False, allow_null=True)
+    requested_on = _date_field("The date the referral was made; on or after the case opened")
+    late_reason = late_reason_field()
 
 
 class _VersionSerializer(serializers.Serializer):
@@ -209,44 +245,63 @@ class _VersionSerializer(serializers.Serializer):
 class ServiceReferralDecideSerializer(_VersionSerializer):
     accept = serializers.BooleanField()
     decline_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    decided_on = serializers.DateField(required=False, allow_null=True)
+    decided_on = _date_field("The date of the decision; on or after the date of the referral")
+    late_reason = late_reason_field()
 
 
 class ServiceReferralStartSerializer(_VersionSerializer):
-    started_on = serializers.DateField(required=False, allow_null=True)
+    started_on = _date_field("The date the service started; on or after the referral and its acceptance")
+    late_reason = late_reason_field()
 
 
 class ServiceReferralEndSerializer(_VersionSerializer):
     outcome = serializers.ChoiceField(choices=ServiceReferral.Outcome.choices)
     outcome_notes = serializers.CharField(required=False, allow_blank=True, default="")
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    ended_on = _date_field("The date the service ended; on or after its start and the last session")
+    late_reason = late_reason_field()
 
 
 class ServiceReferralWithdrawSerializer(_VersionSerializer):
     reason = serializers.CharField(allow_blank=True)
+    withdrawn_on = _date_field("The date the referral was withdrawn; on or after the referral and any decision")
+    late_reason = late_reason_field()
 
 
 class ServiceReferralDetailsSerializer(_VersionSerializer):
     provider = serializers.CharField(required=False, allow_blank=True, default="")
     cost = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
-    fgc_plan_agreed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fgc_plan_agreed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The date the family plan was agreed (FGC only; required with the plan; on or after the referral)",
+    )
     fgc_plan = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ServiceContactCreateSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = _date_field("The date of the session or contact; between the start and the end of the service")
+    late_reason = late_reason_field()
     kind = serializers.ChoiceField(choices=ServiceContact.Kind.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ShortBreakAdmissionCreateSerializer(serializers.Serializer):
-    admitted_on = serializers.DateField()
+    admitted_on = _date_field("The date of admission; on or after the short breaks started")
     kind = serializers.ChoiceField(choices=ShortBreakAdmission.Kind.choices)
-    left_on = serializers.DateField(required=False, allow_null=True, default=None)
+    left_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The date the child left, if they have (no default: empty while still staying); on or after "
+        "admission",
+    )
+    late_reason = late_reason_field()
 
 
 class ShortBreakLeaveSerializer(_VersionSerializer):
-    left_on = serializers.DateField()
+    left_on = _date_field("The date the child left; on or after admission")
+    late_reason = late_reason_field()
 
 
 class ServiceCapacitySerializer(serializers.Serializer):
@@ -423,11 +478,15 @@ class ServiceReferralViewSet(ApiViewSet):
     def _referral(self, purpose: str = "opened the service referral") -> ServiceReferral:
         return selectors.referral_get_for_user(self.request.user, self.kwargs["pk"], purpose=purpose)
 
-    def _detail(self, referral: ServiceReferral, status: int = 200) -> Response:
+    def _detail(self, referral: ServiceReferral, status: int = 200, *, effective: str = "") -> Response:
+        """The referral; after a step moved it, with `effective`: the step's stored date (`effective` names the
+        request field and the referral's field that stores it)."""
         referral = ServiceReferral.objects.select_related("service", "person", "requested_by").get(pk=referral.pk)
-        return Response(
-            ServiceReferralDetailSerializer(referral, context={"user": self.request.user}).data, status=status
-        )
+        data = dict(ServiceReferralDetailSerializer(referral, context={"user": self.request.user}).data)
+        if effective:
+            value = getattr(referral, effective, None)
+            data["effective"] = effective_block(self.request, field=effective, value=value)
+        return Response(data, status=status)
 
     @extend_schema(
         summary="Referrals you may see (to the services you coordinate, or on cases in your scope)",
@@ -461,9 +520,9 @@ class ServiceReferralViewSet(ApiViewSet):
         return self._detail(self._referral())
 
     @extend_schema(
-        summary="Refer the child on a case to a service",
+        summary="Refer the child on a case to a service (requested_on defaults to today)",
         request=ServiceReferralCreateSerializer,
-        responses={201: ServiceReferralDetailSerializer, 400: BAD_REQUEST},
+        responses={201: ServiceReferralMovedSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         data = _valid(ServiceReferralCreateSerializer, request.data)
@@ -472,14 +531,19 @@ class ServiceReferralViewSet(ApiViewSet):
         if service is None:
             raise DomainError("There is no service with this ID", field="service")
         referral = services.referral_create(
-            actor=request.user, case=case, service=service, reason=data["reason"], requested_on=data.get("requested_on")
+            actor=request.user,
+            case=case,
+            service=service,
+            reason=data["reason"],
+            requested_on=data.get("requested_on"),
+            late_reason=data["late_reason"],
         )
-        return self._detail(referral, status=201)
+        return self._detail(referral, status=201, effective="requested_on")
 
     @extend_schema(
-        summary="Accept (onto the waiting list when full) or decline with a reason",
+        summary="Accept (onto the waiting list when full) or decline with a reason (decided_on defaults to today)",
         request=ServiceReferralDecideSerializer,
-        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: ServiceReferralMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: UUID) -> Response:
@@ -491,13 +555,14 @@ class ServiceReferralViewSet(ApiViewSet):
             decline_reason=data["decline_reason"],
             decided_on=data.get("decided_on"),
             expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
-        return self._detail(referral)
+        return self._detail(referral, effective="decided_on")
 
     @extend_schema(
-        summary="Start the service",
+        summary="Start the service (started_on defaults to today)",
         request=ServiceReferralStartSerializer,
-        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: ServiceReferralMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: UUID) -> Response:
@@ -507,13 +572,14 @@ class ServiceReferralViewSet(ApiViewSet):
             referral=self._referral("starting the service"),
             started_on=data.get("started_on"),
             expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
-        return self._detail(referral)
+        return self._detail(referral, effective="started_on")
 
     @extend_schema(
-        summary="End the service with its outcome",
+        summary="End the service with its outcome (ended_on defaults to today)",
         request=ServiceReferralEndSerializer,
-        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: ServiceReferralMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: UUID) -> Response:
@@ -525,8 +591,9 @@ class ServiceReferralViewSet(ApiViewSet):
             outcome_notes=data["outcome_notes"],
             ended_on=data.get("ended_on"),
             expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
-        return self._detail(referral)
+        return self._detail(referral, effective="ended_on")
 
     @extend_schema(
         summary="Record the family plan (FGC) or the provider and cost (spot purchase)",
@@ -548,9 +615,9 @@ class ServiceReferralViewSet(ApiViewSet):
         return self._detail(referral)
 
     @extend_schema(
-        summary="Withdraw a referral that has not started",
+        summary="Withdraw a referral that has not started (withdrawn_on defaults to today)",
         request=ServiceReferralWithdrawSerializer,
-        responses={200: ServiceReferralDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: ServiceReferralMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: UUID) -> Response:
@@ -560,13 +627,20 @@ class ServiceReferralViewSet(ApiViewSet):
             referral=self._referral("withdrawing the referral"),
             reason=data["reason"],
             expected_version=data["version"],
+            withdrawn_on=data.get("withdrawn_on"),
+            late_reason=data["late_reason"],
         )
-        return self._detail(referral)
+        response = self._detail(referral)
+        # no field of the referral stores it: the date is the chronology event's
+        response.data["effective"] = effective_block(
+            request, field="withdrawn_on", value=data.get("withdrawn_on") or clock.today()
+        )
+        return response
 
     @extend_schema(
-        summary="Record a session or contact",
+        summary="Record a session or contact (date defaults to today)",
         request=ServiceContactCreateSerializer,
-        responses={201: ServiceContactSerializer, 400: BAD_REQUEST},
+        responses={201: ServiceContactRecordedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def contacts(self, request: Request, pk: UUID) -> Response:
@@ -574,16 +648,21 @@ class ServiceReferralViewSet(ApiViewSet):
         contact = services.contact_record(
             actor=request.user,
             referral=self._referral("recording a session"),
-            on=data["date"],
+            on=data.get("date"),
             kind=data["kind"],
             notes=data["notes"],
+            late_reason=data["late_reason"],
         )
-        return Response(ServiceContactSerializer(contact).data, status=201)
+        body = {
+            **ServiceContactSerializer(contact).data,
+            "effective": effective_block(request, field="date", value=contact.date),
+        }
+        return Response(body, status=201)
 
     @extend_schema(
-        summary="Record a short-break admission (planned, emergency or crisis)",
+        summary="Record a short-break admission (planned, emergency or crisis; admitted_on defaults to today)",
         request=ShortBreakAdmissionCreateSerializer,
-        responses={201: ShortBreakAdmissionSerializer, 400: BAD_REQUEST},
+        responses={201: ShortBreakAdmissionRecordedSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"])
     def admissions(self, request: Request, pk: UUID) -> Response:
@@ -591,11 +670,13 @@ class ServiceReferralViewSet(ApiViewSet):
         admission = services.admission_record(
             actor=request.user,
             referral=self._referral("recording a short break"),
-            admitted_on=data["admitted_on"],
+            admitted_on=data.get("admitted_on"),
             kind=data["kind"],
             left_on=data["left_on"],
+            late_reason=data["late_reason"],
         )
-        return Response(ShortBreakAdmissionSerializer(admission).data, status=201)
+        effective = effective_block(request, field="admitted_on", value=admission.admitted_on)
+        return Response({**ShortBreakAdmissionSerializer(admission).data, "effective": effective}, status=201)
 
 
 class ShortBreakAdmissionViewSet(ApiViewSet):
@@ -613,9 +694,9 @@ class ShortBreakAdmissionViewSet(ApiViewSet):
         return self.paginate(request, qs, ShortBreakAdmissionSerializer)
 
     @extend_schema(
-        summary="Record the day the child left",
+        summary="Record the day the child left (left_on defaults to today)",
         request=ShortBreakLeaveSerializer,
-        responses={200: ShortBreakAdmissionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: ShortBreakAdmissionRecordedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def leave(self, request: Request, pk: UUID) -> Response:
@@ -627,9 +708,14 @@ class ShortBreakAdmissionViewSet(ApiViewSet):
             raise Http404("No such admission")
         selectors.referral_get_for_user(request.user, admission.referral_id, purpose="recording a short break ended")
         admission = services.admission_leave(
-            actor=request.user, admission=admission, left_on=data["left_on"], expected_version=data["version"]
+            actor=request.user,
+            admission=admission,
+            left_on=data.get("left_on"),
+            expected_version=data["version"],
+            late_reason=data["late_reason"],
         )
-        return Response(ShortBreakAdmissionSerializer(admission).data)
+        effective = effective_block(request, field="left_on", value=admission.left_on)
+        return Response({**ShortBreakAdmissionSerializer(admission).data, "effective": effective})
 
 
 def register(router: Any) -> None:

@@ -189,7 +189,7 @@ def test_api_admissions_and_occupancy(world, client_for):
     sp = client_for(world.specialist)
     response = sp.post(
         f"/api/v1/service-referrals/{r.pk}/admissions/",
-        {"admitted_on": "2024-02-01", "left_on": "2024-02-08", "kind": "emergency"},
+        {"admitted_on": "2024-02-01", "left_on": "2024-02-08", "kind": "emergency", "late_reason": "Paper register"},
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()["nights"] == 7

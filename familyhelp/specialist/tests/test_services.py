@@ -20,6 +20,7 @@ from familyhelp.specialist.tests.factories import ReferralFactory, ServiceFactor
 S = ServiceReferral.Status
 TODAY = datetime.date(2025, 6, 30)
 pytestmark = pytest.mark.django_db
+LATE = "Entered from the paper register"
 
 
 @pytest.fixture
@@ -45,11 +46,21 @@ def _events(person):
 @freeze_time("2025-06-30 12:00")
 def test_the_lifecycle_writes_each_step_and_its_chronology_event(world, ifs, kase):
     r = services.referral_create(
-        actor=world.sw, case=kase, service=ifs, reason="Neglect of routines", requested_on=datetime.date(2025, 6, 2)
+        actor=world.sw,
+        case=kase,
+        service=ifs,
+        reason="Neglect of routines",
+        requested_on=datetime.date(2025, 6, 2),
+        late_reason="Made by phone during the outage",
     )
     assert (r.status, r.requested_by, r.person) == (S.REQUESTED, world.sw, world.own)
     r = services.referral_decide(
-        actor=world.specialist, referral=r, accept=True, expected_version=1, decided_on=datetime.date(2025, 6, 4)
+        actor=world.specialist,
+        referral=r,
+        accept=True,
+        expected_version=1,
+        decided_on=datetime.date(2025, 6, 4),
+        late_reason=LATE,
     )
     assert (r.status, r.decided_by, r.decided_on, r.version) == (
         S.ACCEPTED,
@@ -58,11 +69,18 @@ def test_the_lifecycle_writes_each_step_and_its_chronology_event(world, ifs, kas
         2,
     )
     r = services.referral_start(
-        actor=world.specialist, referral=r, started_on=datetime.date(2025, 6, 9), expected_version=2
+        actor=world.specialist, referral=r, started_on=datetime.date(2025, 6, 9), expected_version=2, late_reason=LATE
     )
-    services.contact_record(actor=world.specialist, referral=r, on=datetime.date(2025, 6, 10), kind="session")
     services.contact_record(
-        actor=world.specialist, referral=r, on=datetime.date(2025, 6, 14), kind="out_of_hours", notes="Saturday evening"
+        actor=world.specialist, referral=r, on=datetime.date(2025, 6, 10), kind="session", late_reason="Typed up late"
+    )
+    services.contact_record(
+        actor=world.specialist,
+        referral=r,
+        on=datetime.date(2025, 6, 14),
+        kind="out_of_hours",
+        notes="Saturday evening",
+        late_reason=LATE,
     )
     r = services.referral_end(
         actor=world.specialist, referral=r, outcome="stepped_down", ended_on=TODAY, expected_version=3
@@ -74,6 +92,8 @@ def test_the_lifecycle_writes_each_step_and_its_chronology_event(world, ifs, kas
         "specialist.referral_made",
         "specialist.referral_accepted",
         "specialist.referral_started",
+        "specialist.session",
+        "specialist.session",
         "specialist.referral_ended",
     ]
     ended = ChronologyEvent.objects.get(person=world.own, kind="specialist.referral_ended")
@@ -267,6 +287,7 @@ def test_short_breaks_beds_and_monthly_occupancy_worked_by_hand(world):
         admitted_on=datetime.date(2025, 2, 28),
         left_on=datetime.date(2025, 3, 3),
         kind="crisis",
+        late_reason=LATE,
     )
     services.admission_record(
         actor=world.specialist,
@@ -274,10 +295,15 @@ def test_short_breaks_beds_and_monthly_occupancy_worked_by_hand(world):
         admitted_on=datetime.date(2025, 3, 1),
         left_on=datetime.date(2025, 3, 8),
         kind="planned",
+        late_reason=LATE,
     )
     with pytest.raises(DomainError, match="Every bed is taken"):  # A and C in the two beds on 2 March
         services.admission_record(
-            actor=world.specialist, referral=b, admitted_on=datetime.date(2025, 3, 2), kind="emergency"
+            actor=world.specialist,
+            referral=b,
+            admitted_on=datetime.date(2025, 3, 2),
+            kind="emergency",
+            late_reason=LATE,
         )
     services.admission_record(
         actor=world.specialist,
@@ -285,6 +311,7 @@ def test_short_breaks_beds_and_monthly_occupancy_worked_by_hand(world):
         admitted_on=datetime.date(2025, 3, 5),
         left_on=datetime.date(2025, 3, 12),
         kind="emergency",
+        late_reason=LATE,
     )
     rows = {row.month.month: row for row in selectors.occupancy(breaks, 2025)}
     assert (rows[3].bed_nights, rows[3].available, round(rows[3].percent, 1)) == (16, 62, 25.8)
@@ -293,5 +320,5 @@ def test_short_breaks_beds_and_monthly_occupancy_worked_by_hand(world):
     assert rows[4].bed_nights == 0
     with pytest.raises(DomainError, match="already has a short break"):
         services.admission_record(
-            actor=world.specialist, referral=a, admitted_on=datetime.date(2025, 3, 7), kind="planned"
+            actor=world.specialist, referral=a, admitted_on=datetime.date(2025, 3, 7), kind="planned", late_reason=LATE
         )
