@@ -11,6 +11,7 @@ from hmac import compare_digest
 from typing import Any
 
 from django.utils import formats, timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
@@ -101,6 +102,21 @@ class ApiTokenAuthentication(KnoxTokenAuthentication):
     # knox's own entry point, kept consistent for anything that calls it directly.
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         return self.check_token(None, token.decode("utf-8"))
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes ApiTokenAuthentication."""
+
+    target_class = "familyhelp.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued by an administrator (an integration account's, or a person's "
+            "whose role allows one), sent as `Authorization: Bearer <token>` or `Authorization: Token <token>`.",
+        }
 
 
 def _find(key: str) -> Any:
