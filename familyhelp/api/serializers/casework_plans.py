@@ -136,7 +136,7 @@ class PlanCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=Plan.Kind.choices)
     started_on = _step_date(
-        "The plan's start date (looked after: the day care started). Defaults to today. A CP plan starts on "
+        "The plan's start date (looked after: the day care started), defaults to today. A CP plan starts on "
         "the date of the initial child protection conference that decided on it; not before the case opened "
         "or the CIN episode's referral date"
     )
@@ -157,7 +157,7 @@ class PlanCreateSerializer(serializers.Serializer):
 
 
 class PlanEndSerializer(serializers.Serializer):
-    ended_on = _step_date("The plan's end date. Defaults to today. On or after the plan's start and its last review")
+    ended_on = _step_date("The plan's end date, defaults to today. On or after the plan's start and its last review")
     late_reason = late_reason_field()
     reason = serializers.CharField(allow_blank=True, max_length=300)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -165,7 +165,7 @@ class PlanEndSerializer(serializers.Serializer):
 
 class PlanReviewInputSerializer(serializers.Serializer):
     held_on = _step_date(
-        "The date the review was held. Defaults to today. On or after the plan's start and its last review "
+        "The date the review was held, defaults to today. On or after the plan's start and its last review "
         "(and on or before its end, for a plan that has ended)"
     )
     late_reason = late_reason_field()
@@ -177,7 +177,7 @@ class PlanReviewInputSerializer(serializers.Serializer):
 
 class LacChangeSerializer(serializers.Serializer):
     changed_on = _step_date(
-        "The date of the change (the episode ends and the next starts that day). Defaults to today. After the"
+        "The date of the change (the episode ends and the next starts that day), defaults to today. After the"
         " current episode started and on or after the plan's start"
     )
     late_reason = late_reason_field()
@@ -188,7 +188,7 @@ class LacChangeSerializer(serializers.Serializer):
 
 class LacEndSerializer(serializers.Serializer):
     ended_on = _step_date(
-        "The date the child stopped being looked after. Defaults to today. On or after the current episode's "
+        "The date the child stopped being looked after, defaults to today. On or after the current episode's "
         "start, the plan's start and its last review"
     )
     late_reason = late_reason_field()
@@ -239,7 +239,7 @@ class ActionUpdateSerializer(_ActionFields):
         allow_null=True,
         default=None,
         help_text="When this change marks the action done: the day it was done (dates its chronology event). "
-        "Defaults to today; on or after the plan's start. Ignored by other changes." + LATE_HELP,
+        "It defaults to today; on or after the plan's start. Ignored by other changes." + LATE_HELP,
     )
     late_reason = late_reason_field()
     version = serializers.IntegerField()

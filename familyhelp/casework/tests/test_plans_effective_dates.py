@@ -535,3 +535,35 @@ def test_episode_referral_is_checked_before_the_case_opening(world):
         with pytest.raises(DomainError) as exc:
             svc.plan_start(actor=world.sw, case=case, kind="cin", started_on=D("2024-08-01"), late_reason=LATE)
         assert "referral date of the children in need episode (2 September 2024)" in exc.value.errors["started_on"][0]
+
+
+# --- schema -------------------------------------------------------------------------------------------
+@freeze_time(NOW)
+def test_schema_documents_each_date_its_default_and_the_effective_block(world):
+    schema = api(world.sw).get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    for name, date_field in [
+        ("PlanCreate", "started_on"),
+        ("PlanEnd", "ended_on"),
+        ("PlanReviewInput", "held_on"),
+        ("LacChange", "changed_on"),
+        ("LacEnd", "ended_on"),
+        ("ActionUpdate", "done_on"),
+    ]:
+        props = components[f"{name}Request"]["properties"]
+        assert "defaults to today" in props[date_field]["description"], (name, date_field)
+        assert "late_reason" in props and date_field not in components[f"{name}Request"].get("required", [])
+    goal = components["GoalUpdateRequest"]["properties"]
+    assert "No default" in goal["achieved_on"]["description"] and "late_reason" in goal
+    assert "deadline" in components["ActionCreateRequest"]["properties"]["due_on"]["description"]
+    for name in ("PlanMoved", "PlanGoalMoved", "PlanActionMoved"):
+        assert "effective" in components[name]["properties"], name
+    for path, code in [
+        ("/api/v1/plans/", "201"),
+        ("/api/v1/plans/{id}/end/", "200"),
+        ("/api/v1/plans/{id}/review/", "201"),
+        ("/api/v1/plans/{id}/lac-change/", "201"),
+        ("/api/v1/plans/{id}/lac-end/", "200"),
+    ]:
+        ref = schema["paths"][path]["post"]["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/PlanMoved"), path
