@@ -978,6 +978,8 @@ class CaseworkBuilder:
         elif rnd() < 0.25:
             completed = max(start, self.today - 1 - int(rnd() * 3))
             status = "submitted"
+        if completed is not None and seen_on is not None and seen_on > completed:
+            seen_on = completed  # start <= child seen <= submission <= authorisation (issue 13's order)
         stamp = self.ts(start, 11 * HOUR)
         mod = self.ts(auth, 15 * HOUR) if auth is not None else stamp
         closure = reason if auth is not None and outcome in ("close", "step_down") and kind == "single" else ""

@@ -331,3 +331,18 @@ def test_chronology_has_the_main_steps(small: GenerationResult) -> None:
         assert kinds[kind], kind
     assert kinds["casework.plan_started"] == Plan.objects.count()
     assert kinds["casework.assessment_authorised"] == Assessment.objects.filter(status="authorised").count()
+
+
+def test_assessment_and_s47_dates_keep_the_journey_order(small: GenerationResult) -> None:
+    """Issue 13's order: start <= child seen <= submission <= authorisation; S47 start <= child seen <=
+    conclusion <= conference (the services refuse anything else, so the synthetic council must not hold it)."""
+    for started, seen, completed, authorised in Assessment.objects.values_list(
+        "started_on", "child_seen_on", "completed_on", "authorised_on"
+    ):
+        steps = [d for d in (started, seen, completed, authorised) if d is not None]
+        assert steps == sorted(steps), (started, seen, completed, authorised)
+    for held, started, seen, concluded, icpc in S47Enquiry.objects.values_list(
+        "strategy_discussion__held_on", "started_on", "child_seen_on", "concluded_on", "icpc_on"
+    ):
+        steps = [d for d in (held, started, seen, concluded, icpc) if d is not None]
+        assert steps == sorted(steps), (held, started, seen, concluded, icpc)
