@@ -9,6 +9,19 @@ from django import forms
 from familyhelp.frontend.forms import GovDateField
 from familyhelp.panels.models import PanelAttendance, PanelDecision, PanelKind, PanelRequest, SupportOption
 
+LATE_HELP = "Only needed when you record this more than the council's late-recording days (usually 7) after it happened"
+
+
+def late_reason_field() -> forms.CharField:
+    """The late-recording reason every dated step asks for (kept in the child's chronology)."""
+    return forms.CharField(
+        label="Why is this being recorded late?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=LATE_HELP,
+    )
+
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -50,6 +63,7 @@ class AttendanceForm(forms.Form):
 class RequestForm(forms.Form):
     """A request to a panel. The options explored (and the child's referrals) matter for admission to care."""
 
+    requested_on = GovDateField(label="Date of the request", required=False, help_text="Leave empty for today")
     ask = forms.ChoiceField(
         label="What are you asking the panel for?",
         choices=PanelRequest.Ask.choices,
@@ -94,6 +108,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text="For admission to care: select each option tried, and say below what happened",
     )
+    late_reason = late_reason_field()
 
     def __init__(self, *args: Any, referrals: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -115,7 +130,17 @@ class RequestForm(forms.Form):
 
     def main_fields(self) -> list[Any]:
         return [
-            self[n] for n in ("ask", "detail", "reason", "urgency", "estimated_cost", "retrospective", "actioned_on")
+            self[n]
+            for n in (
+                "requested_on",
+                "ask",
+                "detail",
+                "reason",
+                "urgency",
+                "estimated_cost",
+                "retrospective",
+                "actioned_on",
+            )
         ]
 
     def what_happened_fields(self) -> list[Any]:
@@ -127,6 +152,9 @@ class RequestForm(forms.Form):
 
 
 class DecisionForm(VersionForm):
+    decided_on = GovDateField(
+        label="Date of the decision", required=False, help_text="Leave empty for the date the panel sat"
+    )
     outcome = forms.ChoiceField(
         label="The panel's decision", choices=PanelDecision.Outcome.choices, widget=forms.RadioSelect, required=False
     )
@@ -141,7 +169,10 @@ class DecisionForm(VersionForm):
         max_length=5000,
         help_text="Why the panel declined or deferred the request, and what it needs next time",
     )
+    late_reason = late_reason_field()
 
 
 class WithdrawForm(VersionForm):
     reason = forms.CharField(label="Why withdraw the request", widget=forms.Textarea, required=False, max_length=5000)
+    withdrawn_on = GovDateField(label="Date of the withdrawal", required=False, help_text="Leave empty for today")
+    late_reason = late_reason_field()

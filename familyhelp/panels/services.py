@@ -8,7 +8,7 @@ chronology event, and puts a notification in the requester's work tray.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from familyhelp.casework.models import Case
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped
-from familyhelp.core.effective import raise_if
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.panels.models import (
     Panel,
@@ -48,6 +48,18 @@ Outcome = PanelDecision.Outcome
 
 def _d(day: date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+REQUESTED = "date of the request"
+DECIDED = "date of the decision"
+WITHDRAWN = "date the request was withdrawn"
+
+
+def _moment(day: date) -> datetime:
+    """A step dated by the day: now when it is today, else the start of that day (local time)."""
+    if day == clock.today():
+        return clock.now()
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def panel_kind_for(ask: str) -> str:
@@ -220,7 +232,9 @@ def _lock_request(request: PanelRequest, expected_version: int | None) -> PanelR
         raise ConcurrentEditError("The form did not say which version of the request it changes. Reload and try again.")
     if locked.version != expected_version:
         if locked.decided_by_id and locked.decided_at:
-            when = timezone.localtime(locked.decided_at)
+            # when the decision was recorded (decided_at is the day the panel decided, often earlier)
+            recorded = locked.decisions.order_by("-created_at").values_list("created_at", flat=True).first()
+            when = timezone.localtime(recorded or locked.modified_at)
             raise ConcurrentEditError(
                 f"{locked.decided_by} recorded a decision on this request ({locked.get_status_display().lower()}) "
                 f"at {when:%H:%M} on {_d(when.date())} after you opened it. Your decision was not saved: reload the "
@@ -249,12 +263,22 @@ def request_make(
     actioned_on: date | None = None,
     options_explored: Sequence[tuple[str, str]] = (),
     explored_referrals: Iterable[Any] = (),
+    requested_on: date | None = None,
+    late_reason: str = "",
 ) -> PanelRequest:
-    """Make a request to the panel on a case. Admission to care must show the support options explored."""
+    """Make a request to the panel on a case, on the day it was made (default today; on or after the case
+    opened). Admission to care must show the support options explored."""
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     require(can_make_request(actor, case), "You cannot make panel requests on this case.")
-    errors: dict[str, list[str]] = {}
-    today = clock.today()
+    requested_on, _ = resolve_date(requested_on)
+    errors: dict[str, list[str]] = check_effective_date(
+        requested_on,
+        field="requested_on",
+        label=REQUESTED,
+        person=case.person,
+        after=[("date the case opened", case.opened_on)],
+        late_reason=late_reason,
+    )
     if ask not in Ask.values:
         errors["ask"] = ["Choose what you are asking the panel for"]
     if not (reason or "").strip():
@@ -272,14 +296,17 @@ def request_make(
     if retrospective:
         if urgency != PanelRequest.Urgency.CRISIS:
             errors["urgency"] = ["Only a crisis request can be actioned before the panel and approved afterwards"]
-        if actioned_on is None:
-            errors["actioned_on"] = ["Enter the date the support was put in place"]
-        elif actioned_on > today:
-            errors["actioned_on"] = ["The date the support was put in place must be today or in the past"]
-        elif actioned_on < case.opened_on:
-            errors["actioned_on"] = [
-                f"The date the support was put in place must be on or after the case opened ({_d(case.opened_on)})"
-            ]
+        # when the support began, not a step reported here: the request's own date carries any late reason
+        errors.update(
+            check_effective_date(
+                actioned_on,
+                field="actioned_on",
+                label="date the support was put in place",
+                person=case.person,
+                after=[("date the case opened", case.opened_on)],
+                ask_late_reason=False,
+            )
+        )
     elif actioned_on is not None:
         errors["actioned_on"] = ["Only a request approved retrospectively records when the support was put in place"]
     options = list(options_explored)
@@ -319,7 +346,7 @@ def request_make(
         retrospective=retrospective,
         actioned_on=actioned_on if retrospective else None,
         requested_by=actor,
-        requested_on=today,
+        requested_on=requested_on,
         created_by=actor,
         modified_by=actor,
     )
@@ -339,7 +366,13 @@ def request_make(
     elif urgency == PanelRequest.Urgency.CRISIS:
         summary += " (crisis)"
     chronology_record(
-        actor=actor, kind="panels.request_made", summary=summary, occurred_on=today, person=case.person, subject=request
+        actor=actor,
+        kind="panels.request_made",
+        summary=summary,
+        occurred_on=requested_on,
+        person=case.person,
+        subject=request,
+        late_reason=(late_reason or "").strip(),
     )
     return request
 
@@ -354,11 +387,17 @@ def request_decide(
     notes: str = "",
     review_on: date | None = None,
     expected_version: int | None,
+    decided_on: date | None = None,
+    late_reason: str = "",
 ) -> PanelDecision:
     """The panel decides an agenda item: approved (with conditions and a review date), declined or deferred.
 
-    A deferred request leaves this sitting's agenda and waits for the next one. The decision is written to the
-    child's chronology and the requester is told in their work tray.
+    The decision is dated the day the panel made it (`decided_on`, stored as `decided_at`): by default the
+    sitting's date, as the panel's clerk records it from the minutes; another day may be given (a decision
+    taken after the sitting), never before the sitting nor the request. A late-recording reason is asked when
+    that day is more than the council's late-recording days ago. A deferred request leaves this sitting's
+    agenda and waits for the next one. The decision is written to the child's chronology (on its date) and the
+    requester is told in their work tray.
     """
     request = _lock_request(request, expected_version)
     require(can_decide_request(actor, request), "You cannot record panel decisions on this request.")
@@ -372,6 +411,18 @@ def request_decide(
     errors: dict[str, list[str]] = {}
     if panel.sits_on > clock.today():
         errors["__all__"] = [f"The panel sits on {_d(panel.sits_on)}: record its decisions on or after that day"]
+    else:
+        decided_on = decided_on or panel.sits_on
+        errors.update(
+            check_effective_date(
+                decided_on,
+                field="decided_on",
+                label=DECIDED,
+                person=request.person,
+                after=[("date the panel sat", panel.sits_on), (REQUESTED, request.requested_on)],
+                late_reason=late_reason,
+            )
+        )
     if outcome not in Outcome.values:
         errors["outcome"] = ["Choose the panel's decision"]
     elif outcome == Outcome.APPROVED:
@@ -391,7 +442,8 @@ def request_decide(
         if (conditions or "").strip():
             errors["conditions"] = ["Only an approved request has conditions"]
     raise_if(errors)
-    now = clock.now()
+    assert decided_on is not None
+    now = _moment(decided_on)
     decision = PanelDecision.objects.create(
         request=request,
         panel=panel,
@@ -435,9 +487,10 @@ def request_decide(
         actor=actor,
         kind="panels.request_decided",
         summary=summary,
-        occurred_on=panel.sits_on,
+        occurred_on=decided_on,
         person=request.person,
         subject=decision,
+        late_reason=(late_reason or "").strip(),
     )
     if request.requested_by_id != actor.pk:
         Notification.objects.create(
@@ -451,18 +504,41 @@ def request_decide(
 
 
 @transaction.atomic
-def request_withdraw(*, actor: Any, request: PanelRequest, reason: str, expected_version: int | None) -> PanelRequest:
-    """The worker withdraws a request the panel has not decided (it leaves any agenda)."""
+def request_withdraw(
+    *,
+    actor: Any,
+    request: PanelRequest,
+    reason: str,
+    expected_version: int | None,
+    withdrawn_on: date | None = None,
+    late_reason: str = "",
+) -> PanelRequest:
+    """The worker withdraws a request the panel has not decided (it leaves any agenda), on the day given
+    (default today; stored as `withdrawn_at`): on or after the request and any earlier decision on it."""
     request = _lock_request(request, expected_version)
     require(can_withdraw_request(actor, request), "You cannot withdraw this request.")
     check_transition(request.status, R.WITHDRAWN)
     if request.panel is not None and request.panel.status != Panel.Status.SCHEDULED:
         raise DomainError("The panel has been held: the request cannot be withdrawn from it")
+    withdrawn_on, _ = resolve_date(withdrawn_on)
+    last_decided = request.decisions.order_by("-decided_at").values_list("decided_at", flat=True).first()
+    errors = check_effective_date(
+        withdrawn_on,
+        field="withdrawn_on",
+        label=WITHDRAWN,
+        person=request.person,
+        after=[
+            (REQUESTED, request.requested_on),
+            ("date of the panel's last decision on it", timezone.localdate(last_decided) if last_decided else None),
+        ],
+        late_reason=late_reason,
+    )
     if not (reason or "").strip():
-        raise DomainError("Enter why the request is being withdrawn", field="reason")
+        errors.setdefault("reason", []).append("Enter why the request is being withdrawn")
+    raise_if(errors)
     request.status = R.WITHDRAWN
     request.withdrawn_by = actor
-    request.withdrawn_at = clock.now()
+    request.withdrawn_at = _moment(withdrawn_on)
     request.withdrawn_reason = reason.strip()
     request.panel = None
     save_bumped(request, actor=actor, fields=["status", "withdrawn_by", "withdrawn_at", "withdrawn_reason", "panel"])
@@ -471,9 +547,10 @@ def request_withdraw(*, actor: Any, request: PanelRequest, reason: str, expected
         kind="panels.request_withdrawn",
         summary=f"Request to the {request.get_panel_kind_display().lower()} for {_what_is_asked(request)} withdrawn: "
         f"{request.withdrawn_reason}",
-        occurred_on=clock.today(),
+        occurred_on=withdrawn_on,
         person=request.person,
         subject=request,
+        late_reason=(late_reason or "").strip(),
     )
     return request
 

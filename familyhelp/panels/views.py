@@ -17,6 +17,7 @@ from django.views import View
 from familyhelp.accounts import roles
 from familyhelp.casework.models import Case
 from familyhelp.casework.selectors import case_get_for_user
+from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.frontend.forms import apply_domain_errors
 from familyhelp.panels import forms as pf
@@ -266,7 +267,8 @@ class RequestDecideView(View):
         item = self._item(request, pk)
         if isinstance(item, HttpResponse):
             return item
-        return self._render(request, item, pf.DecisionForm(initial={"version": item.version}))
+        initial = {"version": item.version, "decided_on": item.panel.sits_on if item.panel else None}
+        return self._render(request, item, pf.DecisionForm(initial=initial))
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         item = self._item(request, pk)
@@ -284,6 +286,8 @@ class RequestDecideView(View):
                     notes=d["notes"],
                     review_on=d["review_on"],
                     expected_version=d["version"],
+                    decided_on=d["decided_on"],
+                    late_reason=d["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -332,7 +336,9 @@ class RequestMakeView(View):
         case = self._setup(request, pk)
         if isinstance(case, HttpResponse):
             return case
-        return self._render(request, case, pf.RequestForm(referrals=_referrals(case)))
+        return self._render(
+            request, case, pf.RequestForm(referrals=_referrals(case), initial={"requested_on": clock.today()})
+        )
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         case = self._setup(request, pk)
@@ -354,6 +360,8 @@ class RequestMakeView(View):
                     actioned_on=d["actioned_on"],
                     options_explored=form.options(),
                     explored_referrals=[form.referrals[pk] for pk in d.get("explored_referrals") or []],
+                    requested_on=d["requested_on"],
+                    late_reason=d["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -412,7 +420,9 @@ class RequestWithdrawView(View):
         item = self._setup(request, pk)
         if isinstance(item, HttpResponse):
             return item
-        return self._render(request, item, pf.WithdrawForm(initial={"version": item.version}))
+        return self._render(
+            request, item, pf.WithdrawForm(initial={"version": item.version, "withdrawn_on": clock.today()})
+        )
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         item = self._setup(request, pk)
@@ -426,6 +436,8 @@ class RequestWithdrawView(View):
                     request=item,
                     reason=form.cleaned_data["reason"],
                     expected_version=form.cleaned_data["version"],
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
+                    late_reason=form.cleaned_data["late_reason"],
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from familyhelp.api.serializers.common import UserSummarySerializer
+from familyhelp.api.serializers.common import EffectiveDateSerializer, UserSummarySerializer, late_reason_field
 from familyhelp.panels.models import PanelAttendance, PanelDecision, PanelKind, PanelRequest, SupportOption
 
 
@@ -20,7 +20,11 @@ class PanelDecisionSerializer(serializers.Serializer):
     notes = serializers.CharField(read_only=True)
     review_on = serializers.DateField(read_only=True, allow_null=True)
     decided_by = UserSummarySerializer(read_only=True)
-    decided_at = serializers.DateTimeField(read_only=True)
+    decided_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the panel decided: the day it decided (the start of that day, local time, unless recorded "
+        "the same day). Not when the decision was typed.",
+    )
 
 
 class OptionExploredSerializer(serializers.Serializer):
@@ -145,9 +149,21 @@ class RequestInputSerializer(serializers.Serializer):
         max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
     )
     retrospective = serializers.BooleanField(required=False, default=False)
-    actioned_on = serializers.DateField(required=False, allow_null=True, default=None)
+    actioned_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Retrospective requests only: the date the support was put in place (no default; required then).",
+    )
     options_explored = OptionExploredSerializer(many=True, required=False, default=list)
     explored_referrals = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    requested_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date the request was made (ISO 8601). Defaults to today. On or after the case opened; not in "
+        "the future; more than the council's late-recording days ago needs late_reason.",
+    )
+    late_reason = late_reason_field()
 
 
 class DecisionInputSerializer(serializers.Serializer):
@@ -155,13 +171,36 @@ class DecisionInputSerializer(serializers.Serializer):
     conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    decided_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the panel decided (ISO 8601). Defaults to the date the panel sat, as the clerk records it "
+        "from the minutes. On or after the sitting and the request; not in the future; more than the council's "
+        "late-recording days ago needs late_reason. Stored as decided_at.",
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField(help_text="The request's version you started from (409 if it has changed).")
 
 
 class WithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
+    withdrawn_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date the request was withdrawn (ISO 8601). Defaults to today. On or after the request; not in "
+        "the future; more than the council's late-recording days ago needs late_reason. Stored as withdrawn_at.",
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField(help_text="The request's version you started from (409 if it has changed).")
 
 
 class VersionInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you started from (409 if it has changed).")
+
+
+class PanelRequestMovedSerializer(PanelRequestSerializer):
+    """The request after a step moved it, with the step's stored effective date."""
+
+    effective = EffectiveDateSerializer(
+        read_only=True, help_text="The step's stored effective date and whether it was defaulted (no date sent)."
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.models import User
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import support_panels as s
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.core.errors import DomainError
@@ -156,13 +157,19 @@ class PanelRequestViewSet(ApiViewSet):
         "move": roles.MANAGE_PANELS,
     }
 
-    def _detail(self, item: PanelRequest, code: int = status.HTTP_200_OK) -> Response:
+    def _detail(
+        self, item: PanelRequest, code: int = status.HTTP_200_OK, *, effective: tuple[str, Any] | None = None
+    ) -> Response:
+        """The request; after a step moved it, with `effective`: (request field, stored date)."""
         item = (
             PanelRequest.objects.select_related("case", "requested_by", "decided_by")
             .prefetch_related("options_explored", "explored_referrals", "decisions__decided_by")
             .get(pk=item.pk)
         )
-        return Response(s.PanelRequestSerializer(item).data, status=code)
+        data = dict(s.PanelRequestSerializer(item).data)
+        if effective is not None:
+            data["effective"] = effective_block(self.request, field=effective[0], value=effective[1])
+        return Response(data, status=code)
 
     @extend_schema(
         summary="The requests made on one case (?case=<id>, required), newest first",
@@ -189,9 +196,10 @@ class PanelRequestViewSet(ApiViewSet):
         return self._detail(request_get_for_user(request.user, pk))
 
     @extend_schema(
-        summary="Make a request to a panel on a case (admission to care: options explored required)",
+        summary="Make a request to a panel on a case (admission to care: options explored required; requested_on "
+        "defaults to today)",
         request=s.RequestInputSerializer,
-        responses={201: s.PanelRequestSerializer, 400: BAD_REQUEST},
+        responses={201: s.PanelRequestMovedSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         from familyhelp.specialist.models import ServiceReferral
@@ -213,19 +221,22 @@ class PanelRequestViewSet(ApiViewSet):
             actioned_on=data["actioned_on"],
             options_explored=[(o["option"], o["what_happened"]) for o in data["options_explored"]],
             explored_referrals=referrals,
+            requested_on=data.get("requested_on"),
+            late_reason=data["late_reason"],
         )
-        return self._detail(item, status.HTTP_201_CREATED)
+        return self._detail(item, status.HTTP_201_CREATED, effective=("requested_on", item.requested_on))
 
     @extend_schema(
-        summary="Record the panel's decision on an agenda item (one of two members at once succeeds)",
+        summary="Record the panel's decision on an agenda item (one of two members at once succeeds; decided_on "
+        "defaults to the date the panel sat)",
         request=s.DecisionInputSerializer,
-        responses={200: s.PanelRequestSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.PanelRequestMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.DecisionInputSerializer, request.data)
         item = request_get_for_user(request.user, pk, purpose="recording a panel decision")
-        svc.request_decide(
+        decision = svc.request_decide(
             actor=request.user,
             request=item,
             outcome=data["outcome"],
@@ -233,20 +244,30 @@ class PanelRequestViewSet(ApiViewSet):
             notes=data["notes"],
             review_on=data["review_on"],
             expected_version=data["version"],
+            decided_on=data.get("decided_on"),
+            late_reason=data["late_reason"],
         )
-        return self._detail(item)
+        return self._detail(item, effective=("decided_on", timezone.localdate(decision.decided_at)))
 
     @extend_schema(
-        summary="Withdraw a request the panel has not decided",
+        summary="Withdraw a request the panel has not decided (withdrawn_on defaults to today)",
         request=s.WithdrawInputSerializer,
-        responses={200: s.PanelRequestSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.PanelRequestMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: UUID) -> Response:
         data = _valid(s.WithdrawInputSerializer, request.data)
         item = request_get_for_user(request.user, pk, purpose="withdrawing a panel request")
-        svc.request_withdraw(actor=request.user, request=item, reason=data["reason"], expected_version=data["version"])
-        return self._detail(item)
+        item = svc.request_withdraw(
+            actor=request.user,
+            request=item,
+            reason=data["reason"],
+            expected_version=data["version"],
+            withdrawn_on=data.get("withdrawn_on"),
+            late_reason=data["late_reason"],
+        )
+        assert item.withdrawn_at is not None
+        return self._detail(item, effective=("withdrawn_on", timezone.localdate(item.withdrawn_at)))
 
     @extend_schema(
         summary="Move an agenda item to the next scheduled sitting of the same panel",
