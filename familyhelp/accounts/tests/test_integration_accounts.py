@@ -261,3 +261,30 @@ def test_pages_are_for_administrators_only(world, client_for, who):
     assert client.post(reverse("accounts:integration_token_issue", args=[account.pk])).status_code == 403
     assert client.post(reverse("accounts:integration_deactivate", args=[account.pk])).status_code == 403
     assert IntegrationAccount.objects.get().is_active and not AuthToken.objects.exists()
+
+
+# --- the migration away from DRF's plain-text tokens ------------------------------------------------------
+
+
+def test_the_migration_drops_the_plain_text_token_table(db):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration = importlib.import_module("familyhelp.accounts.migrations.0004_integration_accounts")
+
+    def run(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    editor = SimpleNamespace(connection=connection, execute=run)  # the two things the function uses
+    run("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id varchar(32))")
+    run("INSERT INTO authtoken_token VALUES ('0123456789abcdef0123456789abcdef01234567', 'x')")
+    run("INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', '2025-01-01')")
+    migration.drop_plain_text_tokens(None, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_migrations WHERE app = 'authtoken'")
+        assert cursor.fetchone() == (0,)
+    migration.drop_plain_text_tokens(None, editor)  # a database that never had the table is fine
