@@ -17,11 +17,24 @@ CHILD_ONLY = "child"
 SCALING_ROWS = 6
 
 
+LATE_HELP = (
+    "Only needed when you finalise this more than the council's late-recording days (usually 7) after the date it "
+    "was completed"
+)
+
+
 class CompletionForm(forms.Form):
     """The date, what the completion reviews, and the tool's own questions."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    completed_on = GovDateField(label="Date completed")
+    completed_on = GovDateField(label="Date completed", required=False, help_text="Leave empty for today")
+    late_reason = forms.CharField(
+        label="Why is this being recorded late?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=LATE_HELP,
+    )
 
     def __init__(
         self,

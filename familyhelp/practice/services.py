@@ -14,6 +14,7 @@ from django.db import transaction
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.people.models import Family, FamilyMember, Person
 from familyhelp.practice import definitions as d
@@ -29,11 +30,34 @@ CHRONOLOGY_KIND = {
 }
 
 
-def _instrument(kind: str, completed_on: datetime.date | None) -> Instrument:
-    if completed_on is None:
-        raise DomainError("Enter the date the tool was completed", field="completed_on")
-    if completed_on > clock.today():
-        raise DomainError("The date the tool was completed must be today or in the past", field="completed_on")
+COMPLETED = "date the tool was completed"
+
+
+def _check_date(
+    person: Person,
+    completed_on: datetime.date,
+    review_of: Completion | None,
+    *,
+    late_reason: str = "",
+    ask_late_reason: bool = False,
+) -> None:
+    """The completion's date through core.effective: not in the future nor before the child's birth, on or after
+    the completion it reviews. A draft is not yet reported: the late reason is asked when it is finalised."""
+    earlier = review_of.completed_on if review_of is not None and review_of.person_id == person.pk else None
+    raise_if(
+        check_effective_date(
+            completed_on,
+            field="completed_on",
+            label=COMPLETED,
+            person=person,
+            after=[("date of the completion it reviews", earlier)],
+            late_reason=late_reason,
+            ask_late_reason=ask_late_reason,
+        )
+    )
+
+
+def _instrument(kind: str, completed_on: datetime.date) -> Instrument:
     instrument = instrument_in_force(kind, completed_on)
     if instrument is None:
         raise DomainError("No version of this tool was in force on that date", field="completed_on")
@@ -49,8 +73,6 @@ def _check_review_of(person: Person, kind: str, completed_on: datetime.date, rev
         )
     if review_of.status != Completion.Status.FINAL:
         raise DomainError("A review must follow a final completion, not a draft", field="review_of")
-    if review_of.completed_on > completed_on:
-        raise DomainError("A review cannot be dated before the completion it reviews", field="completed_on")
 
 
 def _check_family(person: Person, kind: str, family: Family | None) -> None:
@@ -85,18 +107,20 @@ def completion_start(
     actor: Any,
     person: Person,
     kind: str,
-    completed_on: datetime.date | None,
+    completed_on: datetime.date | None = None,
     answers: Any,
     review_of: Completion | None = None,
     family: Family | None = None,
 ) -> Completion:
-    """Start a draft completion of the tool in force on the date: a baseline, or a review of `review_of`;
-    for the child, or (`family`) for the whole family, filed under the child."""
+    """Start a draft completion of the tool in force on the date it was completed (default today): a baseline,
+    or a review of `review_of` (on or after it); for the child, or (`family`) for the whole family, filed under
+    the child."""
     require(kind in Instrument.Kind.values, "There is no such practice tool")
     require(can_record_practice(actor, person, kind), "You cannot record this tool for this child.")
-    instrument = _instrument(kind, completed_on)
-    assert completed_on is not None
+    completed_on, _ = resolve_date(completed_on)
     _check_review_of(person, kind, completed_on, review_of)
+    _check_date(person, completed_on, review_of)
+    instrument = _instrument(kind, completed_on)
     _check_family(person, kind, family)
     cleaned = _validated(instrument, answers, complete=False)
     completion = Completion(
@@ -130,7 +154,7 @@ def completion_update(
     *,
     actor: Any,
     completion: Completion,
-    completed_on: datetime.date | None,
+    completed_on: datetime.date | None = None,
     answers: Any,
     review_of: Completion | None,
     expected_version: int | None,
@@ -142,9 +166,10 @@ def completion_update(
     require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
     if locked.status != Completion.Status.DRAFT:
         raise DomainError("This completion is final and cannot be changed: record a review instead")
-    instrument = _instrument(locked.kind, completed_on)
-    assert completed_on is not None
+    completed_on, _ = resolve_date(completed_on)
     _check_review_of(locked.person, locked.kind, completed_on, review_of)
+    _check_date(locked.person, completed_on, review_of)
+    instrument = _instrument(locked.kind, completed_on)
     _check_family(locked.person, locked.kind, family)
     cleaned = _validated(instrument, answers, complete=False)
     locked.completed_on = completed_on
@@ -176,13 +201,17 @@ def _chronology_summary(completion: Completion) -> str:
 
 
 @transaction.atomic
-def completion_finalise(*, actor: Any, completion: Completion, expected_version: int | None) -> Completion:
+def completion_finalise(
+    *, actor: Any, completion: Completion, expected_version: int | None, late_reason: str = ""
+) -> Completion:
     """Finalise a draft: everything the tool needs must be answered; the result is fixed and recorded in the
-    child's chronology (and the family's, when it was completed for the whole family). A final completion
-    never changes."""
+    child's chronology on the date the tool was completed (and the family's, when it was completed for the
+    whole family), with the late-recording reason when that date is more than the council's late-recording
+    days ago. A final completion never changes."""
     locked = _locked(completion, expected_version)
     require(can_record_practice(actor, locked.person, locked.kind), "You cannot record this tool for this child.")
     check_transition(locked.status, Completion.Status.FINAL)
+    _check_date(locked.person, locked.completed_on, locked.review_of, late_reason=late_reason, ask_late_reason=True)
     cleaned = _validated(locked.instrument, locked.answers, complete=True)
     _apply(locked, locked.instrument, cleaned)
     locked.status = Completion.Status.FINAL
@@ -199,5 +228,6 @@ def completion_finalise(*, actor: Any, completion: Completion, expected_version:
         person=locked.person,
         family=locked.family,
         subject=locked,
+        late_reason=(late_reason or "").strip(),
     )
     return locked

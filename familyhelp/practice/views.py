@@ -222,7 +222,10 @@ class CompletionStartView(CompletionFormMixin, View):
                     )
                     if "finalise" in request.POST:
                         completion = svc.completion_finalise(
-                            actor=request.user, completion=completion, expected_version=completion.version
+                            actor=request.user,
+                            completion=completion,
+                            expected_version=completion.version,
+                            late_reason=form.cleaned_data["late_reason"],
                         )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -325,7 +328,10 @@ class CompletionEditView(CompletionFormMixin, View):
                     )
                     if "finalise" in request.POST:
                         completion = svc.completion_finalise(
-                            actor=request.user, completion=completion, expected_version=completion.version
+                            actor=request.user,
+                            completion=completion,
+                            expected_version=completion.version,
+                            late_reason=form.cleaned_data["late_reason"],
                         )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -348,13 +354,23 @@ class CompletionFinaliseView(View):
         if not can_record_practice(request.user, completion.person, completion.kind):
             raise PermissionDenied("You cannot record this tool for this child.")
         raw = request.POST.get("version", "")
+        late_reason = request.POST.get("late_reason", "")[:2000]
         try:
             svc.completion_finalise(
-                actor=request.user, completion=completion, expected_version=int(raw) if raw.isdigit() else None
+                actor=request.user,
+                completion=completion,
+                expected_version=int(raw) if raw.isdigit() else None,
+                late_reason=late_reason,
             )
         except DomainError as exc:
-            errors = [m for msgs in exc.errors.values() for m in msgs] or [exc.message]
-            context = _completion_context(request, completion, finalise_errors=errors)
+            errors = [(field, m) for field, msgs in exc.errors.items() for m in msgs] or [("", exc.message)]
+            context = _completion_context(
+                request,
+                completion,
+                finalise_errors=errors,
+                late_reason=late_reason,
+                late_reason_error=" ".join(exc.errors.get("late_reason", [])),
+            )
             return render(request, "practice/completion.html", context, status=200)
         messages.success(request, "Finalised")
         return redirect("practice:completion", pk=completion.pk)

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from familyhelp.api.serializers.common import UserSummarySerializer
+from familyhelp.api.serializers.common import EffectiveDateSerializer, UserSummarySerializer, late_reason_field
 from familyhelp.practice.models import Completion, Instrument
 
 
@@ -63,7 +63,13 @@ class CompletionSerializer(serializers.Serializer):
 class CompletionCreateSerializer(serializers.Serializer):
     person = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=Instrument.Kind.choices)
-    completed_on = serializers.DateField()
+    completed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date the tool was completed (ISO 8601). Defaults to today. Not in the future nor before the "
+        "child's birth; on or after the completion it reviews; the version of the tool in force that day is used. "
+        "More than the council's late-recording days ago needs late_reason when finalised.",
+    )
     review_of = serializers.UUIDField(required=False, allow_null=True, default=None)
     family = serializers.UUIDField(
         required=False,
@@ -79,6 +85,7 @@ class CompletionCreateSerializer(serializers.Serializer):
         '"scaling": [{"name", "role", "score" 0-10}]}'
     )
     finalise = serializers.BooleanField(required=False, default=False, help_text="Finalise at once")
+    late_reason = late_reason_field()
 
 
 class FamilyCompletionsSerializer(serializers.Serializer):
@@ -88,3 +95,14 @@ class FamilyCompletionsSerializer(serializers.Serializer):
 
 class CompletionFinaliseSerializer(serializers.Serializer):
     version = serializers.IntegerField()
+    late_reason = late_reason_field()
+
+
+class CompletionRecordedSerializer(CompletionSerializer):
+    """A completion after it was recorded or finalised, with its stored effective date."""
+
+    effective = EffectiveDateSerializer(
+        read_only=True,
+        help_text="The completion's stored date (completed_on) and whether it was defaulted to today (on finalise: "
+        "the draft's date, never defaulted).",
+    )

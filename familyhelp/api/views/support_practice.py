@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts import roles
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import support_practice as s
 from familyhelp.core.errors import DomainError
 from familyhelp.practice import services as svc
@@ -85,9 +85,19 @@ class CompletionViewSet(ApiViewSet):
         "family": roles.VIEW_CASE,
     }
 
-    def _detail(self, completion: Completion, code: int = status.HTTP_200_OK) -> Response:
+    def _detail(
+        self, completion: Completion, code: int = status.HTTP_200_OK, *, effective: bool = False, sent: bool = True
+    ) -> Response:
+        """The completion; after it was recorded or finalised, with `effective` (its stored date; `sent=False`
+        when this request carried no date of its own: finalising keeps the draft's date, never defaulted)."""
         fresh = Completion.objects.select_related("instrument", "completed_by").get(pk=completion.pk)
-        return Response(s.CompletionSerializer(fresh).data, status=code)
+        data = dict(s.CompletionSerializer(fresh).data)
+        if effective:
+            block = effective_block(self.request, field="completed_on", value=fresh.completed_on)
+            if not sent:
+                block["defaulted"] = False
+            data["effective"] = block
+        return Response(data, status=code)
 
     @extend_schema(
         summary="A child's completions, oldest first (required ?person=; the read is access-logged)",
@@ -120,9 +130,10 @@ class CompletionViewSet(ApiViewSet):
         return self._detail(completion_get_for_user(request.user, pk, purpose="opened a practice tool"))
 
     @extend_schema(
-        summary="Record a tool for a child: a draft (or finalised at once with finalise=true)",
+        summary="Record a tool for a child: a draft (or finalised at once with finalise=true); completed_on "
+        "defaults to today",
         request=s.CompletionCreateSerializer,
-        responses={201: s.CompletionSerializer, 400: BAD_REQUEST},
+        responses={201: s.CompletionRecordedSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         d = _valid(s.CompletionCreateSerializer, request.data)
@@ -138,29 +149,34 @@ class CompletionViewSet(ApiViewSet):
                 actor=request.user,
                 person=person,
                 kind=d["kind"],
-                completed_on=d["completed_on"],
+                completed_on=d.get("completed_on"),
                 answers=d["answers"],
                 review_of=review_of,
                 family=family,
             )
             if d["finalise"]:
                 completion = svc.completion_finalise(
-                    actor=request.user, completion=completion, expected_version=completion.version
+                    actor=request.user,
+                    completion=completion,
+                    expected_version=completion.version,
+                    late_reason=d["late_reason"],
                 )
-        return self._detail(completion, status.HTTP_201_CREATED)
+        return self._detail(completion, status.HTTP_201_CREATED, effective=True)
 
     @extend_schema(
-        summary="Finalise a draft (then it never changes; a later one is a review)",
+        summary="Finalise a draft (then it never changes; a later one is a review). Its chronology event is dated "
+        "the draft's completed_on; late_reason is needed when that is more than the council's late-recording days ago",
         request=s.CompletionFinaliseSerializer,
-        responses={200: s.CompletionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.CompletionRecordedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.CompletionFinaliseSerializer, request.data)
         completion = completion_get_for_user(request.user, pk, purpose="finalising a practice tool")
-        return self._detail(
-            svc.completion_finalise(actor=request.user, completion=completion, expected_version=d["version"])
+        finalised = svc.completion_finalise(
+            actor=request.user, completion=completion, expected_version=d["version"], late_reason=d["late_reason"]
         )
+        return self._detail(finalised, effective=True, sent=False)
 
 
 def register(router: Any) -> None:

@@ -20,6 +20,18 @@ def _instruments(request):  # type: ignore[no-untyped-def]
     install()
 
 
+@pytest.fixture(autouse=True)
+def _wide_late_recording(request):  # type: ignore[no-untyped-def]
+    """These tests record tools dated 2025 on today's clock and are not about late recording: the council's
+    late-recording days are set wide for them. test_effective_dates.py keeps the council's 7 days."""
+    if "world" not in request.fixturenames:
+        return
+    from familyhelp.organisation.models import LocalAuthority
+
+    request.getfixturevalue("world")
+    LocalAuthority.objects.update(late_recording_days=36500)
+
+
 @pytest.fixture
 def case(world):  # type: ignore[no-untyped-def]
     return Case.objects.create(

@@ -78,10 +78,11 @@ def test_a_screening_through_the_form(world, case, client_for):
 def test_bad_input_shows_the_error_summary_and_writes_nothing(world, case, client_for):
     c = client_for(world.sw)
     url = reverse("practice:start", args=[world.own.pk, "exploitation_screening"])
-    page = soup(c.post(url, {"review_of": "baseline", "present": ["other"], "finalise": "1"}))
+    future = date_fields("completed_on", "2099-03-03")
+    page = soup(c.post(url, {**future, "review_of": "baseline", "present": ["other"], "finalise": "1"}))
     links = {a["href"]: a.get_text(strip=True) for a in page.select(".govuk-error-summary__list a")}
     assert links == {
-        "#id_completed_on-day": "Enter the date completed",
+        "#id_completed_on-day": "The date the tool was completed must be today or in the past",
     }
     page = soup(
         c.post(

@@ -216,7 +216,7 @@ def test_a_review_must_follow_a_final_completion_of_the_same_tool_and_child(worl
             svc.completion_start(
                 actor=world.sw, person=world.own, kind="gcp2", completed_on=D(on), answers={}, review_of=review_of
             )
-    with pytest.raises(DomainError, match="cannot be dated before"):
+    with pytest.raises(DomainError, match="must be on or after the date of the completion it reviews"):
         svc.completion_start(
             actor=world.sw,
             person=world.own,
