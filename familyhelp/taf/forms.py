@@ -142,6 +142,12 @@ class ActionStatusForm(_Versioned):
     done_on = GovDateField(
         label="Date it was done (if done)", required=False, help_text="Leave empty for today. For example, 27 3 2025"
     )
+    late_reason = forms.CharField(
+        label="Why is this being recorded late? (only if it is)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SignpostForm(_Versioned):

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from familyhelp.accounts import roles
 from familyhelp.casework.models import Case, PlanAction
@@ -27,7 +28,7 @@ from familyhelp.casework.permissions import can_work_case
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_versioned
-from familyhelp.core.effective import check_effective_date, raise_if
+from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_or_raise, require
 from familyhelp.directory.models import LocalService
 from familyhelp.taf.models import PlanActionSignpost, TafAction, TafMeeting, TafMember
@@ -277,15 +278,17 @@ def taf_meeting_record(
     *,
     actor: Any,
     case: Case,
-    held_on: date | None,
+    held_on: date | None = None,
     decisions: str,
     attendees: Iterable[TafMember] = (),
     other_attendees: str = "",
     next_meeting_on: date | None = None,
     late_reason: str = "",
 ) -> TafMeeting:
-    """Record a meeting of the team around the family: who attended, what it decided, when it meets next."""
+    """Record a meeting of the team around the family, on the day it was held (default today): who attended,
+    what it decided, when it meets next."""
     case = _lock_case(actor, case)
+    held_on, _ = resolve_date(held_on)
     values: dict[str, Any] = {
         "held_on": held_on,
         "decisions": decisions,
@@ -441,29 +444,45 @@ STATUS_KINDS = {
 
 @transaction.atomic
 def taf_action_set_status(
-    *, actor: Any, action: TafAction, status: str, expected_version: int | None, done_on: date | None = None
+    *,
+    actor: Any,
+    action: TafAction,
+    status: str,
+    expected_version: int | None,
+    done_on: date | None = None,
+    late_reason: str = "",
 ) -> TafAction:
-    """Move an action's status. Whoever manages the team, or the partner who owns the action."""
+    """Move an action's status. Whoever manages the team, or the partner who owns the action.
+
+    Done: on the day it was done (default today), on or after the day it was agreed (the meeting that agreed it,
+    else the day it was added), with a late-recording reason when that day is more than the council's
+    late-recording days ago. Dropping or reopening an action is dated the day it is recorded."""
     require(can_update_action_status(actor, action), "You can only change the status of your own actions.")
-    action = TafAction.objects.select_for_update(of=("self",)).select_related("case__person", "owner").get(pk=action.pk)
+    action = (
+        TafAction.objects.select_for_update(of=("self",))
+        .select_related("case__person", "owner", "meeting")
+        .get(pk=action.pk)
+    )
     require(can_update_action_status(actor, action), "You can only change the status of your own actions.")
     if expected_version is None or action.version != expected_version:
         raise ConcurrentEditError()
     check_action_move(action.status, status)
     if status == TafAction.Status.DONE:
-        done_on = done_on or clock.today()
+        done_on, _ = resolve_date(done_on)
+        agreed = action.meeting.held_on if action.meeting_id else timezone.localdate(action.created_at)
         raise_if(
             check_effective_date(
                 done_on,
                 field="done_on",
                 label="date it was done",
-                not_before=action.created_at.date(),
-                not_before_label="date the action was agreed",
-                ask_late_reason=False,
+                person=action.case.person,
+                after=[("date the action was agreed", agreed)],
+                late_reason=late_reason,
             )
         )
     else:
         done_on = None
+        late_reason = ""
     action.status = status
     action.done_on = done_on
     action.status_changed_at = clock.now()
@@ -483,6 +502,7 @@ def taf_action_set_status(
         occurred_on=done_on or clock.today(),
         person=action.case.person,
         subject=action,
+        late_reason=(late_reason or "").strip(),
     )
     return action
 

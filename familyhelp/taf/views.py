@@ -276,7 +276,12 @@ class ActionEditView(_FormView):
 def _save_status(request: HttpRequest, action: TafAction, form: Any) -> str:
     d = form.cleaned_data
     action = services.taf_action_set_status(
-        actor=request.user, action=action, status=d["status"], expected_version=d["version"], done_on=d["done_on"]
+        actor=request.user,
+        action=action,
+        status=d["status"],
+        expected_version=d["version"],
+        done_on=d["done_on"],
+        late_reason=d["late_reason"],
     )
     return f"Action marked {action.get_status_display().lower()}"
 
@@ -290,7 +295,9 @@ class ActionStatusView(_FormView):
         return _action(request, pk, self.purpose)
 
     def form(self, case: Case, obj: Any, data: Any = None) -> forms.Form:
-        return tf.ActionStatusForm(data, initial={"status": obj.status, "version": obj.version})
+        return tf.ActionStatusForm(
+            data, initial={"status": obj.status, "version": obj.version, "done_on": obj.done_on or clock.today()}
+        )
 
     def save(self, request: HttpRequest, case: Case, obj: Any, form: Any) -> str:
         return _save_status(request, obj, form)
@@ -337,7 +344,9 @@ class PartnerActionStatusView(_FormView):
         return case, action
 
     def form(self, case: Case, obj: Any, data: Any = None) -> forms.Form:
-        return tf.ActionStatusForm(data, initial={"status": obj.status, "version": obj.version})
+        return tf.ActionStatusForm(
+            data, initial={"status": obj.status, "version": obj.version, "done_on": obj.done_on or clock.today()}
+        )
 
     def save(self, request: HttpRequest, case: Case, obj: Any, form: Any) -> str:
         return _save_status(request, obj, form)

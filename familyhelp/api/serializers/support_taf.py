@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from familyhelp.api.serializers.common import EffectiveDateSerializer, late_reason_field
 from familyhelp.core import clock
 from familyhelp.taf.models import TafAction, TafMember
+
+EFFECTIVE_HELP = "The step's stored effective date and whether it was defaulted to today (no date sent)."
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -110,12 +113,23 @@ class TafMemberLeaveSerializer(serializers.Serializer):
 
 class TafMeetingInputSerializer(serializers.Serializer):
     case = serializers.UUIDField()
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date the meeting was held (ISO 8601). Defaults to today. On or after the case opened; not in "
+        "the future; more than the council's late-recording days ago needs late_reason.",
+    )
     attendees = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
     other_attendees = serializers.CharField(allow_blank=True, required=False, default="")
     decisions = serializers.CharField(allow_blank=True)
     next_meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
-    late_reason = serializers.CharField(allow_blank=True, required=False, default="")
+    late_reason = late_reason_field()
+
+
+class TafMeetingRecordedSerializer(TafMeetingSerializer):
+    """A meeting just recorded, with its stored effective date."""
+
+    effective = EffectiveDateSerializer(read_only=True, help_text=EFFECTIVE_HELP)
 
 
 class TafMeetingUpdateSerializer(serializers.Serializer):
@@ -148,5 +162,18 @@ class TafActionUpdateSerializer(serializers.Serializer):
 
 class TafActionStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TafAction.Status.choices)
-    done_on = serializers.DateField(required=False, allow_null=True, default=None)
+    done_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Done only: the date it was done (ISO 8601). Defaults to today. On or after the day the action "
+        "was agreed; not in the future; more than the council's late-recording days ago needs late_reason.",
+    )
+    late_reason = late_reason_field()
     version = serializers.IntegerField()
+
+
+class TafActionMovedSerializer(TafActionSerializer):
+    """An action after its status moved; `effective` (the stored done_on) when it was marked done."""
+
+    effective = EffectiveDateSerializer(read_only=True, required=False, help_text=EFFECTIVE_HELP)

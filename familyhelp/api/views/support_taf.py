@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhelp.accounts import roles
-from familyhelp.api.base import ApiViewSet
+from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import support_taf as s
 from familyhelp.casework.models import Case
 from familyhelp.core.errors import DomainError
@@ -192,16 +192,20 @@ class TafMeetingViewSet(ApiViewSet):
         return Response(s.TafMeetingSerializer(self._meeting("opened a team meeting")).data)
 
     @extend_schema(
-        summary="Record a meeting",
+        summary="Record a meeting (held_on defaults to today)",
         request=s.TafMeetingInputSerializer,
-        responses={201: s.TafMeetingSerializer, 400: BAD_REQUEST},
+        responses={201: s.TafMeetingRecordedSerializer, 400: BAD_REQUEST},
     )
     def create(self, request: Request) -> Response:
         d = _valid(s.TafMeetingInputSerializer, request.data)
         case = _case_for_write(request.user, d.pop("case"), "recorded a team around the family meeting")
         d["attendees"] = _attendees(d["attendees"], case)
         meeting = services.taf_meeting_record(actor=request.user, case=case, **d)
-        return Response(s.TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+        body = {
+            **s.TafMeetingSerializer(meeting).data,
+            "effective": effective_block(request, field="held_on", value=meeting.held_on),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Correct a meeting's record",
@@ -273,9 +277,9 @@ class TafActionViewSet(ApiViewSet):
         return Response(s.TafActionSerializer(changed).data)
 
     @extend_schema(
-        summary="Move an action's status (open, done, no longer needed)",
+        summary="Move an action's status (open, done, no longer needed; done_on defaults to today)",
         request=s.TafActionStatusSerializer,
-        responses={200: s.TafActionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.TafActionMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: UUID) -> Response:
@@ -286,8 +290,9 @@ class TafActionViewSet(ApiViewSet):
             status=d["status"],
             done_on=d["done_on"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
-        return Response(s.TafActionSerializer(changed).data)
+        return _moved(request, changed)
 
 
 class TafMyActionViewSet(ApiViewSet):
@@ -320,9 +325,9 @@ class TafMyActionViewSet(ApiViewSet):
         return Response(s.TafActionSerializer(self._action("read their action")).data)
 
     @extend_schema(
-        summary="Update the status of one of your actions",
+        summary="Update the status of one of your actions (done_on defaults to today)",
         request=s.TafActionStatusSerializer,
-        responses={200: s.TafActionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        responses={200: s.TafActionMovedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def partial_update(self, request: Request, pk: UUID) -> Response:
         d = _valid(s.TafActionStatusSerializer, request.data)
@@ -332,8 +337,17 @@ class TafMyActionViewSet(ApiViewSet):
             status=d["status"],
             done_on=d["done_on"],
             expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
-        return Response(s.TafActionSerializer(changed).data)
+        return _moved(request, changed)
+
+
+def _moved(request: Request, action: TafAction) -> Response:
+    """The action after its status moved; with `effective` (its stored done_on) when it was marked done."""
+    body = dict(s.TafActionSerializer(action).data)
+    if action.status == TafAction.Status.DONE:
+        body["effective"] = effective_block(request, field="done_on", value=action.done_on)
+    return Response(body)
 
 
 def register(router: Any) -> None:
