@@ -469,7 +469,7 @@ def taf_action_set_status(
     check_action_move(action.status, status)
     if status == TafAction.Status.DONE:
         done_on, _ = resolve_date(done_on)
-        agreed = action.meeting.held_on if action.meeting_id else timezone.localdate(action.created_at)
+        agreed = action.meeting.held_on if action.meeting is not None else timezone.localdate(action.created_at)
         raise_if(
             check_effective_date(
                 done_on,

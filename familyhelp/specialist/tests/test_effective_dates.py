@@ -434,3 +434,40 @@ def test_api_session_before_the_start_is_a_field_error(world, ifs, client_for):
     assert response.status_code == 400
     assert "date the service started (10 May 2025)" in response.json()["date"][0]
     assert not ServiceContact.objects.exists()
+
+
+# --- schema (the four support apps) ---------------------------------------------------------------------
+def test_schema_documents_each_date_its_default_late_reason_and_the_effective_block(world, client_for):
+    schema = client_for(world.sw).get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    for name, date_field, default in [
+        ("ServiceReferralCreate", "requested_on", "Defaults to today"),
+        ("ServiceReferralDecide", "decided_on", "Defaults to today"),
+        ("ServiceReferralStart", "started_on", "Defaults to today"),
+        ("ServiceReferralEnd", "ended_on", "Defaults to today"),
+        ("ServiceReferralWithdraw", "withdrawn_on", "Defaults to today"),
+        ("ServiceContactCreate", "date", "Defaults to today"),
+        ("ShortBreakAdmissionCreate", "admitted_on", "Defaults to today"),
+        ("ShortBreakLeave", "left_on", "Defaults to today"),
+        ("RequestInput", "requested_on", "Defaults to today"),
+        ("DecisionInput", "decided_on", "Defaults to the date the panel sat"),
+        ("WithdrawInput", "withdrawn_on", "Defaults to today"),
+        ("CompletionCreate", "completed_on", "Defaults to today"),
+        ("TafMeetingInput", "held_on", "Defaults to today"),
+        ("TafActionStatus", "done_on", "Defaults to today"),
+    ]:
+        component = components[f"{name}Request"]
+        props = component["properties"]
+        assert default in props[date_field]["description"], (name, date_field)
+        assert "late_reason" in props and date_field not in component.get("required", []), name
+    assert "late_reason" in components["CompletionFinaliseRequest"]["properties"]
+    for path, code, shape in [
+        ("/api/v1/service-referrals/{id}/start/", "200", "ServiceReferralMoved"),
+        ("/api/v1/service-referrals/{id}/contacts/", "201", "ServiceContactRecorded"),
+        ("/api/v1/panel-requests/{id}/decide/", "200", "PanelRequestMoved"),
+        ("/api/v1/practice/completions/", "201", "CompletionRecorded"),
+        ("/api/v1/taf-actions/{id}/status/", "200", "TafActionMoved"),
+    ]:
+        ref = schema["paths"][path]["post"]["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith(f"/{shape}"), path
+        assert "effective" in components[shape]["properties"], shape
