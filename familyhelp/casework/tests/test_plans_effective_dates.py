@@ -480,7 +480,7 @@ def test_missing_episode_dates_late_reason_and_chronology(world):
     person = plan.person
     kw = {"actor": world.sw, "person": person, "kind": "M"}
     before = snapshot(), MissingEpisode.objects.count()
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"started_on": D("2025-03-03")}, "late_reason", "more than 7 days after the date the child went missing"),
         ({"started_on": D("2025-06-03")}, "started_on", "The date the child went missing must be today or in the past"),
         (
