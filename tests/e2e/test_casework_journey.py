@@ -81,6 +81,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_role("link", name="Start an assessment").click()
     axe_check(page)
     _fill_date(page, "Start date", day[58])
+    page.get_by_label("Why is this being recorded late?").fill("Typed up from the paper file")
     page.get_by_role("button", name="Start the assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Single assessment")
     axe_check(page)
@@ -100,6 +101,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     assert assessment.status == Assessment.Status.IN_PROGRESS
     assert assessment.factors == [] and assessment.analysis == "" and assessment.child_seen_on is None
     _fill_date(page, "Date the child was seen", day[55])
+    page.get_by_label("Why is this being recorded late?").fill("Typed up from the paper file")
     page.get_by_role("button", name="Save and submit for authorisation").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Awaiting authorisation")
     axe_check(page)
@@ -164,6 +166,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_label("Health").check()
     page.get_by_label("Start a section 47 enquiry").check()
     page.get_by_label("Notes").fill("Unexplained bruising: police and health agree a joint enquiry.")
+    page.get_by_label("Why is this being recorded late?").fill("Minutes received from the police this week")
     page.get_by_role("button", name="Record the strategy discussion").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Section 47 enquiry")
     axe_check(page)
@@ -172,11 +175,13 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_label("Initial child protection conference").check()
     _fill_date(page, "Date the enquiry concluded", day[25])
     _fill_date(page, "Date the child was seen", day[27])
+    page.get_by_label("Why is this being recorded late?").fill("Written up after the conference")
     page.get_by_role("button", name="Conclude the enquiry").click()
     page.get_by_role("link", name="Record the initial conference").click()
     axe_check(page)
     _fill_date(page, "Date of the initial child protection conference", day[20])
     page.get_by_label("Child protection plan", exact=True).check()
+    page.get_by_label("Why is this being recorded late?").fill("Conference minutes arrived late")
     page.get_by_role("button", name="Record the conference").click()
 
     # 6. The child protection plan: refused on a date other than the conference's, then started on it.
