@@ -203,8 +203,8 @@ def _check_contact_values(values: dict[str, Any], children: list[ChildAsGiven]) 
         received_at = min(received_at, clock.now())
     # Not before any child's date of birth as the referrer gave it (a future one is refused above).
     born = [c for c in children if c.date_of_birth and c.date_of_birth <= clock.today()]
-    eldest_first = sorted(born, key=lambda c: c.date_of_birth or date.min, reverse=True)
-    youngest = SimpleNamespace(date_of_birth=eldest_first[0].date_of_birth) if eldest_first else None
+    youngest_first = sorted(born, key=lambda c: c.date_of_birth or date.min, reverse=True)
+    youngest = SimpleNamespace(date_of_birth=youngest_first[0].date_of_birth) if youngest_first else None
     _merge(
         errors,
         check_effective_date(

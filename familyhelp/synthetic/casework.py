@@ -805,6 +805,7 @@ class CaseworkBuilder:
             first_plan_day = max(start, min(auth, self.next_wd(start + int(rnd() * 10))))
         else:
             first_plan_day = min(auth + int(rnd() * 4), horizon)
+        first_plan_day = max(first_plan_day, pc.opened)  # a plan starts once the case is open (the authorisation day)
         span_end = closed if closed is not None else today - 1
         dob = pc.child.dob
         eighteen = dob + int(18 * YEAR) if dob is not None else INF

@@ -393,6 +393,7 @@ class FrontDoorBuilder:
                 "authorised_by_id",
                 "authorised_at",
                 "manager_comment",
+                "returned_at",
             ),
             constants={"version": 1, "checks_override_reason": "", "checks_override_by_id": None},
         )
@@ -1867,6 +1868,8 @@ class FrontDoorBuilder:
                 None,
                 None,
                 texts.RETURN_COMMENTS[int(rnd() * len(texts.RETURN_COMMENTS))],
+                # Returned half an hour after it was proposed, and always before the proposal that replaced it.
+                ts(min(returned_proposal + 1800, proposed - 300)) if proposed is not None else None,
             )
         decision_row = None
         if proposed_ts is not None:
@@ -1889,6 +1892,7 @@ class FrontDoorBuilder:
                 manager_id if decided is not None else None,
                 decided_ts,
                 "",
+                None,
             )
         contact_summary = f"{kind_label} %s from {referrer_display}"
         decision_summary = f"Level {level}: {outcome_label} (contact %s)"
@@ -2066,7 +2070,9 @@ class FrontDoorBuilder:
         case_id = new_id()
         reference = f"CASE{self.case_n:07d}"
         level = spell.level
-        opened = ev.day if level == 4 else min(max(decided_on, ev.day), spell.start)
+        # The case opens on the day the decision is authorised, never before it (frontdoor.services); a level 4
+        # case's CIN episode keeps the day the contact was received as its referral date.
+        opened = max(decided_on, ev.day)
         closed = spell.close
         if closed is not None and closed < opened:
             closed = opened
