@@ -1,8 +1,13 @@
 """The columns the measures need, read once into Polars frames and filtered there.
 
 Each frame is one SQL statement (the same on SQLite and PostgreSQL); `Facts` reads a frame the first time a
-measure asks for it and keeps it. A `since` date limits the rows to those that can matter for periods
-ending after it (each frame says how far back it must look); without it everything is read.
+measure asks for it and keeps it. `since` and `until` limit the rows to those that can land in periods
+between them; without them everything is read. Each frame declares the date its measures count by
+(`counts_by`: a contact by when it was received, a decided contact by when it was decided) or, for records
+open over a span, the dates that start and end it (`ends_by`), and its read window is derived from those
+columns and nothing else, so a record entered late, or decided long after it arrived, is still read for the
+period it counts in (issue 13). A measure may count only by a date its frame declares
+(`measures.window_problems` checks the library).
 
 Every frame carries the filter dimensions it can honour, as columns: `team`, `worker`, `locality`, `level`.
 A measure whose frames lack a dimension is not available under that filter (it is never silently unfiltered).
@@ -34,15 +39,60 @@ ID, STR, INT, DATE, DATETIME, BOOL = "id", "str", "int", "date", "datetime", "bo
 
 
 @dataclass(frozen=True)
+class Dated:
+    """A date a frame's measures count by: the frame's column (a UK local date) and the stored column it comes
+    from (a date, or a UTC timestamp placed by its UK date)."""
+
+    column: str  # in the frame, e.g. "decided_on"
+    sql: str  # in the statement, e.g. "c.decided_at"
+    timestamp: bool = False
+
+
+@dataclass(frozen=True)
 class FrameSpec:
     name: str
     columns: tuple[tuple[str, str], ...]  # (name, kind) in SELECT order
     sql: str  # SELECT … FROM … WHERE … {window}; the window condition replaces {window} (or 1=1)
-    window: str = ""  # SQL condition on %(since)s and %(until)s; empty: always read whole
-    lookback_days: int = 0  # how far before `since` rows still matter
+    window: str = ""  # an explicit SQL condition on %(since)s and %(until)s (a lookup, another app's frame)
+    lookback_days: int = 0  # how far before `since` rows still matter (a measure's history: a previous referral)
     dimensions: tuple[str, ...] = ()
     on_case: bool = False  # takes person, team, worker and locality from the `cases` frame
     derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    counts_by: Dated | None = None  # events: rows whose date is in the window; spans: the date that starts them
+    ends_by: Dated | None = None  # spans: the date that ends them (rows open at any time in the window are read)
+    history: bool = False  # every row up to `until` (an earlier plan makes a later one a repeat)
+
+    @property
+    def counted(self) -> set[str]:
+        """The frame's columns a measure may count by: rows with any of them in the window are read (a span's
+        start and end are both in it when the span starts or ends in the window)."""
+        return {d.column for d in (self.counts_by, self.ends_by) if d is not None}
+
+    @property
+    def windowed(self) -> bool:
+        return bool(self.window or self.counts_by)
+
+    def condition(self) -> str:
+        """The window, derived from the dates the frame counts by (or the explicit one)."""
+        if self.window or self.counts_by is None:
+            return self.window
+        start = self.counts_by
+        if self.history:
+            return f"{start.sql} {_before(start)}"
+        if self.ends_by is None:
+            return f"{start.sql} {_from(start)} AND {start.sql} {_before(start)}"
+        end = self.ends_by
+        return f"{start.sql} {_before(start)} AND ({end.sql} IS NULL OR {end.sql} {_from(end)})"
+
+
+def _from(dated: Dated) -> str:
+    """On or after the window's first day (a timestamp: from the day before, as UK time is up to an hour ahead)."""
+    return ">= %(from_stamp)s" if dated.timestamp else ">= %(since)s"
+
+
+def _before(dated: Dated) -> str:
+    """On or before the window's last day (a timestamp: before the second day after it, the margin for UK time)."""
+    return "< %(after)s" if dated.timestamp else "<= %(until)s"
 
 
 def _id(expr: str) -> str:
@@ -92,6 +142,42 @@ _LEVEL_4 = lambda df: df.with_columns(level=pl.lit(4, pl.Int64))  # noqa: E731
 _CASE_DIMENSIONS = ("team", "worker", "locality", "level")
 
 
+def _contacts(name: str, counts_by: Dated) -> FrameSpec:
+    """Front-door contacts read by the date their measure counts by: received (contacts by source) or decided
+    (the front-door clock, however long after arrival the decision came)."""
+    return FrameSpec(
+        name,
+        (
+            ("id", ID),
+            ("received_at", DATETIME),
+            ("kind", STR),
+            ("source", STR),
+            ("postcode", STR),
+            ("decided_at", DATETIME),
+            ("due_at", DATETIME),
+        ),
+        f"SELECT {_id('c.id')}, {_text('c.received_at')}, c.kind, c.referral_source, c.child_postcode, "
+        f"{_text('c.decided_at')}, {_text('c.decision_due_at')} FROM frontdoor_contact c WHERE {{window}}",
+        counts_by=counts_by,
+        dimensions=("locality",),
+        derive=_then(_local_date("received_at"), _local_date("decided_at"), _postcode_locality),
+    )
+
+
+def _s47(name: str, counts_by: Dated) -> FrameSpec:
+    """Section 47 enquiries read by when they started (enquiries) or when their initial conference was held."""
+    return FrameSpec(
+        name,
+        (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("icpc_on", DATE), ("outcome", STR)),
+        f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, {_text('s.started_on')}, "
+        f"{_text('s.icpc_on')}, s.outcome FROM casework_s47enquiry s WHERE {{window}}",
+        counts_by=counts_by,
+        dimensions=_CASE_DIMENSIONS,
+        on_case=True,
+        derive=_LEVEL_4,
+    )
+
+
 _EXTRA: dict[str, Callable[[], FrameSpec]] = {}
 
 
@@ -117,27 +203,13 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('ca.id')}, {_id('ca.person_id')}, {_id('ca.team_id')}, {_id('ca.worker_id')}, "
                 f"{_id('t.locality_id')} FROM casework_case ca LEFT JOIN organisation_team t ON t.id = ca.team_id "
                 "WHERE {window}",
-                window="ca.opened_on <= %(until)s AND (ca.closed_on IS NULL OR ca.closed_on >= %(since)s)",
+                # a lookup, not counted: every case that can hold a row counted in the window, whenever it was
+                # opened (a referral is dated when the contact arrived, often before the case opened)
+                window="ca.closed_on IS NULL OR ca.closed_on >= %(since)s",
                 lookback_days=2 * 366,
             ),
-            FrameSpec(
-                "contacts",
-                (
-                    ("id", ID),
-                    ("received_at", DATETIME),
-                    ("kind", STR),
-                    ("source", STR),
-                    ("postcode", STR),
-                    ("decided_at", DATETIME),
-                    ("due_at", DATETIME),
-                ),
-                f"SELECT {_id('c.id')}, {_text('c.received_at')}, c.kind, c.referral_source, c.child_postcode, "
-                f"{_text('c.decided_at')}, {_text('c.decision_due_at')} FROM frontdoor_contact c WHERE {{window}}",
-                window="c.received_at >= %(since)s AND c.received_at < %(after)s",
-                lookback_days=62,
-                dimensions=("locality",),
-                derive=_then(_local_date("received_at"), _local_date("decided_at"), _postcode_locality),
-            ),
+            _contacts("contacts", Dated("received_on", "c.received_at", timestamp=True)),
+            _contacts("decided_contacts", Dated("decided_on", "c.decided_at", timestamp=True)),
             FrameSpec(
                 "decisions",
                 (
@@ -151,7 +223,7 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('d.id')}, {_id('d.contact_id')}, {_text('d.authorised_at')}, d.outcome, d.level, "
                 "c.child_postcode FROM frontdoor_thresholddecision d JOIN frontdoor_contact c ON c.id = d.contact_id "
                 "WHERE d.status = 'authorised' AND {window}",
-                window="d.authorised_at >= %(since)s AND d.authorised_at < %(after)s",
+                counts_by=Dated("authorised_on", "d.authorised_at", timestamp=True),
                 dimensions=("locality", "level"),
                 derive=_then(_local_date("authorised_at"), _postcode_locality),
             ),
@@ -168,9 +240,9 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('e.id')}, {_id('e.case_id')}, {_id('e.person_id')}, {_text('e.referral_date')}, "
                 "e.referral_source, "
                 f"{_text('e.closed_on')} FROM casework_cinepisode e WHERE {{window}}",
-                window="e.referral_date <= %(until)s AND (e.referral_date >= %(since)s OR e.closed_on IS NULL "
-                "OR e.closed_on >= %(since)s)",
-                lookback_days=366,
+                counts_by=Dated("referral_date", "e.referral_date"),
+                ends_by=Dated("closed_on", "e.closed_on"),
+                lookback_days=366,  # a referral's previous referral, or closure, in the 12 months before it
                 dimensions=_CASE_DIMENSIONS,
                 on_case=True,
                 derive=_LEVEL_4,
@@ -188,23 +260,15 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('s.id')}, {_id('s.case_id')}, s.kind, {_text('s.started_on')}, "
                 f"{_text('s.authorised_on')}, s.outcome FROM casework_assessment s "
                 "WHERE s.authorised_on IS NOT NULL AND {window}",
-                window="s.authorised_on >= %(since)s AND s.authorised_on <= %(until)s",
+                counts_by=Dated("authorised_on", "s.authorised_on"),
                 dimensions=_CASE_DIMENSIONS,
                 on_case=True,
                 derive=lambda df: df.with_columns(
                     level=pl.when(pl.col("kind") == "single").then(4).otherwise(3).cast(pl.Int64)
                 ),
             ),
-            FrameSpec(
-                "s47",
-                (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("icpc_on", DATE), ("outcome", STR)),
-                f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, {_text('s.started_on')}, "
-                f"{_text('s.icpc_on')}, s.outcome FROM casework_s47enquiry s WHERE {{window}}",
-                window="s.started_on <= %(until)s AND (s.started_on >= %(since)s OR s.icpc_on >= %(since)s)",
-                dimensions=_CASE_DIMENSIONS,
-                on_case=True,
-                derive=_LEVEL_4,
-            ),
+            _s47("s47", Dated("started_on", "s.started_on")),
+            _s47("icpcs", Dated("icpc_on", "s.icpc_on")),
             FrameSpec(
                 "cp_plans",
                 (
@@ -217,7 +281,9 @@ def specs() -> dict[str, FrameSpec]:
                 ),
                 f"SELECT {_id('p.id')}, {_id('p.case_id')}, {_id('p.person_id')}, {_text('p.started_on')}, "
                 f"{_text('p.ended_on')}, p.previous_cp_plans FROM casework_plan p WHERE p.kind = 'cp' AND {{window}}",
-                window="p.started_on <= %(until)s",  # earlier plans make later ones repeats: read from the start
+                counts_by=Dated("started_on", "p.started_on"),
+                ends_by=Dated("ended_on", "p.ended_on"),
+                history=True,  # earlier plans make later ones repeats: read from the start
                 dimensions=_CASE_DIMENSIONS,
                 on_case=True,
                 derive=_LEVEL_4,
@@ -228,7 +294,8 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('l.id')}, {_id('p.case_id')}, {_id('l.person_id')}, {_text('l.started_on')}, "
                 f"{_text('l.ended_on')}, l.uasc FROM casework_lookedafterepisode l "
                 "JOIN casework_plan p ON p.id = l.plan_id WHERE {window}",
-                window="l.started_on <= %(until)s AND (l.ended_on IS NULL OR l.ended_on >= %(since)s)",
+                counts_by=Dated("started_on", "l.started_on"),
+                ends_by=Dated("ended_on", "l.ended_on"),
                 dimensions=_CASE_DIMENSIONS,
                 on_case=True,
                 derive=_LEVEL_4,
@@ -247,7 +314,7 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('x.id')}, {_id('x.case_id')}, {_id('ca.person_id')}, {_text('x.changed_on')}, "
                 "x.direction, x.from_level, x.to_level FROM casework_levelchange x "
                 "JOIN casework_case ca ON ca.id = x.case_id WHERE {window}",
-                window="x.changed_on >= %(since)s AND x.changed_on <= %(until)s",
+                counts_by=Dated("changed_on", "x.changed_on"),
                 dimensions=_CASE_DIMENSIONS,
                 on_case=True,
                 derive=lambda df: df.with_columns(level=pl.col("from_level")),
@@ -268,7 +335,8 @@ def specs() -> dict[str, FrameSpec]:
                 f"{_text('x.started_on')}, {_text('x.ended_on')}, ca.level, {_id('t.locality_id')} "
                 "FROM casework_allocation x JOIN casework_case ca ON ca.id = x.case_id "
                 "LEFT JOIN organisation_team t ON t.id = x.team_id WHERE x.role = 'lead' AND {window}",
-                window="x.started_on <= %(until)s AND (x.ended_on IS NULL OR x.ended_on >= %(since)s)",
+                counts_by=Dated("started_on", "x.started_on"),
+                ends_by=Dated("ended_on", "x.ended_on"),
                 dimensions=_CASE_DIMENSIONS,
             ),
             FrameSpec(
@@ -285,6 +353,7 @@ def specs() -> dict[str, FrameSpec]:
                 f"SELECT {_id('u.id')}, u.job_role, u.employment, {_id('u.team_id')}, {_id('t.locality_id')}, "
                 f"{_text('u.date_joined')}, u.is_active FROM accounts_user u "
                 "LEFT JOIN organisation_team t ON t.id = u.team_id WHERE u.job_role = 'social_worker' AND {window}",
+                # no window: today's staff list, counted by joining date (no leaving dates are kept)
                 dimensions=("team", "worker", "locality"),
                 derive=lambda df: df.with_columns(worker=pl.col("id")).pipe(_local_date("joined_at")),
             ),
@@ -293,14 +362,16 @@ def specs() -> dict[str, FrameSpec]:
 
 
 def _sql(spec: FrameSpec, since: date | None, until: date | None) -> tuple[str, dict[str, Any]]:
-    if since is None or not spec.window:
+    if since is None or not spec.windowed:
         return spec.sql.replace("{window}", "1=1"), {}
     start = since - timedelta(days=spec.lookback_days)
     last = until or date(9999, 12, 30)
-    return spec.sql.replace("{window}", spec.window), {
+    return spec.sql.replace("{window}", f"({spec.condition()})"), {
         "since": start,
         "until": last,
-        "after": last + timedelta(days=2),  # timestamps: a day's margin for the UK's offset from UTC
+        # timestamps: a day's margin each side for the UK's offset from UTC (placed by their UK date after)
+        "from_stamp": start - timedelta(days=1),
+        "after": last + timedelta(days=2),
     }
 
 

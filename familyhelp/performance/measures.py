@@ -86,10 +86,16 @@ def percent(numerator: int, denominator: int) -> float | None:
 
 @dataclass(frozen=True)
 class Records:
-    """The records behind one figure: `kind` is contact, case or user; ids are primary keys (hex)."""
+    """The records behind one figure: `kind` is contact, case or user; ids are primary keys (hex), one for each
+    record the figure counts, so there are as many as the figure says: a case with two referrals in the period
+    is there twice for a count of referrals."""
 
     kind: str
     ids: list[str]
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
 
 
 # --- period bucketing ----------------------------------------------------------------------------------
@@ -194,6 +200,10 @@ class Measure:
         """The figures that are percentages (a benchmark for one cannot be over 100)."""
         return set()
 
+    def counts_by(self) -> dict[str, set[str]]:
+        """For each frame, the columns of it this measure counts by (its frame must read by them)."""
+        return {}
+
 
 @dataclass(frozen=True)
 class EventMeasure(Measure):
@@ -257,7 +267,10 @@ class EventMeasure(Measure):
             rows = rows.filter(parts[figure].where)
         elif figure != "total":
             raise KeyError(figure)
-        return Records(self.record_kind, rows[self.record_column].drop_nulls().unique().sort().to_list())
+        return Records(self.record_kind, rows[self.record_column].drop_nulls().sort().to_list())
+
+    def counts_by(self) -> dict[str, set[str]]:
+        return {self.frame: {self.dated}}
 
     def figure_keys(self) -> list[str]:
         keys = ["total", *(part.key for part in self.parts)]
@@ -326,7 +339,10 @@ class StockMeasure(Measure):
             rows = rows.filter(parts[figure].where)
         elif figure not in ("total", "rate"):
             raise KeyError(figure)
-        return Records(self.record_kind, rows["case"].drop_nulls().unique().sort().to_list())
+        return Records(self.record_kind, rows["case"].drop_nulls().sort().to_list())
+
+    def counts_by(self) -> dict[str, set[str]]:
+        return {self.frame: {self.start, self.end}}
 
     def figure_keys(self) -> list[str]:
         return ["total", *(part.key for part in self.parts), "rate"]
@@ -383,11 +399,16 @@ class CaseloadMeasure(Measure):
             "ended_on",
             stock_dates([period], today)[0],
         )
+        if figure == "workers":
+            return Records("user", held["worker"].drop_nulls().unique().sort().to_list())
         if figure.startswith("team-"):
             held = held.filter(pl.col("team") == figure.removeprefix("team-"))
-        elif figure not in ("average", "cases", "workers"):
+        elif figure not in ("average", "cases"):
             raise KeyError(figure)
-        return Records("case", held["case"].unique().sort().to_list())
+        return Records("case", held["case"].drop_nulls().sort().to_list())
+
+    def counts_by(self) -> dict[str, set[str]]:
+        return {"allocations": {"started_on", "ended_on"}}
 
     def figure_keys(self) -> list[str]:
         return ["average", "cases", "workers"]
@@ -571,10 +592,10 @@ LIBRARY: list[Measure] = [
         "Front-door decisions within the clock",
         "front-door",
         "Contacts decided in the period whose decision was made by the time the front-door clock set.",
-        frames=("contacts",),
+        frames=("decided_contacts",),
         headline="in_time",
         better=HIGHER,
-        frame="contacts",
+        frame="decided_contacts",
         dated="decided_on",
         record_kind="contact",
         record_column="id",
@@ -729,10 +750,10 @@ LIBRARY: list[Measure] = [
         "Initial conferences within 15 working days",
         "child-protection",
         "Initial child protection conferences held in the period within 15 working days of the section 47 start.",
-        frames=("s47",),
+        frames=("icpcs",),
         headline="in_time",
         better=HIGHER,
-        frame="s47",
+        frame="icpcs",
         dated="icpc_on",
         prepare=_s47_days,
         total_label="Initial conferences held",
@@ -808,6 +829,29 @@ def evaluate(
         for period, figures in zip(batch, measure.compute(facts, batch, today), strict=True):
             out[period] = figures
     return out
+
+
+def window_problems(measures: Sequence[Measure] | None = None) -> list[str]:
+    """Measures that count by a date their frame's read window is not derived from (each would lose records
+    entered late: a contact decided long after it arrived, read only if it arrived near the period)."""
+    from .facts import specs
+
+    all_specs = specs()
+    problems = []
+    for measure in measures if measures is not None else LIBRARY:
+        for name, columns in measure.counts_by().items():
+            spec = all_specs[name]
+            if not spec.windowed:
+                continue  # read whole
+            missing = columns - spec.counted
+            if missing:
+                problems.append(
+                    f"{measure.key} counts by {', '.join(sorted(missing))}; {name} is read by "
+                    f"{', '.join(sorted(spec.counted)) or 'another condition'}"
+                )
+            if len(columns) > 1 and spec.ends_by is None:
+                problems.append(f"{measure.key} counts records open over a span; {name} is read by one date")
+    return problems
 
 
 def non_overlapping(periods: Sequence[Period]) -> list[list[Period]]:

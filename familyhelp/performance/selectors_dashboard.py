@@ -4,6 +4,7 @@ see (through the casework, front-door and organisation selectors' own scopes), a
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,8 +57,11 @@ SORT = {"case": ("reference",), "contact": ("received_at", "reference"), "user":
 
 
 def drilldown_listing_for_user(user: Any, records: Records) -> Listing:
-    """Split the records into those the user may see (sorted as listed) and a count of the rest."""
-    ids = [uuid.UUID(hex_id) for hex_id in dict.fromkeys(records.ids)]
+    """Split the records into those the user may see (sorted as listed) and a count of the rest. A record the
+    figure counts more than once (a case with two referrals in the period) is listed, or counted, as often,
+    so the listing's total is the figure."""
+    times = Counter(records.ids)
+    ids = [uuid.UUID(hex_id) for hex_id in times]
     base = _base(user, records.kind)
     rows: list[tuple[Any, ...]] = []
     for chunk in _chunks(ids):
@@ -71,8 +75,8 @@ def drilldown_listing_for_user(user: Any, records: Records) -> Listing:
         else:
             rows += list(base.filter(pk__in=chunk).values_list(*SORT[records.kind], "pk"))
     rows.sort(key=lambda row: tuple("" if v is None else v for v in row[:-1]))
-    visible = [row[-1] for row in rows]
-    return Listing(records.kind, visible, len(ids) - len(visible))
+    visible = [row[-1] for row in rows for _ in range(times[row[-1].hex])]
+    return Listing(records.kind, visible, records.total - len(visible))
 
 
 def drilldown_rows(kind: str, page_ids: Iterable[uuid.UUID]) -> list[Any]:
