@@ -3,11 +3,11 @@
 Each frame is one SQL statement (the same on SQLite and PostgreSQL); `Facts` reads a frame the first time a
 measure asks for it and keeps it. `since` and `until` limit the rows to those that can land in periods
 between them; without them everything is read. Each frame declares the date its measures count by
-(`counts_by`: a contact by when it was received, a decided contact by when it was decided) or, for records
-open over a span, the dates that start and end it (`ends_by`), and its read window is derived from those
-columns and nothing else, so a record entered late, or decided long after it arrived, is still read for the
-period it counts in (issue 13). A measure may count only by a date its frame declares
-(`measures.window_problems` checks the library).
+(`counts_by`, and `also_by` when they count by more than one: a contact by when it was received and by when
+it was decided) or, for records open over a span, the dates that start and end it (`ends_by`). Its read
+window is derived from those columns and nothing else, so a record entered late, or decided long after it
+arrived, is still read for the period it counts in (issue 13). A measure may count only by a date its frame
+declares (`measures.window_problems` checks the library).
 
 Every frame carries the filter dimensions it can honour, as columns: `team`, `worker`, `locality`, `level`.
 A measure whose frames lack a dimension is not available under that filter (it is never silently unfiltered).
@@ -59,6 +59,7 @@ class FrameSpec:
     on_case: bool = False  # takes person, team, worker and locality from the `cases` frame
     derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     counts_by: Dated | None = None  # events: rows whose date is in the window; spans: the date that starts them
+    also_by: tuple[Dated, ...] = ()  # events: other dates its measures count by (rows with any in the window)
     ends_by: Dated | None = None  # spans: the date that ends them (rows open at any time in the window are read)
     history: bool = False  # every row up to `until` (an earlier plan makes a later one a repeat)
 
@@ -66,7 +67,7 @@ class FrameSpec:
     def counted(self) -> set[str]:
         """The frame's columns a measure may count by: rows with any of them in the window are read (a span's
         start and end are both in it when the span starts or ends in the window)."""
-        return {d.column for d in (self.counts_by, self.ends_by) if d is not None}
+        return {d.column for d in (self.counts_by, self.ends_by, *self.also_by) if d is not None}
 
     @property
     def windowed(self) -> bool:
@@ -80,7 +81,7 @@ class FrameSpec:
         if self.history:
             return f"{start.sql} {_before(start)}"
         if self.ends_by is None:
-            return f"{start.sql} {_from(start)} AND {start.sql} {_before(start)}"
+            return " OR ".join(f"({d.sql} {_from(d)} AND {d.sql} {_before(d)})" for d in (start, *self.also_by))
         end = self.ends_by
         return f"{start.sql} {_before(start)} AND ({end.sql} IS NULL OR {end.sql} {_from(end)})"
 
@@ -142,42 +143,6 @@ _LEVEL_4 = lambda df: df.with_columns(level=pl.lit(4, pl.Int64))  # noqa: E731
 _CASE_DIMENSIONS = ("team", "worker", "locality", "level")
 
 
-def _contacts(name: str, counts_by: Dated) -> FrameSpec:
-    """Front-door contacts read by the date their measure counts by: received (contacts by source) or decided
-    (the front-door clock, however long after arrival the decision came)."""
-    return FrameSpec(
-        name,
-        (
-            ("id", ID),
-            ("received_at", DATETIME),
-            ("kind", STR),
-            ("source", STR),
-            ("postcode", STR),
-            ("decided_at", DATETIME),
-            ("due_at", DATETIME),
-        ),
-        f"SELECT {_id('c.id')}, {_text('c.received_at')}, c.kind, c.referral_source, c.child_postcode, "
-        f"{_text('c.decided_at')}, {_text('c.decision_due_at')} FROM frontdoor_contact c WHERE {{window}}",
-        counts_by=counts_by,
-        dimensions=("locality",),
-        derive=_then(_local_date("received_at"), _local_date("decided_at"), _postcode_locality),
-    )
-
-
-def _s47(name: str, counts_by: Dated) -> FrameSpec:
-    """Section 47 enquiries read by when they started (enquiries) or when their initial conference was held."""
-    return FrameSpec(
-        name,
-        (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("icpc_on", DATE), ("outcome", STR)),
-        f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, {_text('s.started_on')}, "
-        f"{_text('s.icpc_on')}, s.outcome FROM casework_s47enquiry s WHERE {{window}}",
-        counts_by=counts_by,
-        dimensions=_CASE_DIMENSIONS,
-        on_case=True,
-        derive=_LEVEL_4,
-    )
-
-
 _EXTRA: dict[str, Callable[[], FrameSpec]] = {}
 
 
@@ -208,8 +173,25 @@ def specs() -> dict[str, FrameSpec]:
                 window="ca.closed_on IS NULL OR ca.closed_on >= %(since)s",
                 lookback_days=2 * 366,
             ),
-            _contacts("contacts", Dated("received_on", "c.received_at", timestamp=True)),
-            _contacts("decided_contacts", Dated("decided_on", "c.decided_at", timestamp=True)),
+            FrameSpec(
+                "contacts",
+                (
+                    ("id", ID),
+                    ("received_at", DATETIME),
+                    ("kind", STR),
+                    ("source", STR),
+                    ("postcode", STR),
+                    ("decided_at", DATETIME),
+                    ("due_at", DATETIME),
+                ),
+                f"SELECT {_id('c.id')}, {_text('c.received_at')}, c.kind, c.referral_source, c.child_postcode, "
+                f"{_text('c.decided_at')}, {_text('c.decision_due_at')} FROM frontdoor_contact c WHERE {{window}}",
+                # contacts by source count by arrival; the front-door clock by decision, however long after
+                counts_by=Dated("received_on", "c.received_at", timestamp=True),
+                also_by=(Dated("decided_on", "c.decided_at", timestamp=True),),
+                dimensions=("locality",),
+                derive=_then(_local_date("received_at"), _local_date("decided_at"), _postcode_locality),
+            ),
             FrameSpec(
                 "decisions",
                 (
@@ -267,8 +249,17 @@ def specs() -> dict[str, FrameSpec]:
                     level=pl.when(pl.col("kind") == "single").then(4).otherwise(3).cast(pl.Int64)
                 ),
             ),
-            _s47("s47", Dated("started_on", "s.started_on")),
-            _s47("icpcs", Dated("icpc_on", "s.icpc_on")),
+            FrameSpec(
+                "s47",
+                (("id", ID), ("case", ID), ("person", ID), ("started_on", DATE), ("icpc_on", DATE), ("outcome", STR)),
+                f"SELECT {_id('s.id')}, {_id('s.case_id')}, {_id('s.person_id')}, {_text('s.started_on')}, "
+                f"{_text('s.icpc_on')}, s.outcome FROM casework_s47enquiry s WHERE {{window}}",
+                counts_by=Dated("started_on", "s.started_on"),  # enquiries started
+                also_by=(Dated("icpc_on", "s.icpc_on"),),  # initial conferences held
+                dimensions=_CASE_DIMENSIONS,
+                on_case=True,
+                derive=_LEVEL_4,
+            ),
             FrameSpec(
                 "cp_plans",
                 (

@@ -292,9 +292,10 @@ def test_the_council_holds_late_records_in_every_period(council: Council) -> Non
 def test_every_measure_counts_by_a_date_its_frame_is_read_by() -> None:
     assert window_problems() == []
     all_specs = specs()
-    for name in ("contacts", "decided_contacts", "decisions", "assessments", "s47", "icpcs", "level_changes"):
+    for name in ("contacts", "decisions", "referrals", "assessments", "s47", "cp_plans", "level_changes"):
         assert all_specs[name].counts_by is not None, name
-    assert all_specs["decided_contacts"].counts_by.sql == "c.decided_at"  # type: ignore[union-attr]
+    assert all_specs["contacts"].counted == {"received_on", "decided_on"}
+    assert all_specs["s47"].counted == {"started_on", "icpc_on"}
 
 
 def test_a_measure_counting_by_another_date_than_its_frame_is_reported() -> None:
@@ -302,8 +303,8 @@ def test_a_measure_counting_by_another_date_than_its_frame_is_reported() -> None
 
     clock_measure = MEASURES["decision-clock"]
     assert isinstance(clock_measure, EventMeasure)
-    wrong = replace(clock_measure, frame="contacts", frames=("contacts",))
-    assert window_problems([wrong]) == ["decision-clock counts by decided_on; contacts is read by received_on"]
+    wrong = replace(clock_measure, frame="decisions", frames=("decisions",))
+    assert window_problems([wrong]) == ["decision-clock counts by decided_on; decisions is read by authorised_on"]
 
 
 def test_a_case_counted_twice_is_listed_twice(council: Council) -> None:
