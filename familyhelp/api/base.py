@@ -50,9 +50,13 @@ class ApiViewSet(ApiMixin, GenericViewSet):
 
 def effective_block(request: Request, *, field: str, value: Any) -> dict[str, Any]:
     """The `effective` part of a response that moved a step: the stored date and whether it was defaulted."""
+    from datetime import datetime
+
+    from rest_framework import serializers
+
     sent = request.data.get(field) if hasattr(request.data, "get") else None
-    return {
-        "field": field,
-        "value": value.isoformat() if hasattr(value, "isoformat") else value,
-        "defaulted": sent in (None, ""),
-    }
+    if isinstance(value, datetime):
+        value = serializers.DateTimeField().to_representation(value)  # as every other date-time field: ...Z
+    elif hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return {"field": field, "value": value, "defaulted": sent in (None, "")}

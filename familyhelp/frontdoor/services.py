@@ -20,7 +20,13 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import calendar, clock, notify
 from familyhelp.core.concurrency import save_versioned
-from familyhelp.core.effective import check_effective_date, raise_if, resolve_date, resolve_datetime
+from familyhelp.core.effective import (
+    check_effective_date,
+    late_recording_days,
+    raise_if,
+    resolve_date,
+    resolve_datetime,
+)
 from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenError, full_clean_or_raise, require
 from familyhelp.core.sequences import next_value
 from familyhelp.directory.models import LocalService
@@ -446,6 +452,8 @@ def contact_identify_child(
             f"{contact.received_late_reason} (recorded when the front door matched the contact to this record)"
             if contact.received_late_reason
             else "Recorded when the front door matched the contact to this record"
+            if (clock.today() - received_on).days > late_recording_days()
+            else ""
         ),
     )
     if contact.submitted_by_id and not ProfessionalInvolvement.objects.filter(

@@ -32,12 +32,12 @@ def at(day: str, time: str = "10:00") -> datetime.datetime:
 
 
 def iso(day: str, time: str = "10:00") -> str:
-    """As the request sends it and the `effective` block returns it."""
+    """As the request sends it."""
     return at(day, time).isoformat()
 
 
 def z(day: str, time: str = "10:00") -> str:
-    """As the API's date-time fields return it."""
+    """As the API's date-time fields and the `effective` block return it."""
     return iso(day, time).replace("+00:00", "Z")
 
 
@@ -133,7 +133,7 @@ def test_api_contact_received_backdated_refused_and_defaulted(fd, api_as):
     ok = client.post(CONTACTS, {**body, "received_at": iso("2025-11-03"), "late_reason": REASON}, format="json")
     assert ok.status_code == 201
     (item,) = ok.json()
-    assert item["effective"] == {"field": "received_at", "value": iso("2025-11-03"), "defaulted": False}
+    assert item["effective"] == {"field": "received_at", "value": z("2025-11-03"), "defaulted": False}
     assert Contact.objects.get(pk=item["id"]).received_late_reason == REASON
     default = client.post(CONTACTS, body, format="json")
     assert default.status_code == 201 and default.json()[0]["effective"]["defaulted"] is True
@@ -272,7 +272,7 @@ def test_api_checks_requested_and_answered_with_their_dates(fd, api_as):
     ok = client.post(url, {**body, "requested_at": iso("2025-11-03"), "late_reason": REASON}, format="json")
     assert ok.status_code == 201
     (check,) = ok.json()
-    assert check["effective"] == {"field": "requested_at", "value": iso("2025-11-03"), "defaulted": False}
+    assert check["effective"] == {"field": "requested_at", "value": z("2025-11-03"), "defaulted": False}
     assert check["requested_late_reason"] == REASON
     answer = f"/api/v1/partner-checks/{check['id']}/response/"
     reply = {"information": "Known", "rag": "red", "provided_by_name": "PC Jones", "version": check["version"]}
@@ -377,7 +377,7 @@ def test_api_proposal_with_its_date(fd, api_as):
     assert not ThresholdDecision.objects.exists()
     ok = client.post(url, {**body, "proposed_at": iso("2025-11-04"), "late_reason": REASON}, format="json")
     assert ok.status_code == 201
-    assert ok.json()["effective"] == {"field": "proposed_at", "value": iso("2025-11-04"), "defaulted": False}
+    assert ok.json()["effective"] == {"field": "proposed_at", "value": z("2025-11-04"), "defaulted": False}
     assert ok.json()["proposed_late_reason"] == REASON
     (fresh,) = make_contact(fd)
     default = client.post(
@@ -578,7 +578,7 @@ def test_api_authorise_returns_the_case_and_episode_it_opened(fd, api_as):
     body = ok.json()
     episode = CINEpisode.objects.get()
     assert body["status"] == "authorised" and body["authorised_at"] == z("2025-11-05", "09:30")
-    assert body["effective"] == {"field": "authorised_at", "value": iso("2025-11-05", "09:30"), "defaulted": False}
+    assert body["effective"] == {"field": "authorised_at", "value": z("2025-11-05", "09:30"), "defaulted": False}
     assert body["case"] == {
         "id": str(episode.case.pk),
         "reference": episode.case.reference,
