@@ -41,7 +41,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     from familyhelp.casework.services.cases import case_open_from_front_door
 
     today = clock.today()
-    day = {n: today - datetime.timedelta(days=n) for n in (60, 58, 55, 40, 30, 28, 27, 25, 20, 19, 10, 5, 2)}
+    day = {n: today - datetime.timedelta(days=n) for n in (60, 58, 55, 52, 50, 40, 30, 28, 27, 25, 20, 19, 10, 5, 2)}
     # The starting data: the front door's level 4 decision, 60 days ago, put the case in the duty bank.
     case, episode = case_open_from_front_door(
         actor=world.frontdoor,
@@ -101,12 +101,13 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     assert assessment.status == Assessment.Status.IN_PROGRESS
     assert assessment.factors == [] and assessment.analysis == "" and assessment.child_seen_on is None
     _fill_date(page, "Date the child was seen", day[55])
+    _fill_date(page, "Date submitted for authorisation", day[52])
     page.get_by_label("Why is this being recorded late?").fill("Typed up from the paper file")
     page.get_by_role("button", name="Save and submit for authorisation").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Awaiting authorisation")
     axe_check(page)
 
-    # 3. The manager authorises it.
+    # 3. The manager authorises it: on paper 50 days ago, typed today with the reason.
     _switch(page, sign_in, "manager")
     page.goto(f"{live_server.url}/cases/assessments/?status=submitted")
     axe_check(page)
@@ -114,9 +115,11 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_role("link", name="Authorise or return").click()
     axe_check(page)
     page.get_by_label("Comment").fill("Agreed: child in need plan.")
+    _fill_date(page, "Date of your decision", day[50])
+    page.get_by_label("Why is this being recorded late?").fill("Authorised on paper during the system outage")
     page.get_by_role("button", name="Authorise", exact=True).click()
     authorised = page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text="Authorised"))
-    expect(authorised).to_contain_text(f"{_long(today)} by {world.manager}")
+    expect(authorised).to_contain_text(f"{_long(day[50])} by {world.manager}")
     expect(authorised).to_contain_text("In timescale")
     axe_check(page)
 
@@ -128,6 +131,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     axe_check(page)
     _fill_date(page, "Start date", day[40])
     page.get_by_label("What the plan is for").fill("Zoë is safe, fed and at school every day.")
+    page.get_by_label("Why is this being recorded late?").fill("Typed up from the paper file")
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Child in need plan")
     axe_check(page)
@@ -151,6 +155,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_role("link", name="Record a review").click()
     axe_check(page)
     _fill_date(page, "Date of the review", day[30])
+    page.get_by_label("Why is this being recorded late?").fill("Review minutes typed up from the paper file")
     page.get_by_label("Continue the plan").check()
     page.get_by_label("Notes").fill("Attendance improving; new worries about bruising reported by school.")
     page.get_by_role("button", name="Record the review").click()
@@ -189,10 +194,11 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     axe_check(page)
     _fill_date(page, "Start date", day[19])
     page.get_by_label("Initial category of abuse").select_option(label="Physical abuse")
+    page.get_by_label("Why is this being recorded late?").fill("Conference minutes arrived late")
     page.get_by_role("button", name="Start the plan").click()
-    icpc_numeric = f"{day[20]:%d/%m/%Y}"
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        f"A child protection plan starts on the date of the initial conference ({icpc_numeric})"
+        f"A child protection plan starts on the date of the initial child protection conference that decided on it: "
+        f"the conference for the section 47 enquiry from {_long(day[28])} was held on {_long(day[20])}"
     )
     axe_check(page)
     assert not Plan.objects.filter(person=world.own, kind=Plan.Kind.CP).exists()
@@ -212,6 +218,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     # 7. The review conference steps it down to a child in need plan in the same care plan.
     page.get_by_role("link", name="Record a review").click()
     _fill_date(page, "Date of the review", day[10])
+    page.get_by_label("Why is this being recorded late?").fill("Review conference minutes arrived late")
     page.get_by_label("Step down").check()
     page.get_by_label("Latest category of abuse").select_option(label="Physical abuse")
     axe_check(page)
@@ -220,6 +227,7 @@ def test_allocation_to_closure_through_one_care_plan(  # type: ignore[no-untyped
     page.get_by_role("link", name="Start a child in need plan").click()
     axe_check(page)
     _fill_date(page, "Start date", day[10])
+    page.get_by_label("Why is this being recorded late?").fill("Review conference minutes arrived late")
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Child in need plan")
     expect(page.locator(".govuk-summary-list").first).to_contain_text(f"Child protection plan from {_long(day[20])}")
