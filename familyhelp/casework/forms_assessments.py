@@ -11,21 +11,8 @@ from django import forms
 
 from familyhelp.casework.models import Assessment, S47Enquiry, StrategyDiscussion
 from familyhelp.casework.services.assessments import AGENCIES, OUTCOMES_FOR_KIND, STEP_DOWN_LEVELS
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 from familyhelp.people.codes import AssessmentFactor, ReasonForClosure
-
-LATE_HELP = "Only needed when you are recording this more than a week after it happened"
-
-
-def late_reason_field() -> forms.CharField:
-    """The "Why is this being recorded late?" textarea every dated step's form carries."""
-    return forms.CharField(
-        label="Why is this being recorded late?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=LATE_HELP,
-    )
 
 
 class _Versioned(forms.Form):

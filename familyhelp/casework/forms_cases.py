@@ -13,7 +13,7 @@ from django import forms
 from familyhelp.casework import trays
 from familyhelp.casework.models import Case, CINEpisode, StepDownDestination
 from familyhelp.core.effective import late_recording_days
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 from familyhelp.people.codes import PrimaryNeed, ReasonForClosure, ReferralSource
 
 
@@ -36,8 +36,7 @@ class LateReasonMixin(forms.Form):
     late-recording days (the service decides; the form only carries it). Declared last, so it follows the
     date on the page."""
 
-    late_reason = forms.CharField(label="Why is this being recorded late?", widget=forms.Textarea, required=False,
-                                  max_length=2000)
+    late_reason = late_reason_field()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

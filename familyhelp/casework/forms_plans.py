@@ -15,7 +15,7 @@ from familyhelp.casework.models import (
     PlanReview,
     ReviewParticipation,
 )
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 
 
 def _choices(choices: Any, blank: str) -> list[tuple[str, str]]:
@@ -26,19 +26,7 @@ def _coded(choices: Any, blank: str) -> list[tuple[str, str]]:
     return [("", blank), *[(str(v), f"{v}: {lbl}") for v, lbl in choices]]
 
 
-LATE_HELP = "Only needed when you are recording this more than the council's late-recording days after it happened"
 TODAY_HELP = "For example, 27 3 2025. Leave it as today's date if it happened today."
-
-
-def late_reason_field() -> forms.CharField:
-    """The late-recording reason every dated step asks for (the service says when it is needed)."""
-    return forms.CharField(
-        label="Why is this being recorded late?",
-        widget=forms.Textarea,
-        required=False,
-        max_length=2000,
-        help_text=LATE_HELP,
-    )
 
 
 def step_date(label: str) -> GovDateField:

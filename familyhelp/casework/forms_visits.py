@@ -8,9 +8,7 @@ from django import forms
 
 from familyhelp.casework.models import CaseNote, CaseworkPolicy, Visit
 from familyhelp.casework.services import visits as services
-from familyhelp.frontend.forms import GovDateField
-
-LATE_HELP = "Only needed when you are recording this more than a week after it happened"
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 
 
 class VisitForm(forms.Form):
@@ -22,7 +20,7 @@ class VisitForm(forms.Form):
         label="Why was the child not seen?", max_length=services.REASON_MAX, required=False, widget=forms.Textarea
     )
     notes = forms.CharField(label="What happened on the visit", required=False, widget=forms.Textarea)
-    late_reason = forms.CharField(label="Why is this being recorded late?", required=False, help_text=LATE_HELP)
+    late_reason = late_reason_field()
 
     def service_values(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -39,7 +37,7 @@ class CaseNoteForm(forms.Form):
     category = forms.ChoiceField(label="Kind of note", choices=(), widget=forms.RadioSelect, required=False)
     occurred_on = GovDateField(label="Date of what the note records", required=False)
     text = forms.CharField(label="Note", required=False, widget=forms.Textarea)
-    late_reason = forms.CharField(label="Why is this being recorded late?", required=False, help_text=LATE_HELP)
+    late_reason = late_reason_field()
 
     def __init__(self, *args: Any, oversight: bool = False, fixed_category: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from familyhelp.directory.models import LocalService
 from familyhelp.frontdoor.models import CheckType, Contact, FrontDoorPolicy, PartnerCheck, ThresholdDecision
 from familyhelp.frontdoor.models import ThresholdLevel as Level
 from familyhelp.frontdoor.services import ChildAsGiven
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 from familyhelp.people.codes import AssessmentFactor, PrimaryNeed, ReferralSource
 
 EXTRA_CHILDREN = 3  # "other children in the family the concern is about" on one form
@@ -29,12 +29,6 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-LATE_HELP = "Only needed when you are recording this more than a week after it happened"
-
-
-def late_reason_field() -> forms.CharField:
-    return forms.CharField(label="Why is this being recorded late?", required=False, widget=forms.Textarea,
-                           help_text=LATE_HELP)
 
 
 def add_when(form: forms.BaseForm, prefix: str, label: str, *, required: bool = False) -> None:

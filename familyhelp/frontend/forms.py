@@ -54,6 +54,21 @@ class GovDateField(forms.Field):
             raise forms.ValidationError(f"Enter the {str(self.label or 'date').lower()}")
 
 
+LATE_HELP = "Only needed when you record this more than the council's late-recording days (usually 7) after it happened"
+
+
+def late_reason_field(help_text: str = LATE_HELP) -> forms.CharField:
+    """The "Why is this being recorded late?" textarea every dated step's form carries. The service decides
+    when a reason is needed (core.effective); the form only carries it."""
+    return forms.CharField(
+        label="Why is this being recorded late?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 def apply_domain_errors(form: forms.BaseForm, exc: Any) -> None:
     """Put a DomainError's field messages on the form so the error summary shows them."""
     if not exc.errors:

@@ -6,21 +6,8 @@ from typing import Any
 
 from django import forms
 
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 from familyhelp.panels.models import PanelAttendance, PanelDecision, PanelKind, PanelRequest, SupportOption
-
-LATE_HELP = "Only needed when you record this more than the council's late-recording days (usually 7) after it happened"
-
-
-def late_reason_field() -> forms.CharField:
-    """The late-recording reason every dated step asks for (kept in the child's chronology)."""
-    return forms.CharField(
-        label="Why is this being recorded late?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=LATE_HELP,
-    )
 
 
 class VersionForm(forms.Form):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from familyhelp.frontend.forms import GovDateField
+from familyhelp.frontend.forms import GovDateField, late_reason_field
 from familyhelp.people.models import Family
 from familyhelp.practice import definitions as d
 from familyhelp.practice.models import Completion, Instrument
@@ -28,13 +28,7 @@ class CompletionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     completed_on = GovDateField(label="Date completed", required=False, help_text="Leave empty for today")
-    late_reason = forms.CharField(
-        label="Why is this being recorded late?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=LATE_HELP,
-    )
+    late_reason = late_reason_field(LATE_HELP)
 
     def __init__(
         self,
