@@ -628,9 +628,9 @@ def closure_reason_problems(episode: CINEpisode, code: str) -> list[str]:
     ]
 
 
-def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str) -> None:
+def _end_plans(actor: Any, plans: list[Plan], on: date, reason: str, late_reason: str = "") -> None:
     for plan in plans:
-        end_plan_row(plan, actor=actor, ended_on=on, reason=reason)
+        end_plan_row(plan, actor=actor, ended_on=on, reason=reason, late_reason=late_reason)
 
 
 def _close_episode(actor: Any, episode: CINEpisode, on: date, code: str) -> None:
@@ -705,7 +705,7 @@ def _close(
 ) -> None:
     """Close the case: its plans, CIN episode, allocations and caseload involvements end on the same day."""
     destination = StepDownDestination(step_down_to).label
-    _end_plans(actor, plans, closed_on, f"Case closed: {destination}")
+    _end_plans(actor, plans, closed_on, f"Case closed: {destination}", late_reason)
     if episode is not None:
         _close_episode(actor, episode, closed_on, closure_reason)
         closure_reason = f"{closure_reason} {ReasonForClosure(closure_reason).label}"
@@ -1041,7 +1041,7 @@ def case_step_down(
             late_reason=late_reason,
         )
         return change
-    _end_plans(actor, plans, on, "Stepped down to family support")
+    _end_plans(actor, plans, on, "Stepped down to family support", late_reason)
     if episode is not None:
         _close_episode(actor, episode, on, closure_reason)
     case.level = Case.Level.TARGETED

@@ -431,7 +431,8 @@ def test_a_backdated_step_down_to_level_3_ends_everything_on_its_date(world):
     assert cin.ended_on == D(2026, 2, 2)
     stepped = event(case, "casework.stepped_down")
     assert (stepped.occurred_on, stepped.late_reason) == (D(2026, 2, 2), LATE)
-    assert event(case, "casework.plan_ended").occurred_on == D(2026, 2, 2)
+    ended = event(case, "casework.plan_ended")
+    assert (ended.occurred_on, ended.late_reason) == (D(2026, 2, 2), LATE)  # the plan it ended carries the reason
 
 
 @freeze_time(NOW)
