@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "PanelKindEnum": "familyhelp.panels.models.PanelKind",
         "PanelDecisionOutcomeEnum": "familyhelp.panels.models.PanelDecision.Outcome",
         "PanelRequestUrgencyEnum": "familyhelp.panels.models.PanelRequest.Urgency",
+        "PanelRequestStatusEnum": "familyhelp.panels.models.PanelRequest.Status",
         "ContactUrgencyEnum": "familyhelp.frontdoor.models.Contact.Urgency",
         "ServiceReferralOutcomeEnum": "familyhelp.specialist.models.ServiceReferral.Outcome",
         "VisitSeenEnum": "familyhelp.casework.models.Visit.Seen",
