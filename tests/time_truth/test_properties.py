@@ -4,7 +4,8 @@ with a field-level message and nothing written.
 
 Journeys in a default run: the many-journeys property records MANY_EXAMPLES × 20 journeys late (2,000 on
 SQLite), the on-the-day comparison FULL_EXAMPLES batches of 3–8 journeys twice, and the refusal property
-MANY_EXAMPLES partial journeys. `make test-slow` runs ten times as many (FAMILYHELP_TIME_TRUTH_SCALE=10).
+MANY_EXAMPLES partial journeys. `make test-slow` runs the many-journeys property ten times over (20,000);
+FAMILYHELP_TIME_TRUTH_SCALE scales every count (PostgreSQL runs 0.25 of them).
 """
 
 from __future__ import annotations
