@@ -164,6 +164,21 @@ def check_effective_date(
     return errors
 
 
+def merge_errors(
+    errors: dict[str, list[str]], more: dict[str, list[str]], *, distinct: bool = False
+) -> dict[str, list[str]]:
+    """Add `more` field errors to `errors` (in place, and returned) so a service raises every problem at once.
+
+    `distinct=True` keeps each message once and a single late-reason message (one reason answers them all).
+    """
+    for field, messages in more.items():
+        kept = errors.setdefault(field, [])
+        kept.extend(m for m in messages if not distinct or m not in kept)
+        if distinct and field == "late_reason":
+            del kept[1:]
+    return errors
+
+
 def raise_if(errors: dict[str, list[str]]) -> None:
     """Raise a DomainError carrying these field errors, if there are any."""
     if errors:

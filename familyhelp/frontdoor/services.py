@@ -23,6 +23,7 @@ from familyhelp.core.concurrency import save_versioned
 from familyhelp.core.effective import (
     check_effective_date,
     late_recording_days,
+    merge_errors,
     raise_if,
     resolve_date,
     resolve_datetime,
@@ -117,12 +118,6 @@ def _local_time(value: datetime) -> Any:
     return timezone.localtime(value).time().replace(second=0, microsecond=0) if timezone.is_aware(value) else None
 
 
-def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)
-    return errors
-
-
 # --- Policy and clocks ------------------------------------------------------------------------------
 def policy_get() -> FrontDoorPolicy:
     """The council's front-door policy (created with defaults if missing)."""
@@ -211,7 +206,7 @@ def _check_contact_values(values: dict[str, Any], children: list[ChildAsGiven]) 
     born = [c for c in children if c.date_of_birth and c.date_of_birth <= clock.today()]
     youngest_first = sorted(born, key=lambda c: c.date_of_birth or date.min, reverse=True)
     youngest = SimpleNamespace(date_of_birth=youngest_first[0].date_of_birth) if youngest_first else None
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             received_at, field="received_at", label=RECEIVED, person=youngest, late_reason=values["late_reason"]
@@ -616,7 +611,7 @@ def check_record_response(
         errors["provided_by_name"] = ["Enter who provided the information"]
     answered, _ = resolve_datetime(returned_at)
     late_reason = (late_reason or "").strip()
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             answered,
@@ -756,7 +751,7 @@ def decision_propose(
         .first()
     )
     errors = _check_decision(values, contact)
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             proposed,
@@ -927,7 +922,7 @@ def _authorisation_dates(
     if existing is not None:
         after.append((f"date case {existing.reference} opened", existing.opened_on))
     if "authorised_at" not in errors:
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 case_on, field="case_opened_on", label=CASE_OPENED, person=child, after=after, late_reason=late_reason
@@ -935,7 +930,7 @@ def _authorisation_dates(
         )
     if decision.makes_referral:
         referral_on, _ = resolve_date(referral_date if referral_date is not None else received_on)
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 referral_on,
@@ -976,7 +971,7 @@ def decision_return(
         errors["comment"] = ["Say why the decision is being returned"]
     returned, _ = resolve_datetime(returned_at)
     late_reason = (late_reason or "").strip()
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             returned,

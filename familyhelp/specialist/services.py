@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core.concurrency import save_bumped, save_versioned
-from familyhelp.core.effective import check_effective_date, long_date, raise_if, resolve_date
+from familyhelp.core.effective import check_effective_date, long_date, merge_errors, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, full_clean_or_raise, require
 from familyhelp.specialist.models import Service, ServiceContact, ServiceReferral, ShortBreakAdmission
 from familyhelp.specialist.permissions import (
@@ -121,11 +121,6 @@ def _event(actor: Any, referral: ServiceReferral, kind: str, summary: str, on: d
     )
 
 
-def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)
-
-
 def eligibility_problem(service: Service, person: Any, on: date) -> str:
     """Why the child is outside the service's age range on the day (empty when eligible or age unknown)."""
     age = person.age_on(on) if hasattr(person, "age_on") else None
@@ -170,7 +165,7 @@ def referral_create(
     try:
         reason = _text(reason, "reason", "the reason for the referral")
     except DomainError as exc:
-        _merge(errors, exc.errors)
+        merge_errors(errors, exc.errors)
     raise_if(errors)
     referral = ServiceReferral(
         service=service,
@@ -221,7 +216,7 @@ def referral_decide(
         try:
             decline_reason = _text(decline_reason, "decline_reason", "why the referral is declined")
         except DomainError as exc:
-            _merge(errors, exc.errors)
+            merge_errors(errors, exc.errors)
     check_transition(referral.status, new)
     raise_if(errors)
     referral.status = new
@@ -326,7 +321,7 @@ def referral_end(
     try:
         outcome_notes = _text(outcome_notes, "outcome_notes", "notes on the outcome", required=False)
     except DomainError as exc:
-        _merge(errors, exc.errors)
+        merge_errors(errors, exc.errors)
     if (
         "ended_on" not in errors
         and referral.admissions.filter(Q(left_on__isnull=True) | Q(left_on__gt=ended_on)).exists()
@@ -373,7 +368,7 @@ def referral_withdraw(
     try:
         reason = _text(reason, "reason", "why the referral is withdrawn")
     except DomainError as exc:
-        _merge(errors, exc.errors)
+        merge_errors(errors, exc.errors)
     raise_if(errors)
     referral.status = S.WITHDRAWN
     referral.withdrawn_reason = reason
@@ -473,7 +468,7 @@ def contact_record(
     try:
         notes = _text(notes, "notes", "notes", required=False)
     except DomainError as exc:
-        _merge(errors, exc.errors)
+        merge_errors(errors, exc.errors)
     raise_if(errors)
     contact = ServiceContact(
         referral=referral,
@@ -537,7 +532,7 @@ def admission_record(
         )
         if "late_reason" in errors:  # one reason covers the stay: ask for it once
             left_errors.pop("late_reason", None)
-        _merge(errors, left_errors)
+        merge_errors(errors, left_errors)
     if kind not in ShortBreakAdmission.Kind.values:
         errors.setdefault("kind", []).append("Select the kind of admission")
     raise_if(errors)

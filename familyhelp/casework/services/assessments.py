@@ -33,7 +33,7 @@ from familyhelp.chronology.models import ChronologyEvent
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import calendar
 from familyhelp.core.concurrency import save_versioned
-from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
+from familyhelp.core.effective import check_effective_date, merge_errors, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, ForbiddenError, require
 from familyhelp.people.codes import AssessmentFactor, ReasonForClosure
 
@@ -271,15 +271,6 @@ def last_returned_on(assessment: Assessment) -> date | None:
     )
 
 
-def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
-    """Add field errors, keeping one message per field (a late reason asked twice is asked once)."""
-    for field, messages in more.items():
-        errors.setdefault(field, [])
-        errors[field].extend(m for m in messages if m not in errors[field])
-        if field == "late_reason":
-            errors[field] = errors[field][:1]
-
-
 def _outcome_errors(
     assessment: Assessment, outcome: str, step_down_to: int | None, closure_reason: str
 ) -> dict[str, list[str]]:
@@ -436,7 +427,7 @@ def assessment_update(
         if new_start is None:
             errors["started_on"] = ["Enter the start date"]
         else:
-            _merge(
+            merge_errors(
                 errors,
                 check_effective_date(
                     new_start,
@@ -447,6 +438,7 @@ def assessment_update(
                     before=[(CHILD_SEEN, new_seen)],
                     late_reason=late_reason,
                 ),
+                distinct=True,
             )
         assessment.started_on = new_start
         changed.append("started_on")
@@ -454,7 +446,7 @@ def assessment_update(
             assessment.due_on = clocks.assessment_due(assessment.kind, new_start, casework_policy())
             changed.append("due_on")
     if seen_moved and new_seen is not None:
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 new_seen,
@@ -464,6 +456,7 @@ def assessment_update(
                 after=[(STARTED_AS_BOUND, new_start)] if "started_on" not in errors else [],
                 late_reason=late_reason,
             ),
+            distinct=True,
         )
     if child_seen_on is not UNSET:
         assessment.child_seen_on = new_seen
@@ -552,7 +545,7 @@ def assessment_submit(
         errors["analysis"] = ["Enter the analysis"]
     errors.update(_outcome_errors(assessment, assessment.outcome, assessment.step_down_to, assessment.closure_reason))
     day, _ = resolve_date(completed_on)
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             day,
@@ -566,6 +559,7 @@ def assessment_submit(
             ],
             late_reason=late_reason,
         ),
+        distinct=True,
     )
     raise_if(errors)
     _normalise_outcome(assessment)
@@ -678,7 +672,7 @@ def assessment_return(
     elif len(comment) > 5000:
         errors["comment"] = ["The comment must be 5,000 characters or fewer"]
     day, _ = resolve_date(returned_on)
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             day,
@@ -688,6 +682,7 @@ def assessment_return(
             after=[(SUBMITTED, assessment.completed_on)],
             late_reason=late_reason,
         ),
+        distinct=True,
     )
     raise_if(errors)
     assessment.status = Assessment.Status.IN_PROGRESS
@@ -759,7 +754,7 @@ def strategy_discussion_record(
     )
     s47_day = held if s47_started_on is None else resolve_date(s47_started_on)[0]
     if decision == StrategyDiscussion.Decision.S47 and s47_started_on is not None and "held_on" not in errors:
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 s47_day,
@@ -769,6 +764,7 @@ def strategy_discussion_record(
                 after=[(HELD, held)],
                 late_reason=late_reason,
             ),
+            distinct=True,
         )
     elif decision != StrategyDiscussion.Decision.S47 and s47_started_on is not None:
         errors["s47_started_on"] = ["Only a discussion that starts a section 47 enquiry has an enquiry start date"]
@@ -857,7 +853,7 @@ def s47_conclude(
         errors["outcome"] = ["Choose the outcome of the enquiry"]
     day, _ = resolve_date(concluded_on)
     started = (S47_STARTED_AS_BOUND, enquiry.started_on)
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             day,
@@ -867,11 +863,12 @@ def s47_conclude(
             after=[started],
             late_reason=late_reason,
         ),
+        distinct=True,
     )
     if child_seen_on is None:
         errors["child_seen_on"] = ["Enter the date the child was seen during the enquiry"]
     else:
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 child_seen_on,
@@ -882,6 +879,7 @@ def s47_conclude(
                 before=[] if "concluded_on" in errors else [(CONCLUDED, day)],
                 late_reason=late_reason,
             ),
+            distinct=True,
         )
     if len(notes or "") > 20000:
         errors["notes"] = ["The notes must be 20,000 characters or fewer"]

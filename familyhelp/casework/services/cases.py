@@ -37,7 +37,7 @@ from familyhelp.casework.services.plans import end_plan_row
 from familyhelp.chronology.services import chronology_record
 from familyhelp.core import clock
 from familyhelp.core.concurrency import save_bumped
-from familyhelp.core.effective import check_effective_date, raise_if, resolve_date
+from familyhelp.core.effective import check_effective_date, merge_errors, raise_if, resolve_date
 from familyhelp.core.errors import ConcurrentEditError, DomainError, require
 from familyhelp.core.sequences import next_value
 from familyhelp.people.codes import PrimaryNeed, ReasonForClosure, ReferralSource
@@ -350,12 +350,6 @@ def _allocation_date_errors(
     return errors
 
 
-def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(messages)
-    return errors
-
-
 def _allocate_one(
     actor: Any,
     case: Case,
@@ -415,7 +409,7 @@ def case_allocate(
     late_reason = (late_reason or "").strip()
     on, _ = resolve_date(allocated_on)
     errors = allocation_problems(level=case.level, worker=worker, supervisor=supervisor, policy=policy)
-    raise_if(_merge(errors, _allocation_date_errors(case, on, late_reason=late_reason)))
+    raise_if(merge_errors(errors, _allocation_date_errors(case, on, late_reason=late_reason)))
     siblings: list[Case] = []
     if include_siblings and case.sibling_group:
         siblings = list(
@@ -479,7 +473,9 @@ def case_reallocate(
     ending = [Allocation.Role.LEAD] if lead_changes else []
     if supervisor_changes:
         ending.append(Allocation.Role.SUPERVISING)
-    raise_if(_merge(errors, _allocation_date_errors(case, on, late_reason=late_reason, current=_current(case, ending))))
+    raise_if(
+        merge_errors(errors, _allocation_date_errors(case, on, late_reason=late_reason, current=_current(case, ending)))
+    )
     if lead_changes:
         _end(actor, case, Allocation.Role.LEAD, on, reason)
     if supervisor_changes:
@@ -660,7 +656,7 @@ def _check_closure(
 
     episode = CINEpisode.objects.filter(case=case, closed_on__isnull=True).first()
     plans = list(Plan.objects.filter(case=case, ended_on__isnull=True))
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             closed_on,
@@ -838,7 +834,7 @@ def case_step_up(
         after.append(("end of the child's last children in need episode", last_closed.closed_on))
     if supervisor_changes:
         after.extend(_current(case, [Allocation.Role.SUPERVISING]))
-    _merge(
+    merge_errors(
         errors,
         check_effective_date(
             on,
@@ -979,7 +975,7 @@ def case_step_down(
     else:
         episode = CINEpisode.objects.filter(case=case, closed_on__isnull=True).first()
         plans = list(Plan.objects.filter(case=case, ended_on__isnull=True, kind__in=[Plan.Kind.CIN, Plan.Kind.CP]))
-        _merge(
+        merge_errors(
             errors,
             check_effective_date(
                 on,

@@ -105,3 +105,14 @@ def test_resolve_defaults_to_today_or_now_and_says_so():
     assert defaulted is True and now.date() == D(2026, 3, 10) and now.tzinfo is not None
     given = datetime.datetime(2025, 1, 2, 9, 0, tzinfo=datetime.UTC)
     assert resolve_datetime(given) == (given, False)
+
+
+def test_merge_errors_adds_every_problem_and_distinct_keeps_one_late_reason():
+    from familyhelp.core.effective import merge_errors
+
+    errors = {"when": ["first"]}
+    assert merge_errors(errors, {"when": ["first", "second"], "late_reason": ["a"]}) is errors
+    assert errors == {"when": ["first", "first", "second"], "late_reason": ["a"]}
+    distinct = {"when": ["first"], "late_reason": ["a"]}
+    merge_errors(distinct, {"when": ["first", "second"], "late_reason": ["b"]}, distinct=True)
+    assert distinct == {"when": ["first", "second"], "late_reason": ["a"]}
