@@ -6,53 +6,50 @@ and case, drop apostrophes and treat hyphens as spaces; the stored names are nev
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 
 import jellyfish
+from nicknames import NickNamer
 
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 
-# Common English nicknames, both directions (small list; extendable by councils).
-NICKNAMES: dict[str, set[str]] = {}
-_NICK_GROUPS = [
-    {"william", "will", "bill", "billy", "liam"},
-    {"robert", "rob", "bob", "bobby", "robbie"},
-    {"elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "libby"},
-    {"margaret", "maggie", "meg", "peggy"},
-    {"james", "jim", "jimmy", "jamie"},
-    {"thomas", "tom", "tommy"},
-    {"alexander", "alex", "alfie", "sandy", "xander"},
-    {"alexandra", "alex", "lexi", "sandra"},
-    {"katherine", "catherine", "kate", "katie", "kat", "cath", "cathy"},
-    {"jonathan", "jon", "johnny", "john", "jack"},
-    {"daniel", "dan", "danny"},
-    {"michael", "mike", "mikey", "mick"},
-    {"christopher", "chris", "kit"},
-    {"nicholas", "nick", "nicky"},
-    {"samuel", "sam", "sammy"},
-    {"samantha", "sam", "sammy"},
-    {"joseph", "joe", "joey"},
-    {"charlotte", "charlie", "lottie"},
-    {"charles", "charlie", "chas"},
-    {"rebecca", "becky", "becca"},
-    {"victoria", "vicky", "tori"},
-    {"jennifer", "jen", "jenny"},
-    {"anthony", "tony", "ant"},
-    {"edward", "ed", "eddie", "ted", "teddy"},
-    {"oliver", "ollie"},
-    {"frederick", "fred", "freddie"},
-    {"henry", "harry", "hal"},
-    {"matthew", "matt", "matty"},
-    {"benjamin", "ben", "benji"},
-    {"abigail", "abi", "abby"},
-    {"olivia", "liv", "livvy"},
-    {"isabella", "isabel", "bella", "izzy"},
-    {"muhammad", "mohammed", "mohammad", "mohamed"},
-]
-for _group in _NICK_GROUPS:
-    for _name in _group:
-        NICKNAMES.setdefault(_name, set()).update(_group - {_name})
+
+
+@functools.cache
+def _dataset() -> dict[str, frozenset[str]]:
+    """Every name in the `nicknames` dataset (a hand-curated list of English given names and their
+    diminutives) with the names it is a nickname of or has as nicknames, both directions, folded."""
+    pairs: dict[str, set[str]] = {}
+    for canonical, nicks in NickNamer().nickname_lookup.items():
+        formal = fold(canonical)
+        for nick in nicks:
+            short = fold(nick)
+            if not formal or not short or formal == short or " " in short:  # "k c": initials are not names
+                continue
+            pairs.setdefault(formal, set()).add(short)
+            pairs.setdefault(short, set()).add(formal)
+    return {name: frozenset(others) for name, others in pairs.items()}
+
+
+class _Nicknames(Mapping[str, frozenset[str]]):
+    """The nickname dataset as a read-only mapping: folded name -> its formal forms and nicknames."""
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        return _dataset()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_dataset())
+
+    def __len__(self) -> int:
+        return len(_dataset())
+
+
+# Known nicknames, both directions (Issy <-> Isabella, Millie <-> Amelia), from the maintained dataset. A council's
+# own additions are data (people.NameVariant) and are added by name_variants(extra=...).
+NICKNAMES: Mapping[str, frozenset[str]] = _Nicknames()
 
 
 def fold(value: str) -> str:
@@ -83,9 +80,10 @@ def search_keys(given: str, family: str) -> dict[str, str]:
     }
 
 
-def name_variants(given: str) -> set[str]:
-    """A folded first given name with its common nicknames and formal forms."""
+def name_variants(given: str, extra: Mapping[str, Iterable[str]] | None = None) -> set[str]:
+    """A folded first given name with its nicknames and formal forms from the dataset, and from `extra` (the
+    council's own additions, name -> variants, both directions already)."""
     first = fold(given).split(" ")[0] if fold(given) else ""
     if not first:
         return set()
-    return {first} | NICKNAMES.get(first, set())
+    return {first} | set(NICKNAMES.get(first, ())) | set((extra or {}).get(first, ()))

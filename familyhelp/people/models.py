@@ -159,7 +159,10 @@ class PersonName(BaseModel):
 
     class Meta:
         ordering = ["kind", "family_name"]
-        indexes = [models.Index(fields=["phonetic_given"], name="personname_phonetic_given_idx")]  # search
+        indexes = [  # search
+            models.Index(fields=["phonetic_given"], name="personname_phonetic_given_idx"),
+            models.Index(fields=["phonetic_given", "search_family"], name="personname_given_key_family"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(given_names="") & models.Q(family_name="")),
@@ -385,3 +388,45 @@ class ProfessionalInvolvement(BaseModel):
         if self.agency:
             return str(self.agency)
         return self.agency_name
+
+
+class NameVariant(BaseModel):
+    """A council's own addition to the nickname dataset: two given names that stand for the same person
+    (for example a short form common in its communities). Used both ways round by person search."""
+
+    name = models.CharField(max_length=60, help_text="A given name, as people write it.")
+    variant = models.CharField(max_length=60, help_text="Another form of it: a nickname or the formal name.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why the council added it (optional).")
+    search_name = models.CharField(max_length=60, editable=False)
+    search_variant = models.CharField(max_length=60, editable=False)
+
+    class Meta:
+        ordering = ["search_name", "search_variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["search_name", "search_variant"], name="namevariant_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(search_name=models.F("search_variant")),
+                name="namevariant_two_different_names",
+                violation_error_message="Enter two different names",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} / {self.variant}"
+
+
+class NameKey(models.Model):
+    """The search vocabulary: a deletion key of a word in someone's recorded names, and the recorded name it
+    came from (`part` f: a whole folded family name; g: a folded first given name). Person search looks up the
+    keys of what was typed to find recorded names within two edits, then reads people by those names
+    (ADR 0017). Rows are only added (a name nobody has any more finds nobody)."""
+
+    key = models.CharField(max_length=20)
+    part = models.CharField(max_length=1)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "part", "value"], name="namekey_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.part}:{self.value}"

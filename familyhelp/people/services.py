@@ -21,7 +21,7 @@ from familyhelp.core.concurrency import save_versioned
 from familyhelp.core.effective import check_effective_date, raise_if
 from familyhelp.core.errors import DomainError, full_clean_or_raise, require
 from familyhelp.core.sequences import next_value
-from familyhelp.people import identifiers, matching
+from familyhelp.people import identifiers, matching, name_index
 from familyhelp.people.codes import Disability
 from familyhelp.people.models import (
     Address,
@@ -128,6 +128,7 @@ def _name_for_chronology(person: Person) -> str:
 def _set_search_keys(person: Person) -> None:
     for key, value in matching.search_keys(person.given_names, person.family_name).items():
         setattr(person, key, value)
+    name_index.register([(person.search_given, person.search_family)])  # findable with a typo (ADR 0017)
 
 
 def _set_disabilities(person: Person, codes: Iterable[str]) -> None:
@@ -286,6 +287,7 @@ def person_add_name(
     for key, value in matching.search_keys(name.given_names, name.family_name).items():
         setattr(name, key, value)
     full_clean_or_raise(name)
+    name_index.register([(name.search_given, name.search_family)])
     name.save()
     chronology_record(
         actor=actor,

@@ -375,6 +375,10 @@ def _build(
         set_at_least("contact", frontdoor.contacts)
         set_at_least("case", frontdoor.cases)
     timer.phase("demo records")
+    from familyhelp.people import name_index
+
+    counts["people_namekey"] = name_index.rebuild()  # the search vocabulary of every name written in bulk
+    timer.phase("search vocabulary")
     return counts, caseloads, frontdoor, casework
 
 

@@ -7,7 +7,7 @@ import datetime
 import factory
 
 from familyhelp.core.sequences import next_value
-from familyhelp.people import matching
+from familyhelp.people import matching, name_index
 from familyhelp.people.models import Family, Person, ProfessionalInvolvement, Relationship
 from familyhelp.people.services import family_reference, person_reference
 
@@ -40,6 +40,12 @@ class ChildFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def phonetic_family(self) -> str:
         return matching.phonetic(self.family_name)
+
+    @factory.post_generation
+    def name_keys(obj: Person, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        """Add the names to the search vocabulary, as the services do."""
+        if create:
+            name_index.register([(obj.search_given, obj.search_family)])
 
 
 class UnbornChildFactory(ChildFactory):
