@@ -142,6 +142,14 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     ),
     "people:family_create": ("get", OWN, None, CHANGE_OWN),
     "people:family": ("get", {"pk": lambda w: w.family.pk}, None, "200 200 200 403 200 403 403 403 403 302"),
+    # the council's own nicknames for person search: administrators only
+    "people:name_variants": ("get", {}, None, MANAGE_ORG),
+    "people:name_variant_remove": (
+        "post",
+        {"pk": lambda w: w.name_variant.pk},
+        None,
+        "403 403 403 403 403 403 302 403 403 302",
+    ),
     "audit:access_log": ("get", {}, None, "403 403 403 403 403 403 403 200 403 302"),
     # front door
     "frontdoor:queue": ("get", {}, None, FD_VIEW),
@@ -186,6 +194,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
         "200 200 200 200 200 403 403 403 403 401",
     ),
     "api:person-detail": ("get", OWN, None, API_VIEW_OWN),
+    "api:name-variant-list": ("get", {}, None, API_ADMIN),
+    "api:name-variant-detail": ("get", {"pk": lambda w: w.name_variant.pk}, None, API_ADMIN),
     "api:person-chronology": ("get", OWN, None, API_VIEW_OWN),
     "api:person-addresses": (
         "post",
@@ -399,12 +409,14 @@ def test_an_unchecked_view_is_caught(db, client):
 @pytest.fixture
 def matrix_world(world):  # type: ignore[no-untyped-def]
     from familyhelp.accounts.tests.factories import SchoolFactory
-    from familyhelp.people.models import FamilyMember
+    from familyhelp.people.models import FamilyMember, NameVariant
     from familyhelp.people.tests.factories import FamilyFactory
 
     world.school = SchoolFactory(locality=world.locality)
     world.own_involvement = ProfessionalInvolvement.objects.get(person=world.own, worker=world.sw)
     world.family = FamilyFactory(name="O'Brien family")
+    world.name_variant = NameVariant.objects.create(name="Bubba", variant="Robert", search_name="bubba",
+                                                    search_variant="robert")
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
     _dedup_world(world)
     _front_door_world(world)

@@ -52,6 +52,7 @@ MANAGE_USERS = "accounts.manage_users"
 VIEW_ACCESS_LOG = "audit.view_accesslog"
 USE_API_TOKEN = "accounts.use_api_token"
 MANAGE_DUPLICATES = "dedup.manage_duplicates"
+MANAGE_NAME_VARIANTS = "people.manage_name_variants"  # the council's own nicknames for person search
 # The front door (MASH).
 VIEW_CONTACT = "frontdoor.view_contact"
 ADD_CONTACT = "frontdoor.add_contact"
@@ -102,6 +103,7 @@ ALL_VERBS = [
     VIEW_ACCESS_LOG,
     USE_API_TOKEN,
     MANAGE_DUPLICATES,
+    MANAGE_NAME_VARIANTS,
     VIEW_CONTACT,
     ADD_CONTACT,
     SUBMIT_REFERRAL,
@@ -176,6 +178,7 @@ ROLE_VERBS: dict[str, frozenset[str]] = {
             MANAGE_CASEWORK,
             MANAGE_SERVICES,
             MANAGE_PANELS,
+            MANAGE_NAME_VARIANTS,
         }
     ),
     Role.AUDITOR: frozenset({VIEW_ACCESS_LOG, VIEW_ORGANISATION}),

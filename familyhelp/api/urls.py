@@ -15,6 +15,7 @@ from familyhelp.api.views import (
     casework_plans,
     casework_visits,
     integration,
+    name_variants,
     performance_dashboard,
     performance_packs,
     returns_annex_a,
@@ -102,6 +103,7 @@ support_taf.register(router)
 support_panels.register(router)
 support_practice.register(router)
 integration.register(router)
+name_variants.register(router)
 
 app_name = "api"
 urlpatterns = [

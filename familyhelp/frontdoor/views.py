@@ -180,6 +180,7 @@ class ContactFindView(View):
                 "contact": contact,
                 "form": form,
                 "results": [(r, histories.get(r.person.pk)) for r in results] if results is not None else None,
+                "found": results,  # SearchResults: total, more, needs_narrowing
                 "target": "member" if target == "member" else "child",
                 "relationship_form": ff.AddPersonForm(initial={"version": contact.version}),
             },
@@ -206,17 +207,9 @@ class ContactFindView(View):
         form = PersonSearchForm(request.POST)
         results = None
         if form.is_valid():
-            d = form.cleaned_data
-            criteria = SearchCriteria(
-                given_names=d["given_names"],
-                family_name=d["family_name"],
-                date_of_birth=d["date_of_birth"],
-                postcode=d["postcode"],
-                nhs_number=d["nhs_number"],
-                upn=d["upn"],
-            )
+            criteria = SearchCriteria(**form.criteria_values())
             try:
-                results = person_search_for_user(request.user, criteria, purpose=d["purpose"], limit=20)
+                results = person_search_for_user(request.user, criteria, purpose=form.cleaned_data["purpose"], limit=20)
             except DomainError as exc:
                 apply_domain_errors(form, exc)
         return self._render(request, contact, form, results)

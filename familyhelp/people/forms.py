@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django import forms
 
 from familyhelp.chronology.kinds import GROUPS
+from familyhelp.core import clock
 from familyhelp.frontend.forms import GovDateField
 from familyhelp.people.codes import Disability, Ethnicity, Sex
 from familyhelp.people.models import FamilyMember, Person, PersonName, ProfessionalInvolvement, Relationship
+from familyhelp.people.search import MAX_AGE
 
 PURPOSES = [
     ("", "Choose a reason"),
@@ -19,12 +24,41 @@ PURPOSES = [
 ]
 
 
+SCHOOL_YEARS = [("", "Not known")] + [("0", "Reception")] + [(str(n), f"Year {n}") for n in range(1, 14)]
+EARLIEST_YEAR_OF_BIRTH = 1900
+# "9", "about 9", "9 years", "around 9 years old": the number is what counts.
+_AGE = re.compile(
+    r"^(?:about|around|approx(?:imately|\.)?|roughly|c\.|~)?\s*(\d{1,3})\s*(?:years?|yrs?|y)?(?:\s+old)?$", re.I
+)
+# What can be searched for on its own. Age, school year and year of birth narrow a search but cannot start one:
+# "everyone aged about 9" is not a search.
+SEARCH_KEYS = ("given_names", "family_name", "date_of_birth", "postcode", "nhs_number", "upn")
+AGE_EVIDENCE = (("age", "the age"), ("school_year", "the school year"), ("year_of_birth", "the year of birth"))
+
+
 class PersonSearchForm(forms.Form):
-    """Search by any combination of names, date of birth, postcode, NHS number and UPN."""
+    """Search by any combination of names, date of birth, postcode, NHS number and UPN, with an age, school
+    year or year of birth as evidence when the date of birth is not known."""
 
     given_names = forms.CharField(label="Given names", required=False, max_length=200)
     family_name = forms.CharField(label="Family name", required=False, max_length=200)
     date_of_birth = GovDateField(label="Date of birth", required=False)
+    age = forms.CharField(
+        label="Age (about)",
+        required=False,
+        max_length=20,
+        help_text="If you do not know the date of birth. In whole years, like 9",
+    )
+    school_year = forms.ChoiceField(
+        label="School year",
+        required=False,
+        choices=SCHOOL_YEARS,
+        help_text="The year group they are in now",
+        error_messages={"invalid_choice": "Choose a school year from the list"},
+    )
+    year_of_birth = forms.CharField(
+        label="Year of birth", required=False, max_length=10, help_text="4 digits, like 2012"
+    )
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
     upn = forms.CharField(label="UPN", required=False, max_length=15, help_text="Unique pupil number")
@@ -35,12 +69,74 @@ class PersonSearchForm(forms.Form):
         help_text="Every search is recorded with this reason.",
     )
 
+    def clean_age(self) -> int | None:
+        raw = (self.cleaned_data.get("age") or "").strip()
+        if not raw:
+            return None
+        match = _AGE.match(raw)
+        if match is None:
+            raise forms.ValidationError("Enter the age as a whole number of years, like 9")
+        age = int(match.group(1))
+        if age > MAX_AGE:
+            raise forms.ValidationError(f"Enter an age between 0 and {MAX_AGE}")
+        return age
+
+    def clean_school_year(self) -> int | None:
+        raw = self.cleaned_data.get("school_year") or ""
+        return int(raw) if raw != "" else None
+
+    def clean_year_of_birth(self) -> int | None:
+        raw = (self.cleaned_data.get("year_of_birth") or "").strip()
+        if not raw:
+            return None
+        if not (len(raw) == 4 and raw.isdigit()):
+            raise forms.ValidationError("Enter a year of birth as 4 digits, like 2012")
+        year = int(raw)
+        if year > clock.today().year:
+            raise forms.ValidationError("Year of birth must be this year or in the past")
+        if year < EARLIEST_YEAR_OF_BIRTH:
+            raise forms.ValidationError(f"Year of birth must be {EARLIEST_YEAR_OF_BIRTH} or later")
+        return year
+
     def clean(self):
         data = super().clean() or {}
-        keys = ("given_names", "family_name", "date_of_birth", "postcode", "nhs_number", "upn")
-        if not any(data.get(k) for k in keys) and not self.errors:
+        if self.errors or any(data.get(k) for k in SEARCH_KEYS):
+            return data
+        given = [label for key, label in AGE_EVIDENCE if data.get(key) is not None]
+        if given:
+            # Attached to the first name box, so the error summary takes the user where to add one.
+            self.add_error("given_names", f"Enter a name, date of birth, postcode or identifier with {given[0]}")
+        else:
             raise forms.ValidationError("Enter at least one thing to search for, like a family name")
         return data
+
+    def criteria_values(self) -> dict[str, Any]:
+        """The cleaned values, named as people.search.SearchCriteria names them (purpose left out)."""
+        data = self.cleaned_data
+        return {key: data[key] for key in (*SEARCH_KEYS, "age", "school_year", "year_of_birth")}
+
+
+class NameVariantForm(forms.Form):
+    """A council's own nickname pair. The service checks the rules (two different names, not known already)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        help_text="A given name as people write it, like Robert",
+        error_messages={"required": "Enter the name"},
+    )
+    variant = forms.CharField(
+        label="Other form of the name",
+        max_length=60,
+        help_text="A nickname or the formal name it stands for, like Bubba",
+        error_messages={"required": "Enter the other form of the name"},
+    )
+    note = forms.CharField(
+        label="Why add it (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, a short form common in a local community",
+    )
 
 
 class PersonForm(forms.Form):

@@ -23,8 +23,8 @@ from familyhelp.dedup.permissions import can_manage_duplicates
 from familyhelp.dedup.selectors import merges_for_person
 from familyhelp.frontend.forms import apply_domain_errors
 from familyhelp.people import forms as pf
-from familyhelp.people import selectors, services
-from familyhelp.people.models import Family, Person, ProfessionalInvolvement
+from familyhelp.people import selectors, services, variants
+from familyhelp.people.models import Family, NameVariant, Person, ProfessionalInvolvement
 from familyhelp.people.permissions import (
     can_add_chronology,
     can_change_person,
@@ -46,18 +46,10 @@ class PersonSearchView(View):
         form = pf.PersonSearchForm(request.POST)
         results = None
         if form.is_valid():
-            data = form.cleaned_data
-            criteria = selectors.SearchCriteria(
-                given_names=data["given_names"],
-                family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"],
-                postcode=data["postcode"],
-                nhs_number=data["nhs_number"],
-                upn=data["upn"],
-            )
+            criteria = selectors.SearchCriteria(**form.criteria_values())
             try:
-                results = selectors.person_search_for_user(request.user, criteria, purpose=data["purpose"])
-            except DomainError as exc:  # a malformed identifier
+                results = selectors.person_search_for_user(request.user, criteria, purpose=form.cleaned_data["purpose"])
+            except DomainError as exc:  # a malformed identifier, an age out of range
                 apply_domain_errors(form, exc)
         return render(
             request,
@@ -531,3 +523,45 @@ class FamilyDetailView(View):
         return render(
             request, "people/family.html", {"family": family, "members": members, "events": events, "form": form}
         )
+
+
+class NameVariantListView(View):
+    """The council's own nicknames for person search: the list, a remove button per pair, and the add form."""
+
+    required_permission = roles.MANAGE_NAME_VARIANTS
+
+    def _render(self, request: HttpRequest, form: forms.Form) -> HttpResponse:
+        return render(request, "people/name_variants.html", {"form": form, "pairs": variants.name_variant_list()})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, pf.NameVariantForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = pf.NameVariantForm(request.POST)
+        if form.is_valid():
+            try:
+                added = variants.name_variant_add(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, f"Added: {added.name} and {added.variant} are now searched as the same name")
+                return redirect("people:name_variants")
+        return self._render(request, form)
+
+
+class NameVariantRemoveView(View):
+    """Remove one of the council's nickname pairs (POST only)."""
+
+    required_permission = roles.MANAGE_NAME_VARIANTS
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        pair = NameVariant.objects.filter(pk=pk).first()
+        if pair is None:
+            raise Http404
+        try:
+            removed = variants.name_variant_remove(actor=request.user, variant=pair)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Removed: {removed.name} and {removed.variant}")
+        return redirect("people:name_variants")

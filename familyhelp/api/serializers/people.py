@@ -13,9 +13,11 @@ from familyhelp.api.serializers.common import (
     UserSummarySerializer,
 )
 from familyhelp.chronology.kinds import KINDS
+from familyhelp.core import clock
 from familyhelp.people import identifiers
 from familyhelp.people.codes import Disability, Ethnicity, Sex, UPNUnknown
 from familyhelp.people.models import FamilyMember, Person, PersonName, ProfessionalInvolvement, Relationship
+from familyhelp.people.search import MAX_AGE
 
 
 def _text(max_length: int = 200) -> serializers.CharField:
@@ -66,12 +68,49 @@ class PersonUpdateSerializer(PersonWriteSerializer):
     )
 
 
+EARLIEST_YEAR_OF_BIRTH = 1900
+SEARCH_KEYS = ("given_names", "family_name", "date_of_birth", "postcode", "nhs_number", "upn")
+AGE_EVIDENCE = (("age", "the age"), ("school_year", "the school year"), ("year_of_birth", "the year of birth"))
+
+
 class PersonSearchSerializer(serializers.Serializer):
     """What to search for. Sent in the body so personal data stays out of URLs and server logs."""
 
     given_names = _text()
     family_name = _text()
     date_of_birth = serializers.DateField(required=False, allow_null=True)
+    age = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_AGE,
+        help_text=f"About how old, in whole years (0 to {MAX_AGE}), when the date of birth is not known. "
+        "Narrows and ranks the search; cannot be searched on alone.",
+        error_messages={
+            "invalid": "Enter the age as a whole number of years, like 9",
+            "min_value": f"Enter an age between 0 and {MAX_AGE}",
+            "max_value": f"Enter an age between 0 and {MAX_AGE}",
+        },
+    )
+    school_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=13,
+        help_text="The school year group they are in now: 0 for Reception, 1 to 13 for Year 1 to Year 13 "
+        "(the academic year starts on 1 September). Cannot be searched on alone.",
+        error_messages={
+            "invalid": "Enter the school year as a number: 0 for Reception, 1 to 13 for Year 1 to Year 13",
+            "min_value": "Enter a school year from 0 (Reception) to 13 (Year 13)",
+            "max_value": "Enter a school year from 0 (Reception) to 13 (Year 13)",
+        },
+    )
+    year_of_birth = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The year they were born (4 digits, not in the future). Cannot be searched on alone.",
+        error_messages={"invalid": "Enter a year of birth as 4 digits, like 2012"},
+    )
     postcode = _text(10)
     nhs_number = _text(20)
     upn = _text(20)
@@ -97,13 +136,26 @@ class PersonSearchSerializer(serializers.Serializer):
     def validate_postcode(self, value: str) -> str:
         return self._identifier(value, identifiers.clean_postcode)
 
+    def validate_year_of_birth(self, value: int | None) -> int | None:
+        if value is None:
+            return None
+        if not 1000 <= value <= 9999:
+            raise serializers.ValidationError("Enter a year of birth as 4 digits, like 2012")
+        if value > clock.today().year:
+            raise serializers.ValidationError("Year of birth must be this year or in the past")
+        if value < EARLIEST_YEAR_OF_BIRTH:
+            raise serializers.ValidationError(f"Year of birth must be {EARLIEST_YEAR_OF_BIRTH} or later")
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        keys = ("given_names", "family_name", "date_of_birth", "postcode", "nhs_number", "upn")
-        if not any(attrs.get(k) for k in keys):
-            raise serializers.ValidationError(
-                "Enter at least one of: a name, a date of birth, a postcode, an NHS number or a UPN"
-            )
-        return attrs
+        if any(attrs.get(k) for k in SEARCH_KEYS):
+            return attrs
+        given = [label for key, label in AGE_EVIDENCE if attrs.get(key) is not None]
+        if given:
+            raise serializers.ValidationError(f"Enter a name, date of birth, postcode or identifier with {given[0]}")
+        raise serializers.ValidationError(
+            "Enter at least one of: a name, a date of birth, a postcode, an NHS number or a UPN"
+        )
 
 
 class NameCreateSerializer(serializers.Serializer):
@@ -313,7 +365,15 @@ class SearchResultSerializer(serializers.Serializer):
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    count = serializers.IntegerField(read_only=True)
+    count = serializers.IntegerField(read_only=True, help_text="How many people are in `results`.")
+    total = serializers.IntegerField(
+        read_only=True, help_text="How many people matched in all (more than `count` when some are not shown)."
+    )
+    more = serializers.IntegerField(read_only=True, help_text="How many matched but are not shown (`total - count`).")
+    needs_narrowing = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the search should be narrowed: add a date of birth, age, school year or postcode.",
+    )
     results = SearchResultSerializer(many=True, read_only=True)
 
 
@@ -367,3 +427,33 @@ class FamilySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     version = serializers.IntegerField(read_only=True)
     members = FamilyMemberSerializer(many=True, source="fh_members", read_only=True)
+
+
+# --- the council's own nicknames --------------------------------------------------------------------
+
+
+class NameVariantCreateSerializer(serializers.Serializer):
+    """A nickname pair to add. The service folds, orders and checks it (400 with field messages)."""
+
+    name = serializers.CharField(
+        max_length=60,
+        help_text="A given name as people write it, like Robert.",
+        error_messages={"required": "Enter the name", "blank": "Enter the name"},
+    )
+    variant = serializers.CharField(
+        max_length=60,
+        help_text="Another form of it: a nickname or the formal name.",
+        error_messages={"required": "Enter the other form of the name", "blank": "Enter the other form of the name"},
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Why it was added.")
+
+
+class NameVariantSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    variant = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    search_name = serializers.CharField(read_only=True, help_text="The name as search compares it (folded).")
+    search_variant = serializers.CharField(read_only=True, help_text="The other form as search compares it.")
+    created_at = serializers.DateTimeField(read_only=True)
+    created_by = UserSummarySerializer(read_only=True, allow_null=True)

@@ -157,7 +157,10 @@ class PersonViewSet(ApiViewSet):
     @extend_schema(
         summary="Search for people",
         description="Typo-tolerant search over the people you may see. Sent as POST so that names and "
-        "identifiers stay out of URLs; the search and its criteria are recorded in the access log.",
+        "identifiers stay out of URLs; the search and its criteria are recorded in the access log. An age, school "
+        "year or year of birth narrows and ranks a search by name when the date of birth is not known. `total` "
+        "says how many people matched, `more` how many of them are not in `results`, and `needs_narrowing` "
+        "asks the caller to add a date of birth, age, school year or postcode.",
         request=s.PersonSearchSerializer,
         responses={200: s.SearchResponseSerializer, 400: BAD_REQUEST},
     )
@@ -172,6 +175,9 @@ class PersonViewSet(ApiViewSet):
             postcode=data.get("postcode", ""),
             nhs_number=data.get("nhs_number", ""),
             upn=data.get("upn", ""),
+            age=data.get("age"),
+            school_year=data.get("school_year"),
+            year_of_birth=data.get("year_of_birth"),
         )
         results = person_search_for_user(request.user, criteria, purpose=purpose)
         rows = [
@@ -185,7 +191,14 @@ class PersonViewSet(ApiViewSet):
             }
             for r in results
         ]
-        return Response(s.SearchResponseSerializer({"count": len(rows), "results": rows}).data)
+        body = {
+            "count": len(rows),
+            "total": results.total,
+            "more": results.more,
+            "needs_narrowing": results.needs_narrowing,
+            "results": rows,
+        }
+        return Response(s.SearchResponseSerializer(body).data)
 
     @extend_schema(
         summary="A person's chronology",
