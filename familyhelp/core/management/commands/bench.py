@@ -670,10 +670,13 @@ def _ensure_postgres_database(url: str) -> None:
 
 @benchmark(
     "search",
-    "Time typo-tolerant person searches (names with typos, nicknames or swapped, with a date of birth that may "
-    "be a year out or have day and month swapped, sometimes a postcode, NHS number or UPN) against a generated "
-    "council on SQLite or PostgreSQL; report latency percentiles and top-1/top-5 recall beside a full-scan "
-    "rapidfuzz baseline. See docs/domain/person-search.md.",
+    "Time typo-tolerant person searches against a generated council on SQLite or PostgreSQL: the standard "
+    "front-door set (names with typos, nicknames or swapped, a date of birth that may be a year out or have day "
+    "and month swapped, sometimes a postcode, NHS number or UPN) and sets made the way referrers err (dataset "
+    "nicknames, one or two edits anywhere in either name, no date of birth, day/month swapped, a year out, an "
+    "age, school year or year of birth instead of the date), each reported with latency percentiles, top-1/5/20 "
+    "recall and empty answers, beside a full-scan rapidfuzz baseline and a team-scoped worker's times. See "
+    "docs/domain/person-search.md.",
     arguments=_search_arguments,
 )
 def bench_search(command: BaseCommand, options: dict[str, Any]) -> None:
