@@ -18,16 +18,17 @@ How it works (docs/adr/0010-person-search.md, docs/domain/person-search.md):
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef, Q
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from familyhelp.accounts import roles
@@ -35,9 +36,18 @@ from familyhelp.accounts.permissions import has_verb
 from familyhelp.accounts.roles import Scope
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
+from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
-from familyhelp.people import identifiers, matching
-from familyhelp.people.models import Address, Person, PersonAddress, PersonName, Relationship
+from familyhelp.people import identifiers, matching, name_index
+from familyhelp.people.models import (
+    Address,
+    NameKey,
+    NameVariant,
+    Person,
+    PersonAddress,
+    PersonName,
+    Relationship,
+)
 from familyhelp.people.permissions import children_q, person_access
 
 
@@ -51,14 +61,21 @@ class SearchCriteria:
     postcode: str = ""
     nhs_number: str = ""
     upn: str = ""
+    age: int | None = None  # "about N years old"
+    school_year: int | None = None  # 0 Reception, 1-13 Year 1 to Year 13, in the current academic year
+    year_of_birth: int | None = None
 
     def is_empty(self) -> bool:
         return not any(
             [self.given_names, self.family_name, self.date_of_birth, self.postcode, self.nhs_number, self.upn]
         )
 
-    def as_log(self) -> dict[str, str]:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
+    def as_log(self) -> dict[str, Any]:
+        return {
+            k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in self.__dict__.items()
+            if v or (isinstance(v, int) and not isinstance(v, bool))
+        }
 
 
 @dataclass
@@ -69,6 +86,22 @@ class SearchResult:
     score: float
     reasons: list[str] = field(default_factory=list)
     restricted: bool = False
+
+
+class SearchResults(list[SearchResult]):
+    """The people shown, best first, and what the page needs to say about the rest: `total` people matched (the
+    user may see them all; more than are shown when `more` > 0), and `needs_narrowing` when the search had no
+    date of birth, age, identifier or postcode, so a date of birth, age, school year or address should be asked
+    for to narrow it."""
+
+    def __init__(self, results: list[SearchResult] = (), *, total: int = 0, needs_narrowing: bool = False) -> None:  # type: ignore[assignment]
+        super().__init__(results)
+        self.total = max(total, len(self))
+        self.needs_narrowing = needs_narrowing
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
 
 
 # --- Tuning --------------------------------------------------------------------------------------------
@@ -88,8 +121,19 @@ SIMILAR, SOUNDS_ALIKE, SHORT_FORM, FIRST_NAME_ONLY = 0.75, 0.85, 0.9, 0.97
 MIN_NAME_SCORE = 0.65
 MIN_NAME_WITH_OTHER_DOB = 0.85  # a date of birth was searched and theirs is known but none of its variants
 MIN_SCORE = 0.4
+# Age as evidence ("about 14", a school year, a year of birth): born inside the band it names, or just outside it.
+AGE_SCORES = {"band": 0.9, "near": 0.65}
+# Names within two edits of what was typed (after nicknames), found through the search vocabulary (ADR 0017).
+MAX_EDITS = 2
+NICKNAME_TYPO = 0.9  # a nickname typed with a typo counts this much of a nickname typed right, per unit similarity
+# The vocabulary probe reads people by (given-name sound, family name) pairs; past this many pairs it keeps only
+# names within one edit (a very short or very common name typed with two typos).
+MAX_PROBE_PAIRS = 2500
 # Caps: rows read per candidate block.
 CAP_DOB, CAP_NAME_WITH_DOB, CAP_NAME, CAP_ALIAS, CAP_IDENTIFIER, CAP_POSTCODE = 2000, 300, 400, 200, 50, 200
+CAP_CLOSE, CAP_CLOSE_ALIAS = 3000, 300
+MAX_AGE = 25  # children's services search for children and care leavers; older people by date of birth
+SCOPE_CHUNK = 200  # candidates checked against a narrower record scope per statement, best first
 MAX_MERGE_HOPS = 50
 
 _COLUMNS = (
@@ -114,6 +158,64 @@ _NAME_KIND: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class AgeBand:
+    """Age as evidence: the dates of birth it names (`band`), a wider band one year either side (`near`), and
+    how to say it."""
+
+    band: tuple[date, date]
+    near: tuple[date, date]
+    label: str
+
+    def how(self, dob: date) -> str:
+        """'band', 'near' or '' for a date of birth."""
+        if self.band[0] <= dob <= self.band[1]:
+            return "band"
+        if self.near[0] <= dob <= self.near[1]:
+            return "near"
+        return ""
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band(
+    *,
+    age: int | None = None,
+    school_year: int | None = None,
+    year_of_birth: int | None = None,
+    today: date | None = None,
+) -> AgeBand | None:
+    """The band of dates of birth that an age, a school year or a year of birth names (the first given wins).
+
+    "About 14" is born between 14 and 15 years ago (14 today), near: 13 to 16; a school year is the academic
+    year's cohort (Year 9 in 2026/27: born 1 September 2012 to 31 August 2013; Reception is 0), near: a year
+    either side; a year of birth is that calendar year, near: the years either side."""
+    today = today or clock.today()
+    one = timedelta(days=1)
+    if age is not None:
+        band = (_years_before(today, age + 1) + one, _years_before(today, age))
+        near = (_years_before(today, age + 2) + one, _years_before(today, max(age - 1, 0)))
+        return AgeBand(band, near, f"about {age}")
+    if school_year is not None:
+        start = today.year if today.month >= 9 else today.year - 1  # the academic year starts on 1 September
+        born = start - school_year - 5
+        band = (date(born, 9, 1), date(born + 1, 8, 31))
+        near = (date(born - 1, 9, 1), date(born + 2, 8, 31))
+        return AgeBand(band, near, "Reception" if school_year == 0 else f"Year {school_year}")
+    if year_of_birth is not None:
+        return AgeBand(
+            (date(year_of_birth, 1, 1), date(year_of_birth, 12, 31)),
+            (date(year_of_birth - 1, 1, 1), date(year_of_birth + 1, 12, 31)),
+            f"born in {year_of_birth}",
+        )
+    return None
+
+
+@dataclass(frozen=True)
 class _Query:
     """The normalised criteria, with the phonetic keys worked out once."""
 
@@ -123,6 +225,7 @@ class _Query:
     nhs: str
     upn: str
     postcode: str
+    age: AgeBand | None = None
     given_first: str = field(init=False)
     given_key: str = field(init=False)
     family_key: str = field(init=False)
@@ -135,6 +238,11 @@ class _Query:
     @property
     def has_names(self) -> bool:
         return bool(self.given or self.family)
+
+    @property
+    def name_only(self) -> bool:
+        """Names and nothing to tell namesakes apart (no date of birth, age, identifier or postcode)."""
+        return self.has_names and not (self.dob or self.age or self.nhs or self.upn or self.postcode)
 
 
 def dob_variants(dob: date) -> dict[date, str]:
@@ -155,6 +263,103 @@ _DOB_REASONS = {
 }
 
 
+# --- Names within two edits (the search vocabulary, ADR 0017) ------------------------------------------
+@functools.cache
+def _nickname_names() -> list[str]:
+    return sorted(matching.NICKNAMES)
+
+
+@dataclass
+class _Close:
+    """Recorded names within MAX_EDITS of what was typed, with how far: first given names (and, with `via`, the
+    nickname they were reached through) and whole family names (the nearest word counts, so part of a
+    double-barrelled name finds it). The *_swapped maps hold the names the other way round: stored given names
+    near the typed family name and stored family names near the typed given name."""
+
+    given: dict[str, tuple[int, str]] = field(default_factory=dict)
+    family: dict[str, int] = field(default_factory=dict)
+    given_swapped: dict[str, tuple[int, str]] = field(default_factory=dict)
+    family_swapped: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, set[str]] = field(default_factory=dict)  # the council's own nickname pairs, both ways
+
+    def given_key_set(self, given: dict[str, tuple[int, str]], edits: int) -> list[str]:
+        return sorted({matching.phonetic(v) for v, (d, _) in given.items() if d <= edits} - {""})
+
+    @staticmethod
+    def family_set(family: dict[str, int], edits: int) -> list[str]:
+        return sorted(v for v, d in family.items() if d <= edits)
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance, capped just above MAX_EDITS (a swap of two letters is one edit)."""
+    return int(OSA.distance(a, b, score_cutoff=MAX_EDITS + 1))
+
+
+def _near_family(words: list[str], value: str) -> int:
+    return min((_edits(w, v) for w in words for v in value.split(" ")), default=MAX_EDITS + 1)
+
+
+def _with_nicknames(word: str, direct: dict[str, int], extra: dict[str, set[str]]) -> dict[str, tuple[int, str]]:
+    """Stored given names near `word`: those found directly, and every form of a known nickname near it."""
+    out: dict[str, tuple[int, str]] = {v: (d, "") for v, d in direct.items()}
+    if not word:
+        return out
+    near: dict[str, int] = {}
+    for name, dist, _ in process.extract(
+        word, _nickname_names(), scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None
+    ):
+        near[name] = int(dist)
+    for name in extra:
+        if (d := _edits(word, name)) <= MAX_EDITS:
+            near[name] = min(d, near.get(name, d))
+    for name, dist in near.items():
+        for form in set(matching.NICKNAMES.get(name, ())) | extra.get(name, set()):
+            if form not in out or out[form][0] > dist:
+                out[form] = (dist, name)
+    return out
+
+
+def _close_names(q: _Query) -> _Close:
+    """One indexed read of the vocabulary (and the council's nickname additions), then exact distances."""
+    close = _Close()
+    if not q.has_names:
+        return close
+    given = q.given_first
+    family_words = q.family.split(" ") if q.family else []
+    words = [w for w in [given, *family_words] if w]
+    keys = sorted(set().union(*(name_index.deletion_keys(w) for w in words)))
+    key_table, variant_table = _table(NameKey), _table(NameVariant)
+    sql = (
+        f"SELECT {_column(NameKey, 'part')}, {_column(NameKey, 'value')} FROM {key_table}"  # noqa: S608
+        f" WHERE {_column(NameKey, 'key')} IN ({', '.join(['%s'] * len(keys))})"
+        f" UNION ALL SELECT 'n', {_column(NameVariant, 'search_name')} || %s"
+        f" || {_column(NameVariant, 'search_variant')} FROM {variant_table}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, _UNIT])
+        rows = cursor.fetchall()
+    given_direct: dict[str, int] = {}
+    swapped_direct: dict[str, int] = {}
+    for part, value in set(rows):
+        if part == "n":
+            a, b = value.split(_UNIT)
+            close.extra.setdefault(a, set()).add(b)
+            close.extra.setdefault(b, set()).add(a)
+        elif part == name_index.GIVEN:
+            if given and (d := _edits(given, value)) <= MAX_EDITS:
+                given_direct[value] = d
+            if family_words and (d := _edits(family_words[0], value)) <= MAX_EDITS:
+                swapped_direct[value] = d
+        else:
+            if family_words and (d := _near_family(family_words, value)) <= MAX_EDITS:
+                close.family[value] = d
+            if given and (d := _near_family([given], value)) <= MAX_EDITS:
+                close.family_swapped[value] = d
+    close.given = _with_nicknames(given, given_direct, close.extra)
+    close.given_swapped = _with_nicknames(family_words[0] if family_words else "", swapped_direct, close.extra)
+    return close
+
+
 # --- Name similarity -----------------------------------------------------------------------------------
 def name_similarity(want: str, got: str) -> float:
     """How alike two folded names are, 0..1: the mean of Jaro-Winkler and optimal string alignment (which
@@ -170,9 +375,16 @@ def name_similarity(want: str, got: str) -> float:
 class _NameScorer:
     """Scores stored names against the query's, caching per distinct stored name (names repeat a lot)."""
 
-    def __init__(self, q: _Query) -> None:
+    def __init__(self, q: _Query, close: _Close | None = None) -> None:
         self.q = q
-        self.nicknames = matching.name_variants(q.given) if q.given else set()
+        self.close = close or _Close()
+        # Forms of the typed given name reached through a nickname (the dataset's or the council's), and how far
+        # the typed name was from that nickname: Issy -> Isabella (0), Isy -> Isabella (1).
+        self.nicknames = {v: d for v, (d, via) in self.close.given.items() if via}
+        self.nicknames_swapped = {v: d for v, (d, via) in self.close.given_swapped.items() if via}
+        if q.given_first:
+            for v in matching.name_variants(q.given_first, self.close.extra) - {q.given_first}:
+                self.nicknames.setdefault(v, 0)
         # stored name -> (similarity, how) for: the family name, the given names, and both swapped
         self._family: dict[str, tuple[float, str]] = {}
         self._given: dict[str, tuple[float, str]] = {}
@@ -187,6 +399,9 @@ class _NameScorer:
         if want == got:
             return 1.0, "matches"
         s = name_similarity(want, got)
+        if " " in want or " " in got:  # part of a double-barrelled name, perhaps with a typo
+            best = max(name_similarity(a, b) for a in want.split(" ") for b in got.split(" "))
+            s = max(s, 0.95 * best)
         if s >= SIMILAR:
             return s, "is similar"
         if want_key and want_key == got_key:
@@ -199,21 +414,31 @@ class _NameScorer:
             hit = self._family[got] = self._part(self.q.family, self.q.family_key, got, got_key)
         return hit
 
+    def _given_part(
+        self, want: str, want_key: str, got: str, got_key: str, nicknames: dict[str, int]
+    ) -> tuple[float, str]:
+        s, how = self._part(want, want_key, got, got_key)
+        if s < 1.0 and got:
+            first = got.split(" ")[0]
+            want_first = want.split(" ")[0]
+            if first == want_first:
+                s, how = max(s, FIRST_NAME_ONLY), "matches"  # the first given name matches; a middle one differs
+            elif first in nicknames and s < SHORT_FORM:
+                d = nicknames[first]
+                if d == 0:
+                    s, how = SHORT_FORM, "is a known short form"
+                else:
+                    s, how = SHORT_FORM * NICKNAME_TYPO**d, "is a known short form, spelt differently"
+            elif first != got:  # middle names recorded: the first given names alone may be closer
+                s1, how1 = self._part(want_first, want_key, first, got_key)
+                if s1 * FIRST_NAME_ONLY > s:
+                    s, how = s1 * FIRST_NAME_ONLY, how1
+        return s, how
+
     def given(self, got: str, got_key: str) -> tuple[float, str]:
         hit = self._given.get(got)
         if hit is None:
-            s, how = self._part(self.q.given, self.q.given_key, got, got_key)
-            if s < 1.0 and got:
-                first = got.split(" ")[0]
-                if first == self.q.given_first:
-                    s, how = max(s, FIRST_NAME_ONLY), "matches"  # the first given name matches; a middle one differs
-                elif first in self.nicknames and s < SHORT_FORM:
-                    s, how = SHORT_FORM, "is a known short form"
-                elif first != got:  # middle names recorded: the first given names alone may be closer
-                    s1, how1 = self._part(self.q.given_first, self.q.given_key, first, got_key)
-                    if s1 * FIRST_NAME_ONLY > s:
-                        s, how = s1 * FIRST_NAME_ONLY, how1
-            hit = self._given[got] = (s, how)
+            hit = self._given[got] = self._given_part(self.q.given, self.q.given_key, got, got_key, self.nicknames)
         return hit
 
     def _combine(self, family: float, given: float) -> float:
@@ -221,6 +446,18 @@ class _NameScorer:
         if self.q.family and self.q.given:
             return FAMILY_SHARE * family + (1 - FAMILY_SHARE) * given
         return family if self.q.family else given
+
+    def is_close(self, given: str, family: str) -> bool:
+        """Whether a stored name is within MAX_EDITS of the typed one (after nicknames), either way round: such a
+        name is always shown to a name-only search, however low it scores."""
+        c, q = self.close, self.q
+        first = given.split(" ")[0] if given else ""
+        if q.given and q.family:
+            straight = first in c.given and family in c.family
+            return straight or (first in c.given_swapped and family in c.family_swapped)
+        if q.family:
+            return family in c.family or first in c.given_swapped
+        return first in c.given or family in c.family_swapped
 
     def score(self, given: str, family: str, given_key: str, family_key: str) -> tuple[float, tuple[bool, str, str]]:
         """How well one stored name matches the query's names, in either order, and how: (names swapped, how
@@ -231,15 +468,17 @@ class _NameScorer:
         straight = self._combine(sf, sg)
         # The other way round: the query's family name against the stored given name, and vice versa. With
         # one name entered, it is checked against the other stored name (a single name in the other box).
-        xf, how_xf = self._family_as_given.get(given) or self._family_as_given.setdefault(
-            given, self._part(q.family, q.family_key, given, given_key)
-        )
-        xg, how_xg = self._given_as_family.get(family) or self._given_as_family.setdefault(
-            family, self._part(q.given, q.given_key, family, family_key)
-        )
-        swapped = SWAPPED_NAMES * self._combine(xf, xg)
+        xf = self._family_as_given.get(given)
+        if xf is None:
+            xf = self._family_as_given[given] = self._given_part(
+                q.family, q.family_key, given, given_key, self.nicknames_swapped
+            )
+        xg = self._given_as_family.get(family)
+        if xg is None:
+            xg = self._given_as_family[family] = self._part(q.given, q.given_key, family, family_key)
+        swapped = SWAPPED_NAMES * self._combine(xf[0], xg[0])
         if swapped > straight:
-            return swapped, (True, how_xf, how_xg)
+            return swapped, (True, xf[1], xg[1])
         return straight, (False, how_f, how_g)
 
 
@@ -268,7 +507,6 @@ class _Block:
     params: list[Any]
     cap: int
     source: str = "person"  # person, other names or addresses
-    in_scope: bool = False  # read only people inside the user's record scope (see _blocks)
 
 
 def _next_prefix(prefix: str) -> str:
@@ -295,13 +533,55 @@ def _name_condition(q: _Query, t: str) -> tuple[str, list[Any]]:
     )
 
 
-def _blocks(q: _Query, *, scoped: bool = False) -> list[_Block]:
+def _in_list(column: str, values: list[Any]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _close_blocks(q: _Query, close: _Close) -> list[_Block]:
+    """People whose names are within MAX_EDITS of the typed ones (after nicknames), either way round, read by
+    (given-name sound, family name) pairs through an index; past MAX_PROBE_PAIRS pairs, within one edit."""
+    blocks: list[_Block] = []
+    pairs = []
+    if q.given and q.family:
+        pairs = [
+            ("close names", close.given, close.family),
+            ("close names swapped", close.given_swapped, close.family_swapped),
+        ]
+    # With a date of birth, everyone born on it is read already: names are the fallback for a missing or wrong
+    # date, so only names within one edit, and fewer of them.
+    most, cap = (1, CAP_NAME_WITH_DOB) if q.dob else (MAX_EDITS, CAP_CLOSE)
+    for label, given, family in pairs:
+        for edits in range(most, -1, -1):
+            keys, families = close.given_key_set(given, edits), close.family_set(family, edits)
+            if len(keys) * len(families) <= MAX_PROBE_PAIRS:
+                break
+        if not keys or not families:
+            continue
+        for source, t, rows in (("person", "{P}", cap), ("names", "n", CAP_CLOSE_ALIAS)):
+            where = f"{_in_list(f'{t}.phonetic_given', keys)} AND {_in_list(f'{t}.search_family', families)}"
+            blocks.append(_Block(label, "p", where, [*keys, *families], rows, source=source))
+    if q.has_names and not (q.given and q.family):
+        # One name, in either box: the family names near it and the given names near it.
+        families = close.family_set(close.family if q.family else close.family_swapped, MAX_EDITS)
+        keys = close.given_key_set(close.given_swapped if q.family else close.given, MAX_EDITS)
+        born: tuple[str, list[Any]] = ("", [])
+        if q.age:  # a single name is common: read only people of about the age given
+            low, high = (connection.ops.adapt_datefield_value(d) for d in q.age.near)
+            born = (" AND {P}.date_of_birth >= %s AND {P}.date_of_birth <= %s", [low, high])
+        if families:
+            where = _in_list("{P}.search_family", families) + born[0]
+            blocks.append(_Block("close family name", "p", where, [*families, *born[1]], CAP_CLOSE))
+        if keys:
+            where = _in_list("{P}.phonetic_given", keys) + born[0]
+            blocks.append(_Block("close given name", "p", where, [*keys, *born[1]], CAP_CLOSE))
+    return blocks
+
+
+def _blocks(q: _Query, close: _Close | None = None) -> list[_Block]:
     """The candidate blocks for a search, each with a cap on the rows it reads.
 
     The blocks read everyone; a user with a narrower record scope gets the candidates filtered afterwards,
-    once, and one more block, the names block limited to their scope, so that a common name's cap cannot
-    push out the people they can see (evaluating the scope rule in every block would cost several times
-    over)."""
+    best first (the scope rule is costly per row, so it is never applied to a whole block)."""
     blocks: list[_Block] = []
     if q.dob:
         # Everyone born on one of the dates (a few hundred at most): the heart of a front-door search.
@@ -313,30 +593,10 @@ def _blocks(q: _Query, *, scoped: bool = False) -> list[_Block]:
         # With a date of birth, the fallback for people with none or a wrong one; without, the main block.
         where, params = _name_condition(q, "{P}")
         blocks.append(_Block("name", "p", where, params, CAP_NAME_WITH_DOB if q.dob else CAP_NAME))
-        if scoped:
-            blocks.append(_Block("name, in scope", "p", where, params, CAP_NAME, in_scope=True))
         where, params = _name_condition(q, "n")
         blocks.append(_Block("other names", "p", where, params, CAP_ALIAS, source="names"))
-    if q.family and q.given and not q.dob:
-        # Name-only searches: a typo in the given name (same family name, same initial), or in the family name
-        # (given name sounds the same, family name starts the same).
-        g1, f2 = q.given_first[:1], q.family[:2]
-        blocks += [
-            _Block(
-                "given name typo",
-                "p",
-                "{P}.search_family = %s AND {P}.search_given >= %s AND {P}.search_given < %s",
-                [q.family, g1, _next_prefix(g1)],
-                CAP_NAME,
-            ),
-            _Block(
-                "family name typo",
-                "p",
-                "{P}.phonetic_given = %s AND {P}.search_family >= %s AND {P}.search_family < %s",
-                [q.given_key, f2, _next_prefix(f2)],
-                CAP_NAME,
-            ),
-        ]
+        if close is not None:
+            blocks += _close_blocks(q, close)
     if q.nhs:
         blocks.append(_Block("NHS number", "p", "{P}.nhs_number = %s", [q.nhs], CAP_IDENTIFIER))
     if q.upn:
@@ -362,7 +622,7 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _block_sql(block: _Block, scope: tuple[str, list[Any]] | None) -> tuple[str, list[Any]]:
+def _block_sql(block: _Block) -> tuple[str, list[Any]]:
     """One block as a complete SELECT of the person's columns and their other names, with its LIMIT.
 
     Table and column names come from the models (quoted); every value is a parameter. The person table keeps
@@ -389,10 +649,6 @@ def _block_sql(block: _Block, scope: tuple[str, list[Any]] | None) -> tuple[str,
         source = person
     where = "(" + block.where.replace("{P}", person) + ")"
     params += block.params
-    if block.in_scope and scope is not None:
-        # Inside the user's record scope, or a merged record (whose survivor is checked at the end).
-        where += f" AND (({scope[0]}) OR {person}.{_column(Person, 'merged_into')} IS NOT NULL)"
-        params += scope[1]
     sql = f"SELECT {columns}, {packed} AS packed FROM {source} WHERE {where} LIMIT {int(block.cap)}"  # noqa: S608
     return sql, params
 
@@ -473,19 +729,19 @@ class _Candidate:
     postcode: str = ""  # "c" lives at the searched postcode, "r" lived there
 
 
-def _collect(q: _Query, scope: tuple[str, list[Any]] | None) -> dict[Any, _Candidate]:
+def _collect(q: _Query, close: _Close) -> dict[Any, _Candidate]:
     """Read every candidate block in one round trip and return the candidates by id (not yet filtered by
     the user's scope)."""
     parts: list[str] = []
     params: list[Any] = []
-    for k, block in enumerate(_blocks(q, scoped=scope is not None)):
-        sql, block_params = _block_sql(block, scope)
+    for k, block in enumerate(_blocks(q, close)):
+        sql, block_params = _block_sql(block)
         parts.append(f"SELECT '{block.tag}' AS tag, b{k}.* FROM ({sql}) b{k}")  # noqa: S608 - tags are ours
         params += block_params
     found: dict[Any, _Candidate] = {}
     if not parts:
         return found
-    with _cursor(no_jit=scope is not None) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     for tag, *person, packed in rows:
@@ -508,12 +764,12 @@ def _collect(q: _Query, scope: tuple[str, list[Any]] | None) -> dict[Any, _Candi
 def explain_blocks(criteria: SearchCriteria, user: Any = None) -> list[tuple[str, str]]:
     """(block, query plan) for each candidate block of a search, to check that every one is served by an index."""
     q = _normalise(criteria)
-    scope = None if user is None else scope_condition(user)
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     plans = []
+    close = _close_names(q)
     with connection.cursor() as cursor:
-        for block in _blocks(q, scoped=scope is not None):
-            sql, params = _block_sql(block, scope)
+        for block in _blocks(q, close):
+            sql, params = _block_sql(block)
             cursor.execute(prefix + sql, params)
             plans.append((block.label, "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())))
     return plans
@@ -533,14 +789,16 @@ def _score(
     name_ok = True
     if q.has_names:
         s, how = names.score(row[_SG], row[_SF], row[_PG], row[_PF])
+        close = names.is_close(row[_SG], row[_SF])
         kind = ""
         for other in c.other_names:
             other_score, other_how = names.score(other[1], other[2], other[3], other[4])
+            close = close or names.is_close(other[1], other[2])
             if other_score > s:
                 s, how, kind = other_score, other_how, other[0]
         score += WEIGHT_NAME * s
         weight += WEIGHT_NAME
-        name_ok = s >= MIN_NAME_SCORE
+        name_ok = s >= MIN_NAME_SCORE or close  # within two edits (after nicknames) is always worth showing
         if explain:
             reasons += _name_reasons(how, kind)
     if q.dob:
@@ -554,6 +812,17 @@ def _score(
                 reasons.append(_DOB_REASONS[dob_how])
         elif q.has_names and score < WEIGHT_NAME * MIN_NAME_WITH_OTHER_DOB:
             name_ok = False  # born on another day: only a close name is worth showing
+    elif q.age:
+        weight += WEIGHT_DOB
+        dob = row[_DOB]
+        if dob is None:
+            score += WEIGHT_DOB * DOB_UNKNOWN
+        elif age_how := q.age.how(dob):
+            score += WEIGHT_DOB * AGE_SCORES[age_how]
+            if explain:
+                reasons.append(f"age fits ({q.age.label})" if age_how == "band" else f"age a year out ({q.age.label})")
+        elif q.has_names and score < WEIGHT_NAME * MIN_NAME_WITH_OTHER_DOB:
+            name_ok = False  # another age: only a close name is worth showing
     if q.nhs:
         weight += WEIGHT_IDENTIFIER
         if row[_NHS] == q.nhs:
@@ -626,12 +895,12 @@ def _resolve_merges(
     return notes
 
 
-def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50) -> list[SearchResult]:
+def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str, limit: int = 50) -> SearchResults:
     """Typo-tolerant search over people the user may see; the search and its criteria are logged."""
     if not has_verb(user, roles.SEARCH_PERSON):
         raise PermissionDenied("Your role cannot search for people.")
     q = _normalise(criteria)
-    results: list[SearchResult] = []
+    results = SearchResults()
     if q.has_names or q.dob or q.nhs or q.upn or q.postcode:
         results = _search(user, q, scope_condition(user), limit)
     access_log_record(
@@ -663,6 +932,15 @@ def _normalise(criteria: SearchCriteria) -> _Query:
             cleaned[key] = cleaner(getattr(criteria, key)) if getattr(criteria, key) else ""
         except ValueError as exc:
             errors[key] = [str(exc)]
+    today = clock.today()
+    for key, low, high, message in (
+        ("age", 0, MAX_AGE, f"Enter an age between 0 and {MAX_AGE}"),
+        ("school_year", 0, 13, "Choose a school year from Reception to Year 13"),
+        ("year_of_birth", 1900, today.year, f"Enter a year of birth between 1900 and {today.year}"),
+    ):
+        value = getattr(criteria, key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            errors[key] = [message]
     if errors:
         raise DomainError(errors=errors)
     return _Query(
@@ -672,12 +950,16 @@ def _normalise(criteria: SearchCriteria) -> _Query:
         nhs=cleaned["nhs_number"],
         upn=cleaned["upn"],
         postcode=cleaned["postcode"],
+        age=age_band(
+            age=criteria.age, school_year=criteria.school_year, year_of_birth=criteria.year_of_birth, today=today
+        ),
     )
 
 
-def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: int) -> list[SearchResult]:
-    candidates = _collect(q, scope)
-    names = _NameScorer(q)
+def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: int) -> SearchResults:
+    close = _close_names(q)
+    candidates = _collect(q, close)
+    names = _NameScorer(q, close)
     variants = dob_variants(q.dob) if q.dob else {}
     scored: _Scored = {pk: _score(q, names, c, variants)[:2] for pk, c in candidates.items()}
     rows = {pk: c.row for pk, c in candidates.items()}
@@ -686,10 +968,20 @@ def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: in
         (pk for pk, s in scored.items() if s[1] and rows[pk][_MERGED] is None),
         key=lambda pk: (-scored[pk][0], rows[pk][_SF], rows[pk][_SG], str(pk)),
     )
+    total = len(ranked)
     if scope is not None:
-        # One check of the user's record scope for everyone who would be shown (survivors included).
-        allowed = _in_scope(ranked, scope)
-        ranked = [pk for pk in ranked if pk in allowed]
+        # The user's record scope, checked on the candidates best first (never on the whole population), until
+        # a page is full; the rest are counted with one more statement.
+        shown: list[Any] = []
+        checked = 0
+        while checked < len(ranked) and len(shown) < limit:
+            chunk = ranked[checked : checked + SCOPE_CHUNK]
+            allowed = _in_scope(chunk, scope)
+            shown += [pk for pk in chunk if pk in allowed]
+            checked += len(chunk)
+        rest = ranked[checked:]
+        total = len(shown) + (len(_in_scope(rest, scope)) if rest else 0)
+        ranked = shown
     ranked = ranked[:limit]
     people = Person.objects.order_by().in_bulk(ranked)
     results = []
@@ -704,4 +996,4 @@ def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: in
     for result in results:
         if result.restricted and person_access(user, result.person).allowed:
             result.restricted = False
-    return results
+    return SearchResults(results, total=total, needs_narrowing=q.name_only and bool(results))

@@ -17,6 +17,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     reference = factory.LazyFunction(lambda: person_reference(next_value("person")))
     kind = Person.Kind.CHILD
