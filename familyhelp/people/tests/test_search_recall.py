@@ -276,3 +276,16 @@ def test_long_names_are_keyed_by_their_beginning():
     keys = name_index.deletion_keys("oluwadamilola")
     assert "oluwada" in keys and "luwada" in keys and "oluwadamilola" not in keys
     assert len(keys) <= 1 + 7 + 21
+
+
+def test_the_rebuild_command_reports_what_it_added(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ChildFactory(given_names="Ngozi", family_name="Eze")
+    NameKey.objects.filter(value="eze").delete()
+    out = StringIO()
+    call_command("rebuild_name_index", stdout=out)
+    assert NameKey.objects.filter(part="f", key="eze", value="eze").exists()
+    assert "keys added" in out.getvalue() and not out.getvalue().startswith("Search vocabulary: 0 keys")
