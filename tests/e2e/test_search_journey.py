@@ -103,4 +103,4 @@ def test_a_nickname_with_a_typo_and_no_date_of_birth_then_an_age(
     expect(page.locator("body")).to_contain_text(isabella.reference)
     check(page)
     contact.refresh_from_db()
-    assert contact.child_id == isabella.pk
+    assert contact.child is not None and contact.child.reference == isabella.reference
