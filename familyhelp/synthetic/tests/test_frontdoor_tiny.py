@@ -84,6 +84,8 @@ def test_referrals_follow_the_national_rate_for_the_child_population() -> None:
             years.append(window.count())
         ratio = Contact.objects.count() / CINEpisode.objects.count()
         transaction.set_rollback(True)
-    assert 0.85 * rate <= years[0] <= 1.1 * rate, years
-    assert all(n <= 1.1 * rate for n in years), years
+    # One seeded draw of about 318 referrals varies by about 18 (5.6%) whenever the random stream changes (a
+    # longer nickname list draws more often): the bounds are about 2.7 of those either side of the rate.
+    assert 0.85 * rate <= years[0] <= 1.15 * rate, years
+    assert all(n <= 1.15 * rate for n in years), years
     assert 2.5 <= ratio <= 3.0
