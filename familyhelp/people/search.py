@@ -147,8 +147,9 @@ _COLUMNS = (
     "upn",
     "former_upn",
     "merged_into_id",
+    "kind",
 )
-_PK, _SG, _SF, _PG, _PF, _DOB, _NHS, _UPN, _FUPN, _MERGED = range(len(_COLUMNS))
+_PK, _SG, _SF, _PG, _PF, _DOB, _NHS, _UPN, _FUPN, _MERGED, _KIND = range(len(_COLUMNS))
 _NAME_KIND: dict[str, str] = {
     PersonName.Kind.ALIAS: "an alias",
     PersonName.Kind.FORMER: "a former name",
@@ -305,12 +306,12 @@ def _with_nicknames(word: str, direct: dict[str, int], extra: dict[str, set[str]
     if not word:
         return out
     near: dict[str, int] = {}
-    for name, dist, _ in process.extract(
-        word, _nickname_names(), scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None
-    ):
+    # A nickname is short: typed with a typo, one edit for up to four letters (two would reach most short names)
+    reach = 0 if len(word) <= 2 else 1 if len(word) <= 4 else MAX_EDITS
+    for name, dist, _ in process.extract(word, _nickname_names(), scorer=OSA.distance, score_cutoff=reach, limit=None):
         near[name] = int(dist)
     for name in extra:
-        if (d := _edits(word, name)) <= MAX_EDITS:
+        if (d := _edits(word, name)) <= reach:
             near[name] = min(d, near.get(name, d))
     for name, dist in near.items():
         for form in set(matching.NICKNAMES.get(name, ())) | extra.get(name, set()):
@@ -539,41 +540,47 @@ def _in_list(column: str, values: list[Any]) -> str:
 
 def _close_blocks(q: _Query, close: _Close) -> list[_Block]:
     """People whose names are within MAX_EDITS of the typed ones (after nicknames), either way round, read by
-    (given-name sound, family name) pairs through an index; past MAX_PROBE_PAIRS pairs, within one edit."""
+    (given-name sound, family name) pairs through an index. Past MAX_PROBE_PAIRS pairs the given names are
+    narrowed first (a short given name has hundreds of names within two edits), then the family names."""
     blocks: list[_Block] = []
-    pairs = []
-    if q.given and q.family:
-        pairs = [
-            ("close names", close.given, close.family),
-            ("close names swapped", close.given_swapped, close.family_swapped),
-        ]
     # With a date of birth, everyone born on it is read already: names are the fallback for a missing or wrong
     # date, so only names within one edit, and fewer of them.
     most, cap = (1, CAP_NAME_WITH_DOB) if q.dob else (MAX_EDITS, CAP_CLOSE)
-    for label, given, family in pairs:
-        for edits in range(most, -1, -1):
-            keys, families = close.given_key_set(given, edits), close.family_set(family, edits)
-            if len(keys) * len(families) <= MAX_PROBE_PAIRS:
-                break
-        if not keys or not families:
-            continue
-        for source, t, rows in (("person", "{P}", cap), ("names", "n", CAP_CLOSE_ALIAS)):
-            where = f"{_in_list(f'{t}.phonetic_given', keys)} AND {_in_list(f'{t}.search_family', families)}"
-            blocks.append(_Block(label, "p", where, [*keys, *families], rows, source=source))
-    if q.has_names and not (q.given and q.family):
-        # One name, in either box: the family names near it and the given names near it.
-        families = close.family_set(close.family if q.family else close.family_swapped, MAX_EDITS)
-        keys = close.given_key_set(close.given_swapped if q.family else close.given, MAX_EDITS)
+    steps = [(g, f) for f in range(most, -1, -1) for g in range(most, -1, -1)]
+    if q.given and q.family:
+        for label, given, family in (
+            ("close names", close.given, close.family),
+            ("close names swapped", close.given_swapped, close.family_swapped),
+        ):
+            keys: list[str] = []
+            families: list[str] = []
+            for given_edits, family_edits in steps:
+                keys = close.given_key_set(given, given_edits)
+                families = close.family_set(family, family_edits)
+                if len(keys) * len(families) <= MAX_PROBE_PAIRS:
+                    break
+            if not keys or not families:
+                continue
+            for source, t, rows in (("person", "{P}", cap), ("names", "n", CAP_CLOSE_ALIAS)):
+                where = f"{_in_list(f'{t}.phonetic_given', keys)} AND {_in_list(f'{t}.search_family', families)}"
+                blocks.append(_Block(label, "p", where, [*keys, *families], rows, source=source))
+    elif q.has_names:
+        # One name, in either box: the family names near it and the given names near it. A single name is
+        # common: with a date of birth (read already) only a few; with an age, people born about then.
+        families = close.family_set(close.family if q.family else close.family_swapped, most)
+        keys = close.given_key_set(close.given_swapped if q.family else close.given, most)
         born: tuple[str, list[Any]] = ("", [])
-        if q.age:  # a single name is common: read only people of about the age given
+        cap = CAP_NAME_WITH_DOB if q.dob else CAP_NAME
+        if q.age and not q.dob:
             low, high = (connection.ops.adapt_datefield_value(d) for d in q.age.near)
             born = (" AND {P}.date_of_birth >= %s AND {P}.date_of_birth <= %s", [low, high])
+            cap = CAP_CLOSE
         if families:
             where = _in_list("{P}.search_family", families) + born[0]
-            blocks.append(_Block("close family name", "p", where, [*families, *born[1]], CAP_CLOSE))
+            blocks.append(_Block("close family name", "p", where, [*families, *born[1]], cap))
         if keys:
             where = _in_list("{P}.phonetic_given", keys) + born[0]
-            blocks.append(_Block("close given name", "p", where, [*keys, *born[1]], CAP_CLOSE))
+            blocks.append(_Block("close given name", "p", where, [*keys, *born[1]], cap))
     return blocks
 
 
@@ -966,7 +973,15 @@ def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: in
     notes = _resolve_merges(scored, rows, lambda pk: _score(q, names, candidates[pk], variants, explain=True)[2])
     ranked = sorted(
         (pk for pk, s in scored.items() if s[1] and rows[pk][_MERGED] is None),
-        key=lambda pk: (-scored[pk][0], rows[pk][_SF], rows[pk][_SG], str(pk)),
+        # Scores within 0.005 are a tie; among ties children come first (the front door asks whether a child is
+        # known), then by name.
+        key=lambda pk: (
+            -round(scored[pk][0], 2),
+            rows[pk][_KIND] != Person.Kind.CHILD,
+            rows[pk][_SF],
+            rows[pk][_SG],
+            str(pk),
+        ),
     )
     total = len(ranked)
     if scope is not None:
