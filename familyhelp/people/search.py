@@ -20,14 +20,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -660,73 +659,55 @@ def _block_sql(block: _Block) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _on_related(q: Q) -> Q:
-    """The same condition on a Relationship's related person (lookups prefixed with related_person__)."""
+def _per_candidate(q: Q) -> Q:
+    """The same rule with every `pk__in=<subquery>` turned into a correlated EXISTS: each candidate's own rows are
+    then read through the subquery's person index, instead of everyone the rule could select (a team's whole
+    caseload) being read first and the candidates matched against it."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     for child in q.children:
         if isinstance(child, Q):
-            out.children.append(_on_related(child))
-        elif isinstance(child, tuple):
-            out.children.append((f"related_person__{child[0]}", child[1]))
-        else:  # an expression: fall back to the plain (slower) form
-            return Q(related_person__in=Person.objects.filter(q).values("pk"))
+            out.children.append(_per_candidate(child))
+        elif (
+            isinstance(child, tuple)
+            and child[0] in ("pk__in", "id__in")
+            and isinstance(child[1], QuerySet)
+            and len(child[1].query.values_select) == 1
+        ):
+            inner = child[1]
+            out.children.append(Exists(inner.filter(**{inner.query.values_select[0]: OuterRef("pk")})))
+        else:
+            out.children.append(child)
     return out
 
 
-def scope_condition(user: Any) -> tuple[str, list[Any]] | None:
-    """An SQL condition on the person table (by its own name) for "inside the user's record scope", with its
-    parameters; None when the user's scope is everyone, and a condition that is never true when they have none.
+def candidates_in_scope(user: Any, ids: list[Any]) -> set[Any] | None:
+    """Which of these people are inside the user's record scope (None: the user's scope is everyone).
 
-    The rule is permissions.scope_people's: the children permissions.children_q selects, and (except for
-    partner users) adults related to one of them. It is written out here rather than taken from
-    scope_people because scope_people nests the rule as `id IN (SELECT id FROM person WHERE ...)`, which
-    PostgreSQL answers by reading every person (seconds on 1,000,000); applied to each candidate row, the
-    same rule takes milliseconds. A test checks that the two agree for every role."""
+    The rule is permissions.scope_people's — the children permissions.children_q selects and, except for partner
+    users, adults related to one of them — evaluated on the candidates only (a few statements, each driven by
+    the candidates' own rows), never on the whole population. A test checks that the two agree for every role."""
     if _sees_everyone(user):
         return None
     q = children_q(user)
-    if q is None:
-        return "1 = 0", []
+    if q is None or not ids:
+        return set()
     if q == Q():
         return None
-    if getattr(user, "scope", None) != Scope.REFERRED:  # partner users see only the children they referred
-        related = Relationship.objects.filter(person=OuterRef("pk")).filter(_on_related(q))
-        q = q | (Q(kind=Person.Kind.ADULT) & Q(Exists(related)))
-    query = Person.objects.filter(q).query
-    if len([alias for alias, refs in query.alias_refcount.items() if refs]) > 1:  # the rule needs a join
-        query = Person.objects.filter(pk__in=Person.objects.filter(q).values("pk")).query
-    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    return sql, list(params)
-
-
-def _in_scope(ids: list[Any], scope: tuple[str, list[Any]]) -> set[Any]:
-    """Which of these people are inside the scope condition."""
-    if not ids:
-        return set()
-    person = _table(Person)
-    pk = f"{person}.{_column(Person, 'pk')}"
-    pk_field = Person._meta.pk
-    assert pk_field is not None
-    values = [pk_field.get_db_prep_value(i, connection) for i in ids]
-    sql = f"SELECT {pk} FROM {person} WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND ({scope[0]})"  # noqa: S608
-    with _cursor(no_jit=True) as cursor:
-        cursor.execute(sql, [*values, *scope[1]])
-        return {r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in cursor.fetchall()}
-
-
-@contextlib.contextmanager
-def _cursor(*, no_jit: bool) -> Iterator[Any]:
-    """A cursor; with `no_jit` on PostgreSQL, inside a transaction with JIT compilation off. The scope rule's
-    subqueries inflate the planner's cost estimate past jit_above_cost, and compiling the plan (seconds)
-    would cost far more than running it (milliseconds)."""
-    if not (no_jit and connection.vendor == "postgresql"):
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield cursor
+    rule = _per_candidate(q)
+    direct = set(Person.objects.filter(pk__in=ids).filter(rule).values_list("pk", flat=True))
+    if getattr(user, "scope", None) == Scope.REFERRED:  # partner users see only the children they referred
+        return direct
+    links = list(
+        Relationship.objects.filter(person_id__in=[i for i in ids if i not in direct], person__kind=Person.Kind.ADULT)
+        .values_list("person_id", "related_person_id")
+        .distinct()
+    )
+    related = sorted({r for _, r in links}, key=str)
+    if not related:
+        return direct
+    related_in = set(Person.objects.filter(pk__in=related).filter(rule).values_list("pk", flat=True))
+    return direct | {adult for adult, child in links if child in related_in}
 
 
 @dataclass
@@ -909,7 +890,7 @@ def person_search_for_user(user: Any, criteria: SearchCriteria, *, purpose: str,
     q = _normalise(criteria)
     results = SearchResults()
     if q.has_names or q.dob or q.nhs or q.upn or q.postcode:
-        results = _search(user, q, scope_condition(user), limit)
+        results = _search(user, q, limit)
     access_log_record(
         actor=user,
         action=AccessLog.Action.SEARCH,
@@ -963,7 +944,8 @@ def _normalise(criteria: SearchCriteria) -> _Query:
     )
 
 
-def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: int) -> SearchResults:
+def _search(user: Any, q: _Query, limit: int) -> SearchResults:
+    scoped = not _sees_everyone(user)
     close = _close_names(q)
     candidates = _collect(q, close)
     names = _NameScorer(q, close)
@@ -984,18 +966,18 @@ def _search(user: Any, q: _Query, scope: tuple[str, list[Any]] | None, limit: in
         ),
     )
     total = len(ranked)
-    if scope is not None:
-        # The user's record scope, checked on the candidates best first (never on the whole population), until
-        # a page is full; the rest are counted with one more statement.
+    if scoped:
+        # The user's record scope, checked on the candidates best first (never on the whole population) until
+        # a page is full; the rest are counted with one more check.
         shown: list[Any] = []
         checked = 0
         while checked < len(ranked) and len(shown) < limit:
             chunk = ranked[checked : checked + SCOPE_CHUNK]
-            allowed = _in_scope(chunk, scope)
+            allowed = candidates_in_scope(user, chunk) or set()
             shown += [pk for pk in chunk if pk in allowed]
             checked += len(chunk)
         rest = ranked[checked:]
-        total = len(shown) + (len(_in_scope(rest, scope)) if rest else 0)
+        total = len(shown) + (len(candidates_in_scope(user, rest) or set()) if rest else 0)
         ranked = shown
     ranked = ranked[:limit]
     people = Person.objects.order_by().in_bulk(ranked)
