@@ -675,39 +675,81 @@ def _per_candidate(q: Q) -> Q:
             and len(child[1].query.values_select) == 1
         ):
             inner = child[1]
-            out.children.append(Exists(inner.filter(**{inner.query.values_select[0]: OuterRef("pk")})))
+            out.children.append(Exists(inner.filter(**{inner.query.values_select[0]: OuterRef("pk")})))  # type: ignore[arg-type]
         else:
             out.children.append(child)
     return out
 
 
-def candidates_in_scope(user: Any, ids: list[Any]) -> set[Any] | None:
-    """Which of these people are inside the user's record scope (None: the user's scope is everyone).
+class ScopeCheck:
+    """The user's record scope as one SQL condition on a person row, compiled once per search and then checked
+    on candidates only: permissions.scope_people's rule — the children permissions.children_q selects and,
+    except for partner users, adults related to one of them — with every `pk__in=<subquery>` turned into a
+    correlated EXISTS (`_per_candidate`), so each check reads the candidates' own rows through the person
+    indexes, never the whole population or a team's whole caseload. A test checks that it agrees with
+    scope_people for every role."""
 
-    The rule is permissions.scope_people's — the children permissions.children_q selects and, except for partner
-    users, adults related to one of them — evaluated on the candidates only (a few statements, each driven by
-    the candidates' own rows), never on the whole population. A test checks that the two agree for every role."""
-    if _sees_everyone(user):
+    def __init__(self, user: Any) -> None:
+        self.everyone = _sees_everyone(user)
+        self.nobody = False
+        self.adults = getattr(user, "scope", None) != Scope.REFERRED  # partner users: only children they referred
+        self.sql, self.params = "", []
+        if self.everyone:
+            return
+        q = children_q(user)
+        if q is None:
+            self.nobody = True
+            return
+        if q == Q():
+            self.everyone = True
+            return
+        query = Person.objects.filter(_per_candidate(q)).query
+        sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+        self.sql, self.params = sql, list(params)
+
+    def allowed(self, candidates: list[tuple[Any, bool]]) -> set[Any]:
+        """Which of these (id, is an adult) are in scope: one statement for the people themselves and one for the
+        adults related to someone in scope."""
+        if self.everyone:
+            return {pk for pk, _ in candidates}
+        if self.nobody or not candidates:
+            return set()
+        person = _table(Person)
+        pk = f"{person}.{_column(Person, 'pk')}"
+        pk_field = Person._meta.pk
+        assert pk_field is not None
+        ids = [pk_field.get_db_prep_value(c, connection) for c, _ in candidates]
+        found: set[Any] = set()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {pk} FROM {person} WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND ({self.sql})",  # noqa: S608
+                [*ids, *self.params],
+            )
+            found = {_as_uuid(r[0]) for r in cursor.fetchall()}
+            adults = [pk_field.get_db_prep_value(c, connection) for c, adult in candidates if adult and c not in found]
+            if self.adults and adults:
+                rel = _table(Relationship)
+                of, to = _column(Relationship, "person"), _column(Relationship, "related_person")
+                cursor.execute(
+                    f"SELECT DISTINCT r.{of} FROM {rel} r JOIN {person} ON {pk} = r.{to}"  # noqa: S608
+                    f" WHERE r.{of} IN ({', '.join(['%s'] * len(adults))}) AND ({self.sql})",
+                    [*adults, *self.params],
+                )
+                found |= {_as_uuid(r[0]) for r in cursor.fetchall()}
+        return found
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)  # SQLite keeps UUIDs as hex text
+
+
+def candidates_in_scope(user: Any, ids: list[Any]) -> set[Any] | None:
+    """Which of these people are inside the user's record scope (None: the user's scope is everyone)."""
+    check = ScopeCheck(user)
+    if check.everyone:
         return None
-    q = children_q(user)
-    if q is None or not ids:
-        return set()
-    if q == Q():
-        return None
-    rule = _per_candidate(q)
-    direct = set(Person.objects.filter(pk__in=ids).filter(rule).values_list("pk", flat=True))
-    if getattr(user, "scope", None) == Scope.REFERRED:  # partner users see only the children they referred
-        return direct
-    links = list(
-        Relationship.objects.filter(person_id__in=[i for i in ids if i not in direct], person__kind=Person.Kind.ADULT)
-        .values_list("person_id", "related_person_id")
-        .distinct()
-    )
-    related = sorted({r for _, r in links}, key=str)
-    if not related:
-        return direct
-    related_in = set(Person.objects.filter(pk__in=related).filter(rule).values_list("pk", flat=True))
-    return direct | {adult for adult, child in links if child in related_in}
+    kinds = dict(Person.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    return check.allowed([(pk, kinds.get(pk) == Person.Kind.ADULT) for pk in ids])
 
 
 @dataclass
@@ -945,7 +987,7 @@ def _normalise(criteria: SearchCriteria) -> _Query:
 
 
 def _search(user: Any, q: _Query, limit: int) -> SearchResults:
-    scoped = not _sees_everyone(user)
+    check = ScopeCheck(user)
     close = _close_names(q)
     candidates = _collect(q, close)
     names = _NameScorer(q, close)
@@ -966,18 +1008,21 @@ def _search(user: Any, q: _Query, limit: int) -> SearchResults:
         ),
     )
     total = len(ranked)
-    if scoped:
+    if not check.everyone:
         # The user's record scope, checked on the candidates best first (never on the whole population) until
         # a page is full; the rest are counted with one more check.
+        def allowed(pks: list[Any]) -> set[Any]:
+            return check.allowed([(pk, rows[pk][_KIND] == Person.Kind.ADULT) for pk in pks])
+
         shown: list[Any] = []
         checked = 0
         while checked < len(ranked) and len(shown) < limit:
             chunk = ranked[checked : checked + SCOPE_CHUNK]
-            allowed = candidates_in_scope(user, chunk) or set()
-            shown += [pk for pk in chunk if pk in allowed]
+            ok = allowed(chunk)
+            shown += [pk for pk in chunk if pk in ok]
             checked += len(chunk)
         rest = ranked[checked:]
-        total = len(shown) + (len(candidates_in_scope(user, rest) or set()) if rest else 0)
+        total = len(shown) + (len(allowed(rest)) if rest else 0)
         ranked = shown
     ranked = ranked[:limit]
     people = Person.objects.order_by().in_bulk(ranked)
