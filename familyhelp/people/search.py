@@ -295,8 +295,16 @@ def _edits(a: str, b: str) -> int:
     return int(OSA.distance(a, b, score_cutoff=MAX_EDITS + 1))
 
 
-def _near_family(words: list[str], value: str) -> int:
-    return min((_edits(w, v) for w in words for v in value.split(" ")), default=MAX_EDITS + 1)
+def _distances(word: str, choices: list[str]) -> dict[str, int]:
+    """The choices within MAX_EDITS of the word, with their distance."""
+    if not word or not choices:
+        return {}
+    return {
+        choice: int(d)
+        for choice, d, _ in process.extract(
+            word, choices, scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None, processor=None
+        )
+    }
 
 
 def _with_nicknames(word: str, direct: dict[str, int], extra: dict[str, set[str]]) -> dict[str, tuple[int, str]]:
@@ -338,23 +346,28 @@ def _close_names(q: _Query) -> _Close:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*keys, _UNIT])
         rows = cursor.fetchall()
-    given_direct: dict[str, int] = {}
-    swapped_direct: dict[str, int] = {}
-    for part, value in set(rows):
+    given_values: set[str] = set()
+    values_of_word: dict[str, set[str]] = {}  # family-name word -> the family names it is part of
+    for part, value in rows:
         if part == "n":
             a, b = value.split(_UNIT)
             close.extra.setdefault(a, set()).add(b)
             close.extra.setdefault(b, set()).add(a)
         elif part == name_index.GIVEN:
-            if given and (d := _edits(given, value)) <= MAX_EDITS:
-                given_direct[value] = d
-            if family_words and (d := _edits(family_words[0], value)) <= MAX_EDITS:
-                swapped_direct[value] = d
+            given_values.add(value)
         else:
-            if family_words and (d := _near_family(family_words, value)) <= MAX_EDITS:
-                close.family[value] = d
-            if given and (d := _near_family([given], value)) <= MAX_EDITS:
-                close.family_swapped[value] = d
+            for word in value.split(" "):
+                values_of_word.setdefault(word, set()).add(value)
+    # Distances word by word (family names share words: "smith", "smith jones"), each computed once, in C.
+    family_words_found = sorted(values_of_word)
+    given_found = sorted(given_values)
+    given_direct = _distances(given, given_found)
+    swapped_direct = _distances(family_words[0] if family_words else "", given_found)
+    for target, typed in ((close.family, family_words), (close.family_swapped, [given] if given else [])):
+        for w in typed:
+            for word, d in _distances(w, family_words_found).items():
+                for value in values_of_word[word]:
+                    target[value] = min(d, target.get(value, d))
     close.given = _with_nicknames(given, given_direct, close.extra)
     close.given_swapped = _with_nicknames(family_words[0] if family_words else "", swapped_direct, close.extra)
     return close
