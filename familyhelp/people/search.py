@@ -564,29 +564,41 @@ def _close_blocks(q: _Query, close: _Close) -> list[_Block]:
     narrowed first (a short given name has hundreds of names within two edits), then the family names."""
     blocks: list[_Block] = []
     # With a date of birth, everyone born on it is read already: names are the fallback for a missing or wrong
-    # date, so only names within one edit, and fewer of them.
-    most, cap = (1, CAP_NAME_WITH_DOB) if q.dob else (MAX_EDITS, CAP_CLOSE)
-    steps = [(g, f) for f in range(most, -1, -1) for g in range(most, -1, -1)]
+    # date, so only names within one edit, and fewer of them. With an age, the same for other ages, and names
+    # within two edits among the people born about then.
+    passes: list[tuple[int, int, tuple[str, list[Any]]]] = [(MAX_EDITS, CAP_CLOSE, ("", []))]
+    if q.dob:
+        passes = [(1, CAP_NAME_WITH_DOB, ("", []))]
+    elif q.age:
+        low, high = (connection.ops.adapt_datefield_value(d) for d in q.age.near)
+        passes = [
+            (1, CAP_NAME_WITH_DOB, ("", [])),
+            (MAX_EDITS, CAP_CLOSE, (" AND {t}.date_of_birth >= %s AND {t}.date_of_birth <= %s", [low, high])),
+        ]
     if q.given and q.family:
-        for label, given, family in (
-            ("close names", close.given, close.family),
-            ("close names swapped", close.given_swapped, close.family_swapped),
-        ):
-            keys: list[str] = []
-            families: list[str] = []
-            for given_edits, family_edits in steps:
-                keys = close.given_key_set(given, given_edits)
-                families = close.family_set(family, family_edits)
-                if len(keys) * len(families) <= MAX_PROBE_PAIRS:
-                    break
-            if not keys or not families:
-                continue
-            for source, t, rows in (("person", "{P}", cap), ("names", "n", CAP_CLOSE_ALIAS)):
-                where = f"{_in_list(f'{t}.phonetic_given', keys)} AND {_in_list(f'{t}.search_family', families)}"
-                blocks.append(_Block(label, "p", where, [*keys, *families], rows, source=source))
+        for most, cap, born in passes:
+            steps = [(g, f) for f in range(most, -1, -1) for g in range(most, -1, -1)]
+            for label, given, family in (
+                ("close names", close.given, close.family),
+                ("close names swapped", close.given_swapped, close.family_swapped),
+            ):
+                keys: list[str] = []
+                families: list[str] = []
+                for given_edits, family_edits in steps:
+                    keys = close.given_key_set(given, given_edits)
+                    families = close.family_set(family, family_edits)
+                    if len(keys) * len(families) <= MAX_PROBE_PAIRS:
+                        break
+                if not keys or not families:
+                    continue
+                for source, t, rows in (("person", "{P}", cap), ("names", "n", CAP_CLOSE_ALIAS)):
+                    where = f"{_in_list(f'{t}.phonetic_given', keys)} AND {_in_list(f'{t}.search_family', families)}"
+                    where += born[0].replace("{t}", "{P}")
+                    blocks.append(_Block(label, "p", where, [*keys, *families, *born[1]], rows, source=source))
     elif q.has_names:
         # One name, in either box: the family names near it and the given names near it. A single name is
         # common: with a date of birth (read already) only a few; with an age, people born about then.
+        most = 1 if q.dob else MAX_EDITS
         families = close.family_set(close.family if q.family else close.family_swapped, most)
         keys = close.given_key_set(close.given_swapped if q.family else close.given, most)
         born: tuple[str, list[Any]] = ("", [])

@@ -410,7 +410,7 @@ def _search_in_process(command: BaseCommand, options: dict[str, Any]) -> None:
     for key, rows in measured.items():
         if key == "standard" or not rows:
             continue
-        _set_details(out, population, sb.QUERY_SETS[key], rows)
+        _set_details(out, population, sb.QUERY_SETS[key], rows, user)
 
     if options["baseline_queries"] > 0:
         population.identifier_index("nhs"), population.identifier_index("upn")  # built once, not timed
@@ -574,7 +574,37 @@ def _standard_report(out: Any, population: Any, queries: list[Any], measured: li
         )
 
 
-def _set_details(out: Any, population: Any, query_set: Any, rows: list[_Measured]) -> None:
+def _why_missed(population: Any, rows: list[_Measured], threshold: int, user: Any) -> str:
+    """Why the misses missed: each is searched again without the page limit (not timed) and counted as
+    outranked (at least `threshold` people score strictly higher: closer names, or the typed name is someone
+    else's exact name), tied (fewer score higher, but namesakes with the same score fill the page) or not found."""
+    from familyhelp.people.search import SearchCriteria, person_search_for_user
+
+    outranked = tied = lost = 0
+    for m in rows:
+        if m.query is None or 0 <= m.rank < threshold or m.refused:
+            continue
+        results = person_search_for_user(
+            user, SearchCriteria(**m.query.criteria_fields()), purpose="bench (why missed)", limit=5000
+        )
+        target = population.ids[m.query.target]
+        mine = next((r.score for r in results if r.person.pk == target), None)
+        if mine is None:
+            lost += 1
+        elif sum(1 for r in results if round(r.score, 2) > round(mine, 2)) >= threshold:
+            outranked += 1
+        else:
+            tied += 1
+    total = outranked + tied + lost
+    if not total:
+        return ""
+    return (
+        f"    why missed ({total}): {outranked} outranked by {threshold}+ closer matches (often another person's exact "
+        f"name), {tied} tied with namesakes past {threshold}, {lost} not found"
+    )
+
+
+def _set_details(out: Any, population: Any, query_set: Any, rows: list[_Measured], user: Any = None) -> None:
     """What one query set holds (kinds of name mistake, first letters changed, children) and its misses."""
     from collections import Counter
 
@@ -593,6 +623,8 @@ def _set_details(out: Any, population: Any, query_set: Any, rows: list[_Measured
     if refused:
         out.write(f"    refused by the search: {len(refused)} (first: {refused[0].refused})")
     threshold = 20 if query_set.name_only else 5
+    if user is not None and (why := _why_missed(population, rows, threshold, user)):
+        out.write(why)
     for m in [r for r in rows if not 0 <= r.rank < threshold][:5]:
         q = m.query
         evidence = (
