@@ -17,7 +17,6 @@ from nicknames import NickNamer
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 
 
-
 @functools.cache
 def _dataset() -> dict[str, frozenset[str]]:
     """Every name in the `nicknames` dataset (a hand-curated list of English given names and their
