@@ -362,6 +362,7 @@ def _build(
                 timer.phase("casework")
         counts = loader.finish()
         timer.phase("writing")
+        _records_fit_for_care()
     timer.phase("indexing")
     for table, added in _demo_records(org=org, caseloads=caseloads, ids=ids, dates=dates, today=today).items():
         counts[table] = counts.get(table, 0) + added
@@ -382,6 +383,18 @@ def _build(
     _refresh_planner_statistics()
     timer.phase("statistics")
     return counts, caseloads, frontdoor, casework
+
+
+def _records_fit_for_care() -> None:
+    """A child in care has a recorded sex and a category of need (the SSDA903 takes N1 to N8 only, and queries
+    sex "not known"). The few children the random draws left with neither and then took into care are given
+    them here, without drawing, so the rest of the council stays as the seed made it."""
+    in_care = LookedAfterEpisode.objects.values("person_id")
+    CINEpisode.objects.filter(person_id__in=in_care).exclude(primary_need__in=[f"N{n}" for n in range(1, 9)]).update(
+        primary_need="N1"  # abuse or neglect: the commonest need of children who come into care
+    )
+    for pk in Person.objects.filter(pk__in=in_care, sex="U", is_unborn=False).values_list("pk", flat=True):
+        Person.objects.filter(pk=pk).update(sex="F" if pk.int % 2 else "M")
 
 
 def _refresh_planner_statistics() -> None:

@@ -65,6 +65,20 @@ DISABILITY_WEIGHTS = (
     ("CON", 0.02),
     ("DDA", 0.03),
 )
+# A second disability that often goes with the first (autism with communication needs, and so on).
+_ALSO_DISABLED = {
+    "AUT": "COMM",
+    "LD": "COMM",
+    "COMM": "LD",
+    "BEH": "LD",
+    "MOB": "HAND",
+    "PC": "MOB",
+    "HEAR": "COMM",
+    "VIS": "MOB",
+    "HAND": "MOB",
+    "INC": "MOB",
+    "CON": "INC",
+}
 OTHER_LA_NUMBERS = (
     "330",
     "334",
@@ -1023,9 +1037,14 @@ class PopulationBuilder:
             )
             if rnd() < 0.045:
                 codes = [self.disability_pick()]
-                if rnd() < 0.15:
+                more = rnd()
+                if more < 0.15:
                     extra = self.disability_pick()
                     if extra not in codes:
+                        codes.append(extra)
+                elif more < 0.3:  # a second one that goes with the first, without drawing (the seed's council stays)
+                    extra = _ALSO_DISABLED.get(codes[0], "")
+                    if extra and extra not in codes:
                         codes.append(extra)
                 for c in codes:
                     self.t_disability.add((self.new_id(), stamp, stamp, c, m.id))
