@@ -1,17 +1,21 @@
 """Person search ("is this child known?"): typo-tolerant, scoped to the user, and every search logged.
 
-How it works (docs/adr/0010-person-search.md, docs/domain/person-search.md):
+How it works (docs/adr/0010-person-search.md, docs/adr/0017-search-vocabulary.md, docs/domain/person-search.md):
 
-1. The criteria are normalised: names folded (accents, case, punctuation), identifiers validated.
-2. Candidate *blocks* are read in one round trip (small indexed SELECTs joined with UNION ALL) that fetches
+1. The criteria are normalised: names folded (accents, case, punctuation), identifiers validated, an age, school
+   year or year of birth turned into a band of dates of birth.
+2. The search vocabulary (people.NameKey, name_index.py) is read once: every recorded name within two edits of
+   each typed name, and the council's own nicknames; with the nickname dataset, the forms of the given name.
+3. Candidate *blocks* are read in one round trip (small indexed SELECTs joined with UNION ALL) that fetches
    only the columns scoring needs, as plain tuples, never model instances: everyone born on one of the
    date-of-birth variants (the date, the same day a year either side, day and month swapped), people whose
-   names are the same or sound alike (either way round, with nicknames), people with such another name
-   (alias, former name), and exact NHS number, UPN and postcode matches. Each block has a cap, so a common
-   name cannot crowd the others out.
-3. Every candidate is scored in Python with rapidfuzz (edit distance, Jaro-Winkler), metaphone keys and the
-   nickname list, and gets the human-readable reasons it matched.
-4. A merged record is never returned: its survivor is, once, with "matched a name on a merged record".
+   names are the same or sound alike, people whose names are within two edits (by given-name sound and family
+   name, either way round), people with such another name (alias, former name), and exact NHS number, UPN and
+   postcode matches. Each block has a cap, so a common name cannot crowd the others out.
+4. Every candidate is scored in Python with rapidfuzz (edit distance, Jaro-Winkler), metaphone keys and the
+   nicknames, and gets the human-readable reasons it matched; a name within two edits is always shown.
+   A merged record is never returned: its survivor is, once, with "matched a name on a merged record".
+   A narrower record scope is checked on the ranked candidates only (ScopeCheck).
 5. Only the best `limit` people are loaded as `Person` objects.
 """
 
