@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -1042,12 +1043,13 @@ class PopulationBuilder:
                     extra = self.disability_pick()
                     if extra not in codes:
                         codes.append(extra)
-                elif more < 0.3:  # a second one that goes with the first, without drawing (the seed's council stays)
-                    extra = _ALSO_DISABLED.get(codes[0], "")
-                    if extra and extra not in codes:
-                        codes.append(extra)
                 for c in codes:
                     self.t_disability.add((self.new_id(), stamp, stamp, c, m.id))
+                if not more < 0.15 and more < 0.3 and (also := _ALSO_DISABLED.get(codes[0], "")):
+                    # A second one that goes with the first, drawing nothing (not even its id, which is derived from
+                    # the person's), so the seed's council is otherwise unchanged.
+                    derived = uuid.uuid5(self.ids.as_uuid(m.id), f"disability:{also}")
+                    self.t_disability.add((derived if self.ids.native else derived.hex, stamp, stamp, also, m.id))
         self._other_names(m, created, stamp, kind)
 
     def _upn(self, m: Member, first_locality: int | None, kind: int) -> tuple[str, str, int | None]:
