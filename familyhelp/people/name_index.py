@@ -102,10 +102,3 @@ def rebuild(tables: Iterable[str] = ("people_person", "people_personname"), key_
             given = first_word(value)
             rows |= {(k, GIVEN, given) for k in deletion_keys(given)}
     return _insert(rows, key_model)
-
-
-def within(word: str, value_word: str, edits: int) -> bool:
-    """True when two words are at most `edits` apart (optimal string alignment: a swap of two letters is one)."""
-    from rapidfuzz.distance import OSA
-
-    return OSA.distance(word, value_word, score_cutoff=edits) <= edits
