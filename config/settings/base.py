@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "familyhelp.taf",
     "familyhelp.panels",
     "familyhelp.practice",
+    # Background jobs (issue 15, ADR 0018): django-tasks with its database backend, and our Job records.
+    "django_tasks",
+    "django_tasks_db",
+    "familyhelp.jobs",
 ]
 
 MIDDLEWARE = [
@@ -316,3 +320,13 @@ FAMILYHELP_NOTIFY_SECRET = os.environ.get("FAMILYHELP_NOTIFY_SECRET", "")
 FAMILYHELP_NOTIFY_TEMPLATES = {
     "referral_outcome": os.environ.get("FAMILYHELP_NOTIFY_TEMPLATE_REFERRAL_OUTCOME", ""),
 }
+
+# --- Background jobs (familyhelp.jobs, ADR 0018) ----------------------------------------------------
+# django-tasks with the database backend: `familyhelp db_worker` runs the queue (SQLite and PostgreSQL).
+# The test settings use the immediate backend (tasks run when enqueued).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Result files of finished jobs (returns, packs): served only through the job page, deleted after this many days.
+FAMILYHELP_JOB_FILES_DIR = Path(os.environ.get("FAMILYHELP_JOB_FILES_DIR", VAR_DIR / "job-files"))
+FAMILYHELP_JOB_FILE_DAYS = int(os.environ.get("FAMILYHELP_JOB_FILE_DAYS", 7))
+# A job still "running" after this many hours is marked failed by `familyhelp run_schedule` (the worker died).
+FAMILYHELP_JOB_STALE_HOURS = int(os.environ.get("FAMILYHELP_JOB_STALE_HOURS", 6))

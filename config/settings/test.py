@@ -25,3 +25,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(_tempfile.gettempdir(), f"familyhelp-test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Background jobs (ADR 0018): tasks run when they are enqueued, so the memory notifier sees emails and a job
+# started from a page has finished by the time the page redirects. The browser journey of jobs switches to
+# the database backend with a real worker thread.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
