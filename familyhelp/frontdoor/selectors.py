@@ -197,6 +197,20 @@ def outcome_for_referrer(contact: Contact) -> ThresholdDecision | None:
     return contact.decisions.filter(status=ThresholdDecision.Status.AUTHORISED).select_related("local_service").first()
 
 
+def outcomes_for_referrer(contacts: list[Contact]) -> dict[Any, ThresholdDecision | None]:
+    """`outcome_for_referrer` for many contacts in one query: contact pk -> its authorised decision or None."""
+    out: dict[Any, ThresholdDecision | None] = {c.pk: None for c in contacts}
+    decisions = (
+        ThresholdDecision.objects.filter(contact__in=list(out), status=ThresholdDecision.Status.AUTHORISED)
+        .select_related("local_service")
+        .order_by(*(ThresholdDecision._meta.ordering or ["pk"]))
+    )
+    for decision in decisions:
+        if out.get(decision.contact_id) is None:
+            out[decision.contact_id] = decision
+    return out
+
+
 def check_types_active() -> QuerySet[CheckType]:
     return CheckType.objects.filter(is_active=True)
 

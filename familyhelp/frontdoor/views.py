@@ -624,8 +624,9 @@ class MyReferralsView(View):
     required_permission = roles.SUBMIT_REFERRAL
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        referrals = selectors.partner_referrals_for_user(request.user)[:200]
-        rows = [(c, selectors.outcome_for_referrer(c)) for c in referrals]
+        referrals = list(selectors.partner_referrals_for_user(request.user)[:200])
+        outcomes = selectors.outcomes_for_referrer(referrals)
+        rows = [(c, outcomes[c.pk]) for c in referrals]
         return render(request, "frontdoor/my_referrals.html", {"rows": rows})
 
 

@@ -157,7 +157,10 @@ class StrategyDiscussionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_s47_enquiry(self, obj: StrategyDiscussion) -> str | None:
-        enquiry = S47Enquiry.objects.filter(strategy_discussion=obj).values_list("pk", flat=True).first()
+        if hasattr(obj, "fh_s47_enquiry_id"):  # annotated by the list (one query for the page)
+            enquiry = obj.fh_s47_enquiry_id
+        else:
+            enquiry = S47Enquiry.objects.filter(strategy_discussion=obj).values_list("pk", flat=True).first()
         return str(enquiry) if enquiry else None
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 from familyhelp.api.serializers.common import EffectiveDateSerializer, UserSummarySerializer, late_reason_field
+from familyhelp.casework import clocks
 from familyhelp.casework.models import CategoryOfAbuse, LookedAfterEpisode, Plan, PlanAction, PlanReview
+from familyhelp.casework.policy import casework_policy
 from familyhelp.casework.services import plans as svc
 from familyhelp.core import clock
 
@@ -78,7 +80,15 @@ class PlanSummarySerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True)
 
     def get_next_review_due(self, obj: Plan) -> Any:
-        return svc.next_review_due(obj)
+        if not hasattr(obj, "fh_last_review"):
+            return svc.next_review_due(obj)
+        # A list annotates each plan with its last review (one query for the page); the rule is
+        # svc.next_review_due's, with the policy read once for the list.
+        if obj.ended_on is not None:
+            return None
+        context: dict[str, Any] = self.context  # type: ignore[assignment]  # the list's shared dict
+        policy = context.setdefault("fh_policy", casework_policy())
+        return clocks.plan_review_due(obj.kind, obj.started_on, obj.fh_last_review, policy)
 
 
 class PlanDetailSerializer(PlanSummarySerializer):

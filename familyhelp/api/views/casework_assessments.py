@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +22,7 @@ from familyhelp.accounts import roles
 from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import casework_assessments as s
 from familyhelp.casework import selectors_assessments as sel
-from familyhelp.casework.models import Assessment, Case
+from familyhelp.casework.models import Assessment, Case, S47Enquiry
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.casework.services import assessments as services
 from familyhelp.core.errors import DomainError
@@ -216,6 +217,8 @@ class StrategyDiscussionViewSet(ApiViewSet):
             items: Any = sel.strategy_discussion_list_for_user(request.user)
         else:
             items = case.strategy_discussions.order_by("-held_on", "-created_at")
+        enquiry = S47Enquiry.objects.filter(strategy_discussion=OuterRef("pk")).values("pk")[:1]
+        items = items.annotate(fh_s47_enquiry_id=Subquery(enquiry))
         return self.paginate(request, items, s.StrategyDiscussionSerializer)
 
     @extend_schema(summary="One strategy discussion", responses={200: s.StrategyDiscussionSerializer})

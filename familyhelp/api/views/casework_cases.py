@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
@@ -273,14 +274,21 @@ class WorkTrayViewSet(ApiViewSet):
 
     @extend_schema(summary="My work: my cases with their clocks, my plan actions", responses={200: s.MyWorkSerializer})
     def list(self, request: Request) -> Response:
-        return Response(s.MyWorkSerializer(trays.my_work(request.user)).data)
+        work = trays.my_work(request.user)
+        # The case summaries name the worker and supervisor: fetch them for every case at once.
+        prefetch_related_objects([row.case for row in work.cases], "worker", "supervisor", "team")
+        return Response(s.MyWorkSerializer(work).data)
 
     @extend_schema(
         summary="My team: caseloads, unallocated work, breached clocks", responses={200: s.TeamTraySerializer}
     )
     @action(detail=False, methods=["get"])
     def team(self, request: Request) -> Response:
-        return Response(s.TeamTraySerializer(trays.team_tray(request.user)).data)
+        tray = trays.team_tray(request.user)
+        prefetch_related_objects([case for case, _clock in tray.breaches], "worker", "supervisor", "team")
+        if tray.duty_bank["oldest"] is not None:
+            prefetch_related_objects([tray.duty_bank["oldest"].case], "team")
+        return Response(s.TeamTraySerializer(tray).data)
 
 
 def register(router: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from familyhelp.accounts import roles
 from familyhelp.api.base import ApiViewSet, effective_block
 from familyhelp.api.serializers import casework_plans as s
-from familyhelp.casework.models import Case, Plan, PlanAction, PlanGoal, S47Enquiry
+from familyhelp.casework.models import Case, Plan, PlanAction, PlanGoal, PlanReview, S47Enquiry
 from familyhelp.casework.selectors import case_get_for_user
 from familyhelp.casework.services import plans as svc
 from familyhelp.chronology.models import ChronologyEvent
@@ -133,6 +133,8 @@ class PlanViewSet(ApiViewSet):
             qs = qs.filter(ended_on__isnull=True)
         if params.get("kind") in Plan.Kind.values:
             qs = qs.filter(kind=params["kind"])
+        last_review = PlanReview.objects.filter(plan=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        qs = qs.annotate(fh_last_review=Subquery(last_review))
         return self.paginate(request, qs.order_by("-started_on", "-created_at"), s.PlanSummarySerializer)
 
     @extend_schema(

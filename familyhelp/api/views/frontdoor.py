@@ -286,7 +286,10 @@ class ReferralViewSet(ApiViewSet):
 
     @extend_schema(summary="Your referrals", responses={200: s.PartnerReferralSerializer(many=True)})
     def list(self, request: Request) -> Response:
-        items = [self._with_outcome(c) for c in selectors.partner_referrals_for_user(request.user)[:500]]
+        items = list(selectors.partner_referrals_for_user(request.user)[:500])
+        outcomes = selectors.outcomes_for_referrer(items)
+        for contact in items:
+            contact.fh_outcome = outcomes[contact.pk]  # type: ignore[attr-defined]
         return self.paginate(request, items, s.PartnerReferralSerializer)
 
     @extend_schema(
