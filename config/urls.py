@@ -2,7 +2,12 @@
 
 from django.urls import include, path
 
+from familyhelp.core import health
+
 urlpatterns = [
+    # Load-balancer probes (docs/operations/production.md): public, JSON, no personal data.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("familyhelp.frontend.urls")),
     path("accounts/", include("familyhelp.accounts.urls")),
     path("organisation/", include("familyhelp.organisation.urls")),
@@ -18,6 +23,7 @@ urlpatterns = [
     path("taf/", include("familyhelp.taf.urls")),
     path("panels/", include("familyhelp.panels.urls")),
     path("practice/", include("familyhelp.practice.urls")),
+    path("jobs/", include("familyhelp.jobs.urls")),
     path("api/", include("familyhelp.api.urls")),
 ]
 

@@ -75,6 +75,9 @@ INTEGRATION_TOKEN = {"pk": lambda w: w.integration.pk, "token_key": lambda w: w.
 API_ADMIN = "403 403 403 403 403 403 200 403 403 401"
 
 MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
+    # ------------------------------------------------------------------ load-balancer probes (public, JSON)
+    "healthz": ("get", {}, None, "200 200 200 200 200 200 200 200 200 200"),
+    "readyz": ("get", {}, None, "200 200 200 200 200 200 200 200 200 200"),
     # ------------------------------------------------------------------ user interface
     "frontend:home": ("get", {}, None, UI_SIGNED_IN),
     "accounts:login": ("get", {}, None, "302 302 302 302 302 302 302 302 302 200"),
@@ -342,7 +345,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any], Any, str]] = {
     "api:duplicate-detail": ("get", CANDIDATE, None, "403 403 200 403 200 403 403 403 403 401"),
     "api:duplicate-merge": ("post", CANDIDATE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
     "api:duplicate-not-duplicate": ("post", CANDIDATE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
-    "api:duplicate-find": ("post", {}, lambda w: {}, "403 403 200 403 200 403 200 403 403 401"),
+    "api:duplicate-find": ("post", {}, lambda w: {}, "403 403 202 403 202 403 202 403 403 401"),
     "api:merge-detail": ("get", MERGE, None, "403 403 200 403 200 403 403 403 403 401"),
     "api:merge-undo": ("post", MERGE, lambda w: {}, "403 403 400 403 400 403 403 403 403 401"),
 }
@@ -351,6 +354,7 @@ from tests.casework_matrix import assessments as _cw_assessments  # noqa: E402
 from tests.casework_matrix import cases as _cw_cases  # noqa: E402
 from tests.casework_matrix import plans as _cw_plans  # noqa: E402
 from tests.casework_matrix import visits as _cw_visits  # noqa: E402
+from tests.jobs_matrix import jobs as _jb_jobs  # noqa: E402
 from tests.performance_matrix import dashboard as _pf_dashboard  # noqa: E402
 from tests.performance_matrix import packs as _pf_packs  # noqa: E402
 from tests.returns_matrix import annex_a as _rt_annex_a  # noqa: E402
@@ -375,6 +379,7 @@ CASEWORK_BUILDERS = (
     _sp_taf,
     _sp_panels,
     _sp_practice,
+    _jb_jobs,
 )
 for _module in CASEWORK_BUILDERS:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a matrix row"

@@ -30,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # started from a page has finished by the time the page redirects. The browser journey of jobs switches to
 # the database backend with a real worker thread.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Result files of jobs: one scratch directory per test process, never the repository's var/.
+import tempfile as _job_tempfile  # noqa: E402
+
+FAMILYHELP_JOB_FILES_DIR = Path(_job_tempfile.gettempdir()) / f"familyhelp-test-job-files-{os.getpid()}"  # noqa: F405

@@ -47,6 +47,7 @@ from familyhelp.api.views.organisation import (
 )
 from familyhelp.api.views.people import FamilyViewSet, PersonViewSet
 from familyhelp.dedup.api import DuplicateCandidateViewSet, PersonMergeViewSet
+from familyhelp.jobs.api import JobViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -89,6 +90,7 @@ router.register("threshold-documents", ThresholdDocumentViewSet, basename="thres
 router.register("local-services", LocalServiceViewSet, basename="local-service")
 router.register("duplicates", DuplicateCandidateViewSet, basename="duplicate")
 router.register("merges", PersonMergeViewSet, basename="merge")
+router.register("jobs", JobViewSet, basename="job")  # background jobs (ADR 0018)
 casework_cases.register(router)
 casework_assessments.register(router)
 casework_plans.register(router)

@@ -9,8 +9,11 @@
   FAMILYHELP_NOTIFY_SECRET and FAMILYHELP_NOTIFY_TEMPLATES (our template name → the provider's template id).
 
 Messages carry no personal data about children: they tell the recipient that something is ready and to
-sign in (references only). Sending happens after the transaction commits (ADR 0007); a failure is logged
-without the message content and never undoes the work that triggered it.
+sign in (references only). Callers send after the transaction commits (ADR 0007). `send` hands the message to
+the background queue (ADR 0018): the `email_deliver` task tries the notifier, and on a failure tries again
+after 1, 5 and then 25 minutes (EMAIL_RETRY_DELAYS); after the last attempt the failure is logged without the
+message's content. A failure never undoes the work that triggered it. With the immediate backend (tests) the
+task runs at once and retries without waiting.
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django_tasks import TaskResultStatus, task
+
+from familyhelp.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -152,13 +159,65 @@ def get_notifier() -> Notifier:
     return notifier
 
 
+# Waits before the 2nd, 3rd and 4th attempts: four attempts in all over about half an hour.
+EMAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
+EMAIL_PRIORITY = 10  # ahead of longer jobs waiting in the queue
+
+
+def deliver(template: str, to: str, personalisation: dict[str, str]) -> None:
+    """Send one message now through the configured notifier (raises when the backend fails)."""
+    get_notifier().send(Message(template=template, to=to, personalisation=personalisation))
+
+
+@task(priority=EMAIL_PRIORITY)
+def email_deliver(*, template: str, to: str, personalisation: dict[str, str], attempt: int = 1) -> str:
+    """Try to send the message; on failure queue the next attempt after its back-off delay.
+
+    Returns "sent", "retrying" (a later attempt is queued) or "failed" (the last attempt failed: logged
+    without the message's content). With a backend that cannot defer (the immediate backend in tests) the
+    next attempt runs at once and this returns its outcome.
+    """
+    try:
+        deliver(template, to, personalisation)
+    except Exception as exc:  # noqa: BLE001 - a failed email must not break the work that caused it
+        attempts = len(EMAIL_RETRY_DELAYS) + 1
+        if attempt >= attempts:
+            logger.error(
+                "Notification %s could not be sent after %d attempts (%s); giving up",
+                template,
+                attempt,
+                type(exc).__qualname__,
+            )
+            return "failed"
+        delay = EMAIL_RETRY_DELAYS[attempt - 1]
+        logger.warning(
+            "Notification %s could not be sent (attempt %d of %d, %s); trying again in %d minutes",
+            template,
+            attempt,
+            attempts,
+            type(exc).__qualname__,
+            delay.total_seconds() // 60,
+        )
+        retry = email_deliver
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=clock.now() + delay)
+        result = retry.enqueue(template=template, to=to, personalisation=personalisation, attempt=attempt + 1)
+        if result.is_finished:
+            return str(result.return_value) if result.status == TaskResultStatus.SUCCESSFUL else "failed"
+        return "retrying"
+    return "sent"
+
+
 def send(template: str, to: str, **personalisation: str) -> bool:
-    """Send one message now; returns False (and logs, without content) if the backend failed."""
+    """Queue one message (sent by the worker, with retries); returns False if it is known to have failed for
+    good (only when tasks run at once, as in tests) or could not be queued."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown notification template {template!r}")
     try:
-        get_notifier().send(Message(template=template, to=to, personalisation=personalisation))
-    except Exception:  # noqa: BLE001 - a failed email must not break the work that caused it
-        logger.exception("Notification %s could not be sent", template)
+        result = email_deliver.enqueue(template=template, to=to, personalisation=dict(personalisation))
+    except Exception as exc:  # noqa: BLE001 - a failed email must not break the work that caused it
+        logger.error("Notification %s could not be queued (%s)", template, type(exc).__qualname__)
         return False
+    if result.is_finished:
+        return result.status == TaskResultStatus.SUCCESSFUL and result.return_value != "failed"
     return True

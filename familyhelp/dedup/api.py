@@ -25,6 +25,8 @@ from familyhelp.audit.services import access_log_record
 from familyhelp.core.errors import DomainError
 from familyhelp.dedup import selectors, services
 from familyhelp.dedup.models import DuplicateCandidate
+from familyhelp.jobs.api import JobSerializer
+from familyhelp.jobs.services import job_start
 
 FORBIDDEN = OpenApiResponse(
     description="Your role cannot review duplicates, or a record is outside your scope or "
@@ -101,18 +103,6 @@ class MergeSerializer(serializers.Serializer):
     undone_at = serializers.DateTimeField(read_only=True, allow_null=True)
     undone_by = UserSummarySerializer(read_only=True, allow_null=True)
     undone_reason = serializers.CharField(read_only=True)
-
-
-class FindResultSerializer(serializers.Serializer):
-    records = serializers.IntegerField(read_only=True)
-    compared = serializers.IntegerField(read_only=True)
-    above_threshold = serializers.IntegerField(read_only=True)
-    created = serializers.IntegerField(read_only=True)
-    updated = serializers.IntegerField(read_only=True)
-    reopened = serializers.IntegerField(read_only=True)
-    withdrawn = serializers.IntegerField(read_only=True)
-    already_decided = serializers.IntegerField(read_only=True)
-    seconds = serializers.FloatField(read_only=True)
 
 
 def _valid(serializer_class: Any, data: Any) -> dict[str, Any]:
@@ -212,16 +202,19 @@ class DuplicateCandidateViewSet(ApiViewSet):
         return Response(CandidateSerializer(candidate).data)
 
     @extend_schema(
-        summary="Run the batch job now",
-        description="Compares the whole person index; can take a minute on a large council "
-        "(`familyhelp find_duplicates` runs the same job from the command line).",
+        summary="Start the search for duplicates (a background job)",
+        description="Compares the whole person index in the background (a minute on a large council). Answers "
+        "202 with the job: poll its `url` (/api/v1/jobs/{id}/) until `status` is `succeeded` or `failed`; the "
+        "result's `summary` holds the counts. While a search is queued or running, answers 202 with that job "
+        "instead of starting another (`familyhelp find_duplicates` runs the same search from the command line).",
         request=None,
-        responses={200: FindResultSerializer, 403: FORBIDDEN},
+        responses={202: JobSerializer, 403: FORBIDDEN},
     )
     @action(detail=False, methods=["post"])
     def find(self, request: Request) -> Response:
-        result = services.duplicates_find(actor=request.user)
-        return Response(FindResultSerializer(result).data)
+        job, _ = job_start(actor=request.user, kind="dedup.find_duplicates")
+        data = JobSerializer(job, context={"user": request.user}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
 class PersonMergeViewSet(ApiViewSet):

@@ -20,6 +20,8 @@ from familyhelp.dedup.forms import MergeForm, NotDuplicateForm, UndoMergeForm
 from familyhelp.dedup.models import DuplicateCandidate
 from familyhelp.dedup.selectors import Side
 from familyhelp.frontend.forms import apply_domain_errors
+from familyhelp.jobs.selectors import job_latest
+from familyhelp.jobs.services import job_start
 from familyhelp.people.selectors import BreakGlassRequired
 
 PAGE_SIZE = 50
@@ -62,12 +64,15 @@ class QueueView(View):
                 "status": status,
                 "statuses": STATUSES,
                 "counts": selectors.candidate_counts_for_user(request.user),
+                "last_search": job_latest("dedup.find_duplicates"),
             },
         )
 
 
 class FindView(View):
-    """Run the batch job now (it also runs from the command line: `familyhelp find_duplicates`)."""
+    """Start the search for duplicates as a background job and go to its page (ADR 0018); while one is queued or
+    running, go to that one instead. It also runs nightly, and from the command line (`familyhelp find_duplicates`).
+    """
 
     required_permission = roles.MANAGE_DUPLICATES
 
@@ -75,14 +80,10 @@ class FindView(View):
         return redirect("dedup:queue")
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        result = services.duplicates_find(actor=request.user)
-        messages.success(
-            request,
-            f"Compared {result.compared:,} pairs among {result.records:,} records: {result.created:,} new possible "
-            f"duplicate{'s' if result.created != 1 else ''}, {result.reopened:,} suggested again, "
-            f"{result.withdrawn:,} no longer suggested.",
-        )
-        return redirect("dedup:queue")
+        job, created = job_start(actor=request.user, kind="dedup.find_duplicates")
+        if not created:
+            messages.info(request, "A search for duplicates is already under way: this is its progress.")
+        return redirect("jobs:detail", pk=job.pk)
 
 
 def _merge_choices(a: Side, b: Side) -> list[tuple[str, str]]:

@@ -53,6 +53,8 @@ class Job(models.Model):
     file_content_type = models.CharField(max_length=100, blank=True, default="")
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     file_deleted_at = models.DateTimeField(null=True, blank=True)
+    # What each download of the file writes to the access log (an export): criteria and count, no personal data.
+    file_export_log = models.JSONField(default=dict, blank=True)
     error_message = models.CharField(max_length=500, blank=True, default="")  # safe to show: never a traceback
     task_id = models.CharField(max_length=64, blank=True, default="")  # the django-tasks result id
 

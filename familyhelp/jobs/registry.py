@@ -35,6 +35,10 @@ class ResultFile:
     content: bytes
     filename: str
     content_type: str
+    # Each download is an export in the access log: what it says (criteria, count, reason). No personal data.
+    export_criteria: dict[str, Any] = field(default_factory=dict)
+    export_count: int | None = None
+    export_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,11 @@ def job_succeed(*, job: Job, outcome: registry.Outcome) -> Job:
         locked.file_name = outcome.file.filename[:200]
         locked.file_content_type = outcome.file.content_type[:100]
         locked.file_size = len(outcome.file.content)
+        locked.file_export_log = {
+            "criteria": outcome.file.export_criteria,
+            "result_count": outcome.file.export_count,
+            "reason": outcome.file.export_reason,
+        }
     locked.save()
     return locked
 
@@ -178,13 +183,14 @@ def job_file_open(*, actor: Any, job: Job) -> Any:
     path = _files_dir() / job.file_path
     if not path.is_file():
         raise DomainError("The file is no longer available: start the job again.")
+    logged = job.file_export_log or {}
     access_log_record(
         actor=actor,
         action=AccessLog.Action.EXPORT,
         obj=job,
-        reason=f"Downloaded the result of a background job: {job.label}"[:255],
-        criteria={"job": job.kind, "params": job.params, "file": job.file_name},
-        result_count=None,
+        reason=(logged.get("reason") or f"Downloaded the result of a background job: {job.label}")[:255],
+        criteria=logged.get("criteria") or {"job": job.kind, "params": job.params},
+        result_count=logged.get("result_count"),
     )
     return path.open("rb")
 

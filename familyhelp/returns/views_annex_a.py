@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views import View
 
@@ -17,6 +17,7 @@ from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.core import clock
 from familyhelp.frontend.forms import GovDateField
+from familyhelp.jobs.services import job_start
 from familyhelp.returns import annex_a as a
 from familyhelp.returns.quality_annex_a import annex_a_problems, problem_counts
 
@@ -118,7 +119,8 @@ class AnnexAView(View):
 
 
 class AnnexADownloadView(View):
-    """The Annex A workbook for the period (POSTed from the Annex A page); every download is logged."""
+    """Build the Annex A workbook for the period in the background (POSTed from the Annex A page) and go to the
+    job's page, which offers the file when it is ready; every download of it is logged (ADR 0018)."""
 
     required_permission = roles.EXPORT_RETURNS
 
@@ -131,11 +133,13 @@ class AnnexADownloadView(View):
                     form.add_error(field if field in form.fields else None, error)
             return render(request, "returns/annex_a.html", {"form": form}, status=400)
         start, end = iso.cleaned_data["start"], iso.cleaned_data["end"]
-        response = HttpResponse(content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{a.annex_a_filename(start, end)}"'
-        response["Cache-Control"] = "no-store"
-        a.annex_a_export(actor=request.user, start=start, end=end, output=response)
-        return response
+        job, _ = job_start(
+            actor=request.user,
+            kind="returns.annex_a",
+            params={"start": start.isoformat(), "end": end.isoformat()},
+            label=f"Annex A, {start:%-d %B %Y} to {end:%-d %B %Y}",
+        )
+        return redirect("jobs:detail", pk=job.pk)
 
 
 class AnnexAQualityView(View):

@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.core import clock
+from familyhelp.jobs.services import job_start
 from familyhelp.returns import cin_census, quality_cin
 
 
@@ -77,7 +78,8 @@ class CinCensusQualityView(CinCensusView):
 
 
 class CinCensusDownloadView(View):
-    """The census XML (POSTed from the CIN census page); every download is written to the access log."""
+    """Build the census XML in the background (POSTed from the CIN census page) and go to the job's page, which
+    offers the file when it is ready; every download of it is written to the access log (ADR 0018)."""
 
     required_permission = roles.EXPORT_RETURNS
 
@@ -86,11 +88,10 @@ class CinCensusDownloadView(View):
         if not form.is_valid():
             return render(request, "returns/cin.html", {"form": form}, status=400)
         year = form.cleaned_data["year"]
-        export = cin_census.cin_census_export(actor=request.user, year=year, reason="CIN census download")
-        response = HttpResponse(export.xml, content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="cin_census_{year}.xml"'
-        response["Cache-Control"] = "no-store"
-        return response
+        job, _ = job_start(
+            actor=request.user, kind="returns.cin_census", params={"year": year}, label=f"CIN census {year}"
+        )
+        return redirect("jobs:detail", pk=job.pk)
 
 
 urlpatterns: list[Any] = [

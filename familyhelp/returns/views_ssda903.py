@@ -8,13 +8,14 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.core import clock
+from familyhelp.jobs.services import job_start
 from familyhelp.returns import quality_903, ssda903
 
 
@@ -76,7 +77,8 @@ class Ssda903View(View):
 
 
 class Ssda903DownloadView(View):
-    """The tables as a zip of CSV files (POSTed from the SSDA903 page); every download is logged."""
+    """Build the tables as a zip of CSV files in the background (POSTed from the SSDA903 page) and go to the
+    job's page, which offers the file when it is ready; every download of it is logged (ADR 0018)."""
 
     required_permission = roles.EXPORT_RETURNS
 
@@ -85,11 +87,8 @@ class Ssda903DownloadView(View):
         if not form.is_valid():
             return render(request, "returns/ssda903.html", {"form": form}, status=400)
         year = form.cleaned_data["year"]
-        export = ssda903.ssda903_export(actor=request.user, year=year, reason="SSDA903 download")
-        response = HttpResponse(ssda903.ssda903_zip(export.tables, year), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="ssda903_{year}.zip"'
-        response["Cache-Control"] = "no-store"
-        return response
+        job, _ = job_start(actor=request.user, kind="returns.ssda903", params={"year": year}, label=f"SSDA903 {year}")
+        return redirect("jobs:detail", pk=job.pk)
 
 
 class Ssda903QualityView(View):

@@ -107,6 +107,9 @@ def test_refusals(api_as, world, candidate):
 
 def test_find_runs_the_job(api_as, world):
     same_nhs_number(world.own, duplicate_of(world.own, family_name="OBrian", worker=world.colleague))
-    body = api_as(world.leader).post(f"{BASE}find/", {}, format="json").json()
-    assert body["created"] == 1 and body["records"] == 8
-    assert api_as(world.leader).post(f"{BASE}find/", {}, format="json").json()["created"] == 0
+    response = api_as(world.leader).post(f"{BASE}find/", {}, format="json")  # a background job (ADR 0018)
+    body = response.json()
+    assert response.status_code == 202 and body["status"] == "succeeded" and response["Location"] == body["url"]
+    assert body["result"]["summary"]["created"] == 1 and body["result"]["summary"]["records"] == 8
+    again = api_as(world.leader).post(f"{BASE}find/", {}, format="json").json()
+    assert again["id"] != body["id"] and again["result"]["summary"]["created"] == 0

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from familyhelp.audit.models import AccessLog
 from familyhelp.casework.models import LookedAfterEpisode
+from familyhelp.jobs.tests.helpers import download_via_job
 from familyhelp.returns.tests.test_903_validator import COLUMNS, _looked_after
 
 OTHERS = ["sw", "frontdoor", "specialist", "leader", "admin", "auditor", "partner"]
@@ -55,7 +56,7 @@ def test_quality_report_links_the_child_and_names_the_rule(lw, client_for) -> No
 
 
 def test_download_is_a_zip_of_the_tables_and_is_logged(lw, client_for) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(lw.analyst).post(reverse("returns:ssda903_download"), {"year": "2026"})
+    response = download_via_job(client_for(lw.analyst), reverse("returns:ssda903_download"), {"year": "2026"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="ssda903_2026.zip"'
