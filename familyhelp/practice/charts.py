@@ -75,11 +75,16 @@ def exploitation_series(completions: Sequence[Completion], *, chart: bool = True
 
 
 # -------------------------------------------------------------------------------------------- GCP2
-def baseline_of(c: Completion) -> Completion:
-    """The baseline a completion's chain of reviews starts from."""
+def baseline_of(c: Completion, known: dict[Any, Completion] | None = None) -> Completion:
+    """The baseline a completion's chain of reviews starts from. `known` (completions by pk, those already
+    read) saves a query per step of the chain."""
+    known = known or {}
     seen = {c.pk}
-    while c.review_of_id is not None and c.review_of is not None and c.review_of.pk not in seen:
-        c = c.review_of
+    while c.review_of_id is not None and c.review_of_id not in seen:
+        earlier = known.get(c.review_of_id) or c.review_of
+        if earlier is None:
+            break
+        c = earlier
         seen.add(c.pk)
     return c
 
@@ -99,7 +104,7 @@ def gcp2_series(completions: Sequence[Completion], *, chart: bool = True) -> Ser
     """Grades per area at the latest baseline and each review since, with the change from baseline."""
     finals = [c for c in completions if c.is_final and c.kind == d.GCP2]
     if finals:
-        root = baseline_of(finals[-1])
+        root = baseline_of(finals[-1], {c.pk: c for c in completions})
         chain_ids = {root.pk}
         shown = [root]
         for c in finals:

@@ -130,7 +130,7 @@ def waiting_list(service: Service, today: date | None = None) -> list[WaitingRow
     today = today or clock.today()
     qs = (
         ServiceReferral.objects.filter(service=service, status__in=OPEN_NOT_STARTED)
-        .select_related("person", "requested_by")
+        .select_related("person", "requested_by", "service")
         .order_by("requested_on", "created_at")
     )
     return [WaitingRow(r, (today - r.requested_on).days) for r in qs]
@@ -139,7 +139,7 @@ def waiting_list(service: Service, today: date | None = None) -> list[WaitingRow
 def referrals_for_service(service: Service, statuses: tuple[str, ...]) -> QuerySet[ServiceReferral]:
     return (
         ServiceReferral.objects.filter(service=service, status__in=statuses)
-        .select_related("person", "requested_by")
+        .select_related("person", "requested_by", "service")
         .order_by("-requested_on")
     )
 

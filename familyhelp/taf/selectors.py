@@ -80,7 +80,7 @@ def taf_actions_for_partner(user: Any) -> QuerySet[TafAction]:
     """A partner's own actions on teams they are an active member of, on open cases."""
     return (
         TafAction.objects.filter(owner__user=user, owner__left_on__isnull=True, case__closed_on__isnull=True)
-        .select_related("case", "owner", "signpost_to")
+        .select_related("case", "owner__partner_agency", "signpost_to")
         .annotate(open_first=_OPEN_FIRST)
         .order_by("open_first", "due_on", "created_at")
     )

@@ -98,12 +98,14 @@ def casework(case: Case, worker: Any, n: int = 1) -> None:
         PlanAction.objects.create(plan=plan, goal=goal, text="Walk to school together", due_on=D(2025, 1, 1))
 
 
-def children_with_cases(world: Any, n: int, *, worker: Any = None, history: int = 1) -> list[Case]:
+def children_with_cases(
+    world: Any, n: int, *, worker: Any = None, history: int = 1, opened: datetime.date = START
+) -> list[Case]:
     """`n` children on the worker's caseload, each with an open case and a little history."""
     worker = worker or world.sw
     cases = []
     for _ in range(n):
-        case = case_for(child_of(worker), worker)
+        case = case_for(child_of(worker), worker, opened=opened)
         casework(case, worker, history)
         cases.append(case)
     return cases
@@ -196,3 +198,64 @@ def refused_access(world: Any, n: int) -> None:
             person=world.restricted,
             reason="Checking",
         )
+
+
+def service(world: Any, **kwargs: Any) -> Any:
+    from familyhelp.specialist.tests.factories import ServiceFactory
+
+    return ServiceFactory(team=world.specialist.team, **kwargs)
+
+
+def service_referrals(world: Any, svc: Any, n: int) -> list[Any]:
+    """`n` children's cases referred to the service: a third waiting, the rest started."""
+    from familyhelp.specialist.tests.factories import ReferralFactory, StartedReferralFactory
+
+    made = []
+    for i, case in enumerate(children_with_cases(world, n, history=0)):
+        factory = ReferralFactory if i % 3 == 0 else StartedReferralFactory
+        made.append(factory(service=svc, case=case, requested_by=world.sw))
+    return made
+
+
+def service_history(world: Any, referral: Any, n: int) -> None:
+    """Sessions and short-break stays on one referral."""
+    from familyhelp.specialist.models import ServiceContact, ShortBreakAdmission
+
+    for i in range(n):
+        day = D(2025, 1, 6) + datetime.timedelta(days=7 * i)
+        ServiceContact.objects.create(referral=referral, date=day, by=world.specialist)
+        ShortBreakAdmission.objects.create(referral=referral, admitted_on=day, left_on=day + datetime.timedelta(days=2))
+
+
+def panel_requests(world: Any, n: int, *, case: Any = None, panel: Any = None) -> list[Any]:
+    """`n` submitted requests (a new case each unless `case`), on the panel's agenda if given."""
+    from familyhelp.panels.tests.factories import submitted_request
+
+    cases = [case] * n if case is not None else children_with_cases(world, n, history=0)
+    return [submitted_request(c, world.sw, panel=panel) for c in cases]
+
+
+def taf_history(world: Any, case: Any, n: int) -> None:
+    """Members (one a partner's user), meetings attended and actions on one case's team around the family."""
+    from familyhelp.taf.tests.factories import TafActionFactory, TafMeetingFactory, TafMemberFactory
+
+    for _ in range(n):
+        member = TafMemberFactory(case=case)
+        meeting: Any = TafMeetingFactory(case=case)
+        meeting.attendees.add(member)
+        TafActionFactory(owner=member, meeting=meeting)
+
+
+def completions(world: Any, child: Any, n: int) -> None:
+    """`n` finalised Graded Care Profiles of the child, each a review of the one before."""
+    from freezegun import freeze_time
+
+    from familyhelp.practice.models import Completion
+    from familyhelp.practice.tests.factories import final, gcp2
+
+    previous = Completion.objects.filter(person=child).order_by("-completed_on").first()
+    start = previous.completed_on if previous else D(2025, 1, 6)
+    for i in range(n):
+        on = start + datetime.timedelta(days=7 * (i + 1))
+        with freeze_time(on.isoformat()):  # recorded on the day
+            previous = final(world.sw, child, "gcp2", on, gcp2(3, 3, 3, 3), review_of=previous)

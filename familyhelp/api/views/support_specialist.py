@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -481,7 +482,11 @@ class ServiceReferralViewSet(ApiViewSet):
     def _detail(self, referral: ServiceReferral, status: int = 200, *, effective: str = "") -> Response:
         """The referral; after a step moved it, with `effective`: the step's stored date (`effective` names the
         request field and the referral's field that stores it)."""
-        referral = ServiceReferral.objects.select_related("service", "person", "requested_by").get(pk=referral.pk)
+        referral = (
+            ServiceReferral.objects.select_related("service", "person", "requested_by")
+            .prefetch_related(Prefetch("contacts", ServiceContact.objects.select_related("by")), "admissions")
+            .get(pk=referral.pk)
+        )
         data = dict(ServiceReferralDetailSerializer(referral, context={"user": self.request.user}).data)
         if effective:
             value = getattr(referral, effective, None)
