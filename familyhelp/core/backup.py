@@ -11,8 +11,10 @@ A backup is one file plus a manifest beside it (`<backup>.manifest.json`):
 
 The manifest records when, which engine, the applied Django migrations per app, the size and sha256 of the
 backup file, and for every table its row count and a checksum: sha256 over the table's rows ordered by primary
-key, each row written as a JSON array of canonical values (timestamps in UTC, bytes in hex, decimals as text)
-on its own line. The same data gives the same checksum on the source and on a restored copy (same engine).
+key, one line of text per row (SQLite: the repr of the row's values, which SQLite gives as text, integers,
+reals, blobs and NULLs; PostgreSQL: the server's own text form of the row, `row::text`, in a session with the
+time zone, date, interval, bytea and float output settings fixed). Both are exact and computed in a stream, and
+the same data gives the same checksum on the source and on a restored copy (of the same engine).
 
 `restore_backup` refuses a target that already has tables unless asked to replace it; when it replaces one it
 first saves a copy of what was there. It then recomputes every table's row count and checksum on the restored
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import decimal
 import hashlib
 import json
 import os
@@ -31,7 +32,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +47,18 @@ SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 # Timestamped backups that retention (--keep) may delete; nothing else in the directory is ever touched.
 BACKUP_NAME = re.compile(r"^familyhelp-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<seq>\d+))?\.(?:sqlite3|dump)$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-CHECKSUM_METHOD = (
-    "sha256 over the table's rows ordered by primary key (text keys in byte order); each row is a JSON array of "
-    "canonical values (aware timestamps in UTC ISO 8601, bytes as hex, decimals and UUIDs as text) followed by a "
-    "newline"
-)
+CHECKSUM_METHODS = {
+    "sqlite": (
+        "sha256 over the table's rows in primary-key order (all columns when it has none), each row written as the "
+        "Python repr of the tuple of its values (text, integer, real, blob or NULL: no value is converted) and a "
+        "newline"
+    ),
+    "postgresql": (
+        "sha256 over the table's rows in primary-key order (text keys COLLATE \"C\"; every column's text when it "
+        "has none), each row written as PostgreSQL's text form of the row (row::text, with TimeZone UTC, DateStyle "
+        "ISO, IntervalStyle iso_8601, bytea_output hex, extra_float_digits 1) and a newline"
+    ),
+}
 FETCH_ROWS = 5_000
 PG_ENV_OPTIONS = {
     "sslmode": "PGSSLMODE",
@@ -161,44 +168,21 @@ class TableSum:
     sha256: str
 
 
-def _canonical(value: Any) -> Any:
-    """The JSON form of a value json cannot write itself (called by the encoder for those only)."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {"$bytes": bytes(value).hex()}
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date | dt.time):
-        return {f"${type(value).__name__}": value.isoformat()}
-    if isinstance(value, dt.timedelta):
-        return {"$interval": f"{value.days}d{value.seconds}s{value.microseconds}us"}
-    if isinstance(value, decimal.Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, uuid.UUID):
-        return {"$uuid": str(value)}
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=repr)
-    return {f"${type(value).__name__}": str(value)}
-
-
-_ENCODER = json.JSONEncoder(default=_canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def checksum_rows(rows: Iterable[Iterable[Any]], *, on_rows: Callable[[int], None] | None = None) -> TableSum:
-    """Row count and sha256 of rows given in their canonical order."""
+def checksum_lines(lines: Iterable[str], *, on_rows: Callable[[int], None] | None = None) -> TableSum:
+    """Row count and sha256 of rows already written as text, one per row, in their canonical order."""
     digest = hashlib.sha256()
     count = 0
-    encode = _ENCODER.encode
     batch = 0
-    for row in rows:
-        digest.update(encode(list(row)).encode())
+    for line in lines:
+        digest.update(line.encode("utf-8", "surrogatepass"))
         digest.update(b"\n")
-        count += 1
         batch += 1
-        if on_rows is not None and batch == FETCH_ROWS:
-            on_rows(batch)
+        if batch == FETCH_ROWS:
+            count += batch
+            if on_rows is not None:
+                on_rows(batch)
             batch = 0
+    count += batch
     if on_rows is not None and batch:
         on_rows(batch)
     return TableSum(rows=count, sha256=digest.hexdigest())
@@ -234,7 +218,8 @@ def sqlite_checksums(conn: sqlite3.Connection, *, progress: bool = False) -> dic
             order = ", ".join(_quote(c) for c in key)
             bar.set_postfix_str(table, refresh=False)
             cursor = conn.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608 - quoted names
-            sums[table] = checksum_rows(cursor, on_rows=bar.update)
+            # SQLite hands back only str, int, float, bytes and None, whose reprs are exact and unambiguous.
+            sums[table] = checksum_lines(map(repr, cursor), on_rows=bar.update)
     return sums
 
 
@@ -248,6 +233,13 @@ PG_KEY = """
     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
     WHERE i.indrelid = %s AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)
 """
+PG_CANONICAL_SETTINGS = (
+    "TimeZone = 'UTC'",
+    "DateStyle = 'ISO, YMD'",
+    "IntervalStyle = 'iso_8601'",
+    "bytea_output = 'hex'",
+    "extra_float_digits = 1",
+)
 PG_COLUMNS = "SELECT attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
 
 
@@ -258,6 +250,8 @@ def _pg_table_name(schema: str, table: str) -> str:
 def postgresql_checksums(conn: Any, *, progress: bool = False) -> dict[str, TableSum]:
     """Checksums of every table, read in the connection's current transaction (call inside REPEATABLE READ)."""
     with conn.cursor() as cur:
+        for setting in PG_CANONICAL_SETTINGS:  # the text form of every value, whatever the server's defaults
+            cur.execute(f"SET LOCAL {setting}")
         cur.execute(PG_TABLES)
         tables = cur.fetchall()
         total = 0
@@ -275,12 +269,13 @@ def postgresql_checksums(conn: Any, *, progress: bool = False) -> dict[str, Tabl
                 else:  # no primary key: order by every column's text (json has no ordering of its own)
                     cur.execute(PG_COLUMNS, (oid,))
                     order = ", ".join(f'{_quote(n)}::text COLLATE "C"' for (n,) in cur.fetchall()) or "1"
-            query = f"SELECT * FROM {_quote(schema)}.{_quote(table)} ORDER BY {order}"  # noqa: S608 - quoted
+            # The alias is the whole row; a name no column has (a column named like the alias would win).
+            query = f"SELECT fh_row_::text FROM {_quote(schema)}.{_quote(table)} AS fh_row_ ORDER BY {order}"  # noqa: S608
             bar.set_postfix_str(table, refresh=False)
             with conn.cursor(name="familyhelp_checksum") as rows:
                 rows.itersize = FETCH_ROWS
                 rows.execute(query)
-                sums[_pg_table_name(schema, table)] = checksum_rows(rows, on_rows=bar.update)
+                sums[_pg_table_name(schema, table)] = checksum_lines((r[0] for r in rows), on_rows=bar.update)
     return sums
 
 
@@ -318,7 +313,7 @@ class BackupResult:
 def default_directory() -> Path:
     from django.conf import settings
 
-    return Path(getattr(settings, "FAMILYHELP_BACKUP_DIR", "") or Path(settings.VAR_DIR) / "backups")
+    return Path(settings.VAR_DIR) / "backups"
 
 
 def manifest_path_for(backup: Path) -> Path:
@@ -361,6 +356,10 @@ def create_backup(
         path = _new_name(directory, database.vendor, now, prefix)
     else:
         path = output
+        if path.suffix != SUFFIXES[database.vendor]:
+            raise BackupError(
+                f"A backup of {database.describe()} is a {SUFFIXES[database.vendor]} file, not {path.name}."
+            )
         _make_private_directory(path.parent)
         if path.exists():
             raise BackupError(f"{path} already exists; choose another name (a backup never overwrites a file).")
@@ -381,7 +380,7 @@ def create_backup(
             "familyhelp_version": _familyhelp_version(),
             "backup": {"file": path.name, "bytes": partial.stat().st_size, "sha256": file_sha256(partial)},
             "migrations": migrations,
-            "checksum_method": CHECKSUM_METHOD,
+            "checksum_method": CHECKSUM_METHODS[database.vendor],
             "tables": {name: {"rows": s.rows, "sha256": s.sha256} for name, s in sorted(tables.items())},
         }
         manifest_path = manifest_path_for(path)
@@ -820,20 +819,21 @@ def migration_notes(recorded: dict[str, list[str]]) -> list[str]:
     """What to do about migrations after restoring: the code may be newer (migrate) or older (upgrade first)."""
     from django.db.migrations.loader import MigrationLoader
 
-    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
     in_backup = {(app, name) for app, names in recorded.items() for name in names}
     notes = []
-    unknown = sorted(in_backup - on_disk)
-    missing = sorted(key for key in on_disk - in_backup if key[0] in recorded or not recorded)
+    unknown = sorted(key for key in in_backup - set(loader.disk_migrations) if key[0] in loader.migrated_apps)
+    missing = sorted(key for key in loader.graph.leaf_nodes() if key not in in_backup)
     if unknown:
         notes.append(
             f"The backup has {len(unknown)} migrations this code does not know (first: {unknown[0][0]}."
             f"{unknown[0][1]}): it was made by a newer release; deploy that release before using it."
         )
     if missing:
+        apps = len({app for app, _name in missing})
         notes.append(
-            f"This code has {len(missing)} migrations the backup predates: run `familyhelp migrate` before "
-            f"starting the service."
+            f"The backup predates this release's migrations in {apps} app{'' if apps == 1 else 's'}: run "
+            f"`familyhelp migrate` before starting the service."
         )
     return notes
 

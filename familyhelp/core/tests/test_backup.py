@@ -14,8 +14,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import uuid
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -98,21 +96,37 @@ def test_the_checksum_depends_on_the_rows_not_on_the_order_they_were_written_in(
     assert _tables(one)["person"] == _tables(two)["person"]
 
 
-def test_canonical_values_keep_types_apart_and_compare_instants():
-    def digest(*row: object) -> str:
-        return backup.checksum_rows([row]).sha256
+@pytest.mark.parametrize(
+    ("setup", "change"),
+    [
+        ("UPDATE setting SET value = '1' WHERE key = 'a'", "UPDATE setting SET value = 1 WHERE key = 'a'"),  # type
+        ("SELECT 1", "UPDATE setting SET value = '' WHERE key = 'a'"),  # NULL to an empty string
+        ("SELECT 1", "UPDATE setting SET value = X'00FE' WHERE key = 'b'"),  # one bit of a blob
+        ("SELECT 1", "UPDATE setting SET key = 'A' WHERE key = 'a'"),  # only the case of a key
+    ],
+    ids=["text-to-integer", "null-to-empty", "blob-bit", "key-case"],
+)
+def test_the_checksum_sees_a_change_of_type_null_blob_or_case(tmp_path, setup, change):
+    source = _make_database(tmp_path / "live.sqlite3")
+    with contextlib.closing(sqlite3.connect(source.name)) as conn:
+        with conn:
+            conn.execute(setup)
+        before = backup.sqlite_checksums(conn)
+        with conn:
+            conn.execute(change)
+        after = backup.sqlite_checksums(conn)
+    assert after["setting"].rows == before["setting"].rows
+    assert after["setting"] != before["setting"]
+    assert after["person"] == before["person"]
 
-    london = dt.timezone(dt.timedelta(hours=1))
-    instant = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
-    assert digest(instant) == digest(instant.astimezone(london))  # the same instant in another session time zone
-    assert digest(1) != digest("1")
-    assert digest(None) != digest("null")
-    assert digest(b"ab") != digest("6162")
-    assert digest(Decimal("1.10")) != digest(1.1)
-    assert digest(uuid.UUID(int=1)) != digest(str(uuid.UUID(int=1)))
-    assert digest("a", "b") != digest("a\nb")
-    assert digest({"b": 1, "a": 2}) == digest({"a": 2, "b": 1})  # jsonb: keys in any order
-    assert backup.checksum_rows([]).rows == 0
+
+def test_checksum_lines_counts_and_separates_rows():
+    assert backup.checksum_lines(["a", "b"]) != backup.checksum_lines(["a\nb"])
+    assert backup.checksum_lines(["a", "b"]) != backup.checksum_lines(["b", "a"])
+    seen: list[int] = []
+    result = backup.checksum_lines((str(i) for i in range(backup.FETCH_ROWS + 3)), on_rows=seen.append)
+    assert result.rows == backup.FETCH_ROWS + 3 == sum(seen)
+    assert backup.checksum_lines([]).rows == 0
 
 
 # --- restoring ------------------------------------------------------------------------------------------------
@@ -333,3 +347,30 @@ def _pg_url(target: Database) -> str:
 
 def _flip(data: bytes, offset: int) -> bytes:
     return data[:offset] + bytes([data[offset] ^ 0x01]) + data[offset + 1 :]
+
+
+def test_a_named_backup_file_has_the_engine_s_suffix_and_is_never_overwritten(tmp_path):
+    source = _make_database(tmp_path / "live.sqlite3")
+    with pytest.raises(BackupError, match=r"is a \.sqlite3 file, not before-upgrade\.dump"):
+        backup.create_backup(database=source, output=tmp_path / "before-upgrade.dump")
+    made = backup.create_backup(database=source, output=tmp_path / "before-upgrade.sqlite3", now=NOW)
+    assert made.manifest_path.name == "before-upgrade.sqlite3.manifest.json"
+    with pytest.raises(BackupError, match="already exists"):
+        backup.create_backup(database=source, output=tmp_path / "before-upgrade.sqlite3", now=NOW)
+
+
+def test_the_restore_says_when_the_backup_is_older_or_newer_than_the_code():
+    from django.db.migrations.loader import MigrationLoader
+
+    current: dict[str, list[str]] = {}
+    for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
+        current.setdefault(app, []).append(name)
+    assert backup.migration_notes(current) == []
+
+    older = {app: names for app, names in current.items() if app != "people"}
+    (note,) = backup.migration_notes(older)
+    assert "predates this release's migrations in 1 app:" in note and "familyhelp migrate" in note
+
+    newer = {**current, "people": [*current["people"], "9999_from_the_future"]}
+    (note,) = backup.migration_notes(newer)
+    assert "people.9999_from_the_future" in note and "newer release" in note
