@@ -57,6 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production recipe (docs/operations/production.md): the request id and request log line come first so
+    # that every request, even one refused further down, has an id; the client's address behind nginx.
+    "familyhelp.core.request_id.RequestIdMiddleware",
+    "familyhelp.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
