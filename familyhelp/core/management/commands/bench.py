@@ -967,3 +967,7 @@ def bench_kpis(command: BaseCommand, options: dict[str, Any]) -> None:
             subprocess.run([*cmd, "--rounds", str(options["rounds"])], env=env, check=True)  # noqa: S603
         except subprocess.CalledProcessError as exc:
             raise CommandError(f"{' '.join(exc.cmd[2:])} failed with exit status {exc.returncode}") from exc
+
+
+# --- bench web (familyhelp/core/bench_web.py registers itself when imported) -----------------------------
+from familyhelp.core import bench_web  # noqa: E402,F401
