@@ -156,9 +156,9 @@ def safe_message(exc: BaseException, job: Job) -> str:
 
 
 def log_failure(job: Job, exc: BaseException) -> None:
-    """Log a failed job for the operators: its id, kind, the exception's class and the stack (file, line,
-    function), without the exception's message or any local values."""
-    stack = "".join(traceback.format_tb(exc.__traceback__))
+    """Log a failed job for the operators: its id, kind, the exception's class and the stack as file, line and
+    function only: not the exception's message, the source lines (a literal may quote a record) or local values."""
+    stack = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
     logger.error("Job %s (%s) failed: %s.%s\n%s", job.pk, job.kind, type(exc).__module__, type(exc).__qualname__, stack)
 
 
