@@ -72,6 +72,21 @@ def test_backup_writes_a_verified_copy_and_a_manifest_that_only_its_owner_can_re
         assert path.stat().st_mode & 0o077 == 0, path
 
 
+def test_a_backup_runs_beside_a_writer_and_holds_only_committed_rows(tmp_path):
+    source = _make_database(tmp_path / "live.sqlite3")
+    writer = sqlite3.connect(source.name, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # the service is half way through a write
+        writer.execute("INSERT INTO person VALUES (5, 'Not yet committed')")
+        result = backup.create_backup(database=source, directory=tmp_path / "backups", now=NOW)
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    assert _tables(result)["person"]["rows"] == 4
+    with contextlib.closing(sqlite3.connect(result.path)) as copy:
+        assert copy.execute("SELECT max(id) FROM person").fetchone() == (4,)
+
+
 def test_the_checksum_changes_when_one_row_changes_and_only_for_that_table(tmp_path):
     source = _make_database(tmp_path / "live.sqlite3")
     before = backup.create_backup(database=source, directory=tmp_path / "backups", now=NOW)
