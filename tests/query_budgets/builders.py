@@ -32,9 +32,9 @@ START = D(2024, 1, 1)
 _refs = itertools.count(1)
 
 
-def child_of(worker: Any, **kwargs: Any) -> Any:
+def child_of(worker: Any, *, factory: Any = ChildFactory, **kwargs: Any) -> Any:
     """A child on the worker's caseload."""
-    child = ChildFactory(**kwargs)
+    child = factory(**kwargs)
     InvolvementFactory(person=child, worker=worker, start_date=START)
     return child
 
@@ -250,8 +250,11 @@ def completions(world: Any, child: Any, n: int) -> None:
     """`n` finalised Graded Care Profiles of the child, each a review of the one before."""
     from freezegun import freeze_time
 
+    from familyhelp.practice.defaults import install
     from familyhelp.practice.models import Completion
     from familyhelp.practice.tests.factories import final, gcp2
+
+    install()  # a transactional test elsewhere may have emptied the tables the migration filled
 
     previous = Completion.objects.filter(person=child).order_by("-completed_on").first()
     start = previous.completed_on if previous else D(2025, 1, 6)

@@ -17,7 +17,7 @@ def test_queue(world, page_as):
     budget.small()
     b.contacts(world, 10)
     budget.large()
-    budget.check(ceiling=40)
+    budget.check(ceiling=9)
 
 
 def test_contact_page_with_little_and_lots_of_history(world, page_as):
@@ -29,7 +29,7 @@ def test_contact_page_with_little_and_lots_of_history(world, page_as):
     b.casework(b.case_for(contact.child, world.sw), world.sw, 3)
     b.contacts(world, 0)
     budget.large()
-    budget.check(ceiling=60)
+    budget.check(ceiling=21)
 
 
 def test_partner_referrals(world, page_as):
@@ -38,7 +38,7 @@ def test_partner_referrals(world, page_as):
     budget.small()
     b.contacts(world, 10)
     budget.large()
-    budget.check(ceiling=40)
+    budget.check(ceiling=9)
 
 
 def test_api_contacts(world, api_as):
@@ -47,7 +47,7 @@ def test_api_contacts(world, api_as):
     budget.small()
     b.contacts(world, 10)
     budget.large()
-    budget.check(ceiling=40)
+    budget.check(ceiling=8)
 
 
 def test_api_contact_counts(world, api_as):
@@ -56,7 +56,7 @@ def test_api_contact_counts(world, api_as):
     budget.small()
     b.contacts(world, 10)
     budget.large()
-    budget.check(ceiling=40)
+    budget.check(ceiling=7)
 
 
 def test_api_referrals(world, api_as):
@@ -65,4 +65,4 @@ def test_api_referrals(world, api_as):
     budget.small()
     b.contacts(world, 10)
     budget.large()
-    budget.check(ceiling=40)
+    budget.check(ceiling=8)

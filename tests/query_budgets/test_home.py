@@ -37,17 +37,17 @@ def _grow(world: Any, role: str, n: int) -> None:
 
 # Ceilings: the measured count (docs/domain/query-budgets.md) plus a little headroom.
 ROLES = {
-    "sw": 15,
-    "manager": 15,
-    "eh_worker": 15,
-    "cp_worker": 15,
-    "frontdoor": 15,
-    "specialist": 15,
-    "leader": 15,
-    "analyst": 15,
-    "admin": 15,
-    "auditor": 15,
-    "partner": 15,
+    "sw": 10,
+    "manager": 11,
+    "eh_worker": 10,
+    "cp_worker": 10,
+    "frontdoor": 10,
+    "specialist": 10,
+    "leader": 9,
+    "analyst": 10,
+    "admin": 9,
+    "auditor": 10,
+    "partner": 10,
 }
 
 

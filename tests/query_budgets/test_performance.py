@@ -28,21 +28,21 @@ def _grow(world: Any, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "role", "url", "ceiling"),
     [
-        ("performance dashboard (overview)", "leader", f"/performance/?period={Q1}", 40),
-        ("performance dashboard (front door)", "leader", f"/performance/?period={Q1}&group=front-door", 40),
-        ("performance dashboard (manager)", "manager", f"/performance/?period={Q1}", 40),
-        ("performance drill-down (cases)", "leader", f"/performance/referrals/total/records/?period={Q1}", 30),
-        ("performance drill-down (manager)", "manager", f"/performance/referrals/total/records/?period={Q1}", 30),
-        ("performance benchmarks", "analyst", "/performance/benchmarks/", 20),
-        ("API performance measures", "analyst", "/api/v1/performance/measures/", 20),
-        ("API performance report", "analyst", f"/api/v1/performance/report/?period={Q1}", 40),
+        ("performance dashboard (overview)", "leader", f"/performance/?period={Q1}", 33),
+        ("performance dashboard (front door)", "leader", f"/performance/?period={Q1}&group=front-door", 16),
+        ("performance dashboard (manager)", "manager", f"/performance/?period={Q1}", 33),
+        ("performance drill-down (cases)", "leader", f"/performance/referrals/total/records/?period={Q1}", 14),
+        ("performance drill-down (manager)", "manager", f"/performance/referrals/total/records/?period={Q1}", 15),
+        ("performance benchmarks", "analyst", "/performance/benchmarks/", 8),
+        ("API performance measures", "analyst", "/api/v1/performance/measures/", 6),
+        ("API performance report", "analyst", f"/api/v1/performance/report/?period={Q1}", 28),
         (
             "API performance records",
             "leader",
             f"/api/v1/performance/records/?measure=referrals&figure=total&period={Q1}",
-            30,
+            10,
         ),
-        ("API performance benchmarks", "analyst", "/api/v1/performance/benchmarks/", 20),
+        ("API performance benchmarks", "analyst", "/api/v1/performance/benchmarks/", 7),
     ],
 )
 def test_performance(world, page_as, api_as, name, role, url, ceiling):

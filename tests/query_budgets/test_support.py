@@ -28,13 +28,13 @@ def _run(name: str, client: Any, url: str, grow: Any, ceiling: int, slack: int =
 @pytest.mark.parametrize(
     ("name", "role", "url", "ceiling"),
     [
-        ("services list", "specialist", "/services/", 20),
-        ("service page", "specialist", "/services/{service}/", 30),
-        ("API specialist services", "specialist", "/api/v1/specialist-services/", 20),
-        ("API service referrals", "specialist", "/api/v1/service-referrals/", 20),
-        ("API service referrals (worker)", "sw", "/api/v1/service-referrals/", 20),
-        ("API service waiting list", "specialist", "/api/v1/specialist-services/{service}/waiting-list/", 20),
-        ("API service outcomes", "specialist", "/api/v1/specialist-services/{service}/outcomes/", 20),
+        ("services list", "specialist", "/services/", 9),
+        ("service page", "specialist", "/services/{service}/", 10),
+        ("API specialist services", "specialist", "/api/v1/specialist-services/", 8),
+        ("API service referrals", "specialist", "/api/v1/service-referrals/", 8),
+        ("API service referrals (worker)", "sw", "/api/v1/service-referrals/", 9),
+        ("API service waiting list", "specialist", "/api/v1/specialist-services/{service}/waiting-list/", 9),
+        ("API service outcomes", "specialist", "/api/v1/specialist-services/{service}/outcomes/", 8),
     ],
 )
 def test_specialist_lists(world, page_as, api_as, name, role, url, ceiling):
@@ -46,10 +46,10 @@ def test_specialist_lists(world, page_as, api_as, name, role, url, ceiling):
 @pytest.mark.parametrize(
     ("name", "url", "ceiling"),
     [
-        ("service referral page", "/services/referrals/{referral}/", 30),
-        ("API short-break admissions", "/api/v1/short-break-admissions/?referral={referral}", 20),
-        ("API service occupancy", "/api/v1/specialist-services/{service}/occupancy/?year=2025", 20),
-        ("API service referral", "/api/v1/service-referrals/{referral}/", 20),
+        ("service referral page", "/services/referrals/{referral}/", 13),
+        ("API short-break admissions", "/api/v1/short-break-admissions/?referral={referral}", 8),
+        ("API service occupancy", "/api/v1/specialist-services/{service}/occupancy/?year=2025", 8),
+        ("API service referral", "/api/v1/service-referrals/{referral}/", 11),
     ],
 )
 def test_specialist_referral_with_history(world, page_as, api_as, name, url, ceiling):
@@ -66,12 +66,12 @@ def test_specialist_referral_with_history(world, page_as, api_as, name, url, cei
 @pytest.mark.parametrize(
     ("name", "role", "url", "ceiling"),
     [
-        ("panels list", "manager", "/panels/", 20),
-        ("panel schedule", "manager", "/panels/schedule/", 20),
-        ("panel page (agenda)", "manager", "/panels/{panel}/", 30),
-        ("panel page (administrator)", "admin", "/panels/{panel}/", 30),
-        ("API panels", "manager", "/api/v1/panels/", 20),
-        ("API panel", "manager", "/api/v1/panels/{panel}/", 20),
+        ("panels list", "manager", "/panels/", 9),
+        ("panel schedule", "manager", "/panels/schedule/", 8),
+        ("panel page (agenda)", "manager", "/panels/{panel}/", 13),
+        ("panel page (administrator)", "admin", "/panels/{panel}/", 13),
+        ("API panels", "manager", "/api/v1/panels/", 8),
+        ("API panel", "manager", "/api/v1/panels/{panel}/", 12),
     ],
 )
 def test_panel_lists(world, page_as, api_as, name, role, url, ceiling):
@@ -86,9 +86,9 @@ def test_panel_lists(world, page_as, api_as, name, role, url, ceiling):
 @pytest.mark.parametrize(
     ("name", "url", "ceiling"),
     [
-        ("panel requests of a case", "/panels/cases/{case}/", 20),
-        ("panel request page", "/panels/requests/{request}/", 20),
-        ("API panel requests of a case", "/api/v1/panel-requests/?case={case}", 20),
+        ("panel requests of a case", "/panels/cases/{case}/", 12),
+        ("panel request page", "/panels/requests/{request}/", 13),
+        ("API panel requests of a case", "/api/v1/panel-requests/?case={case}", 15),
     ],
 )
 def test_panel_requests_of_a_case(world, page_as, api_as, name, url, ceiling):
@@ -109,11 +109,11 @@ def test_panel_requests_of_a_case(world, page_as, api_as, name, url, ceiling):
 @pytest.mark.parametrize(
     ("name", "role", "url", "ceiling"),
     [
-        ("team around the family page", "sw", "/taf/case/{case}/", 30),
-        ("API TAF members", "sw", "/api/v1/taf-members/?case={case}", 20),
-        ("API TAF meetings", "sw", "/api/v1/taf-meetings/?case={case}", 20),
-        ("API TAF actions", "sw", "/api/v1/taf-actions/?case={case}", 20),
-        ("partner's plan page", "partner", "/taf/plan/{case}/", 30),
+        ("team around the family page", "sw", "/taf/case/{case}/", 15),
+        ("API TAF members", "sw", "/api/v1/taf-members/?case={case}", 12),
+        ("API TAF meetings", "sw", "/api/v1/taf-meetings/?case={case}", 13),
+        ("API TAF actions", "sw", "/api/v1/taf-actions/?case={case}", 12),
+        ("partner's plan page", "partner", "/taf/plan/{case}/", 12),
     ],
 )
 def test_taf_of_a_case(world, page_as, api_as, name, role, url, ceiling):
@@ -127,18 +127,18 @@ def test_taf_of_a_case(world, page_as, api_as, name, role, url, ceiling):
 
 def test_api_partner_taf_actions(world, api_as):
     _run("API TAF my actions (partner)", api_as(world.partner), "/api/v1/taf-my-actions/",
-         lambda n: b.taf_for_partner(world, n), 20)  # fmt: skip
+         lambda n: b.taf_for_partner(world, n), 8)  # fmt: skip
 
 
 # --- practice tools -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "url", "ceiling"),
     [
-        ("practice tools of a child", "/practice/child/{child}/", 30),
-        ("practice tool history", "/practice/child/{child}/gcp2/", 30),
-        ("API practice completions", "/api/v1/practice/completions/?person={child}", 20),
-        ("API practice completions (family)", "/api/v1/practice/completions/family/?person={child}", 20),
-        ("API practice instruments", "/api/v1/practice/instruments/", 20),
+        ("practice tools of a child", "/practice/child/{child}/", 23),
+        ("practice tool history", "/practice/child/{child}/gcp2/", 13),
+        ("API practice completions", "/api/v1/practice/completions/?person={child}", 12),
+        ("API practice completions (family)", "/api/v1/practice/completions/family/?person={child}", 11),
+        ("API practice instruments", "/api/v1/practice/instruments/", 8),
     ],
 )
 def test_practice_of_a_child(world, page_as, api_as, name, url, ceiling):
