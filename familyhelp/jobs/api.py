@@ -42,7 +42,7 @@ class JobSerializer(serializers.Serializer):
 
     id = serializers.UUIDField(read_only=True)
     kind = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field named like Field.label
     status = serializers.ChoiceField(choices=Job.Status.choices, read_only=True)
     started_by = UserSummarySerializer(read_only=True, allow_null=True)
     queued_at = serializers.DateTimeField(read_only=True)

@@ -8,7 +8,7 @@ from familyhelp.jobs.models import Job
 S = Job.Status
 
 ALLOWED: dict[str, set[str]] = {
-    S.QUEUED: {S.RUNNING, S.FAILED},  # failed before starting: the person lost the permission, the worker died
+    S.QUEUED: {S.RUNNING},
     S.RUNNING: {S.SUCCEEDED, S.FAILED},
     S.SUCCEEDED: set(),
     S.FAILED: set(),

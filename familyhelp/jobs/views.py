@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views import View
 
@@ -76,7 +76,7 @@ class JobFileView(View):
 
     required_permission = AUTHENTICATED
 
-    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponseBase:
         job = _job(request, pk)
         try:
             handle = services.job_file_open(actor=request.user, job=job)
