@@ -261,6 +261,15 @@ def test_the_report_prints_both_sides_totals_writes_and_verdicts():
     assert "p95 <= 250 ms: NOT met (case page 300 ms)" in text
 
 
+def test_the_report_says_when_no_sign_in_page_was_measured():
+    rows = timings("GET", CASE, [10.0] * 5)
+    figures = bw.summarise(rows)
+    lines = bw.report_lines(
+        figures, figures, bw.totals(rows, 1), bw.totals(rows, 1), bw.check_writes([], {}), "bench web: test"
+    )
+    assert "3x sign-in: NOT met (no sign-in page was measured" in "\n".join(lines)
+
+
 def test_the_json_figures_hold_both_sides_and_the_verdicts(tmp_path):
     server = bw.summarise(canned())
     check = bw.check_writes([], {})
@@ -469,3 +478,28 @@ def test_bench_settings_are_production_over_plain_http_on_loopback():
         "storage": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "prod_session": True,
     }
+
+
+# --- A real run, small and short (make test-slow) ---------------------------------------------------------------
+@pytest.mark.slow
+def test_a_short_run_against_sqlite_signs_in_measures_and_loses_no_write(tmp_path):
+    """Two users for five seconds against gunicorn on SQLite with the tiny council: a few minutes, most of it
+    migrating. Checks the run works end to end, not how fast it is."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    figures = tmp_path / "figures.json"
+    out = StringIO()
+    call_command(
+        "bench", "web", "--users", "2", "--seconds", "5", "--warmup", "0", "--preset", "tiny", "--workers", "1",
+        "--database-url", f"sqlite:///{tmp_path / 'bench.sqlite3'}", "--json", str(figures), stdout=out,
+    )  # fmt: skip
+    data = json.loads(figures.read_text())
+    assert data["config"]["signed_in"] == 2
+    assert data["client"]["totals"]["requests"] > 0
+    assert data["server"]["totals"]["requests"] > 0
+    assert data["client"]["totals"]["errors"] == 0
+    assert data["server"]["totals"]["errors"] == 0
+    assert data["writes"]["lost"] == 0
+    assert "inside a worker" in out.getvalue()
