@@ -505,7 +505,9 @@ def _arguments(parser: CommandParser) -> None:
         "--gunicorn-config",
         default="",
         metavar="PATH",
-        help="A gunicorn configuration file to start from (bind, workers and the access log are set by the bench).",
+        help="The gunicorn configuration file to start from (default: the production one, deploy/gunicorn.conf.py, "
+        "when present; 'none': the bench's own flags). Where it listens, the workers and the access log are the "
+        "bench's.",
     )
     parser.add_argument(
         "--keep-logs", action="store_true", help="Keep the working directory (gunicorn's logs, the raw timings)."
@@ -739,14 +741,31 @@ def _wait_until_ready(url: str, proc: subprocess.Popen[Any], error_log: Path, ti
     raise CommandError(f"gunicorn did not answer {url} within {timeout:.0f} s")
 
 
+PRODUCTION_GUNICORN_CONFIG = Path("deploy") / "gunicorn.conf.py"
+
+
+def gunicorn_config(given: str, base_dir: Path) -> Path | None:
+    """The configuration file gunicorn starts from: as given, none ("none"), or the production one if present."""
+    if given.lower() == "none":
+        return None
+    if given:
+        path = Path(given).resolve()
+        if not path.is_file():
+            raise CommandError(f"No gunicorn configuration file {given}")
+        return path
+    default = base_dir / PRODUCTION_GUNICORN_CONFIG
+    return default if default.is_file() else None
+
+
 def _gunicorn_command(options: dict[str, Any], port: int, workdir: Path) -> list[str]:
     from django.conf import settings
 
     cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--chdir", str(settings.BASE_DIR)]
-    if options["gunicorn_config"]:
+    config = gunicorn_config(options["gunicorn_config"], Path(settings.BASE_DIR))
+    if config is not None:
         # The configuration's own choices stand, except where the bench must listen and what it logs (a
         # logconfig_dict there may send the access lines to stderr: the bench reads them from there).
-        cmd += ["--config", str(Path(options["gunicorn_config"]).resolve())]
+        cmd += ["--config", str(config)]
     else:
         # As in production (deploy/gunicorn.conf.py): sync workers loaded once in the master, killed after 30
         # s, recycled after about a thousand requests, heartbeats in memory.
@@ -949,6 +968,11 @@ def _report(
         for line in read_log_window(Path(path), start, end)
     ]
     server_timings = parse_access_log(lines)
+    if client_timings and not server_timings:
+        out.write(
+            "  No access lines in gunicorn's logs: the figures inside a worker are missing (does the gunicorn "
+            "configuration file send gunicorn.access somewhere else? try --gunicorn-config none)"
+        )
     server = summarise(server_timings)
     client = summarise(client_timings)
     server_totals = totals(server_timings, seconds)

@@ -327,7 +327,7 @@ def test_only_the_measured_window_of_the_log_is_read(tmp_path):
 
 
 def test_the_gunicorn_command_is_the_production_way(settings, tmp_path):
-    options = vars(parse("--workers", "4"))
+    options = vars(parse("--workers", "4", "--gunicorn-config", "none"))
     cmd = bw._gunicorn_command(options, 8123, tmp_path)
     assert cmd[1:4] == ["-m", "gunicorn", "config.wsgi:application"]
     assert cmd[cmd.index("--bind") + 1] == "127.0.0.1:8123"  # loopback only
@@ -339,10 +339,25 @@ def test_the_gunicorn_command_is_the_production_way(settings, tmp_path):
     assert "--config" not in cmd
 
 
+def test_the_production_gunicorn_configuration_is_used_when_present(tmp_path):
+    (tmp_path / "deploy").mkdir()
+    assert bw.gunicorn_config("", tmp_path) is None
+    (tmp_path / "deploy" / "gunicorn.conf.py").write_text("workers = 5\n")
+    assert bw.gunicorn_config("", tmp_path) == tmp_path / "deploy" / "gunicorn.conf.py"
+    assert bw.gunicorn_config("none", tmp_path) is None
+    assert bw.gunicorn_config(str(tmp_path / "deploy" / "gunicorn.conf.py"), Path("/")) == (
+        tmp_path / "deploy" / "gunicorn.conf.py"
+    )
+    with pytest.raises(CommandError):
+        bw.gunicorn_config(str(tmp_path / "missing.py"), tmp_path)
+
+
 def test_a_gunicorn_configuration_file_keeps_its_choices_but_not_where_it_listens(tmp_path):
-    options = vars(parse("--gunicorn-config", "deploy/gunicorn.conf.py"))
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text("workers = 5\n")
+    options = vars(parse("--gunicorn-config", str(config)))
     cmd = bw._gunicorn_command(options, 8123, tmp_path)
-    assert cmd[cmd.index("--config") + 1].endswith("deploy/gunicorn.conf.py")
+    assert cmd[cmd.index("--config") + 1] == str(config)
     assert "--preload" not in cmd and "--timeout" not in cmd  # the file's own
     assert cmd[cmd.index("--bind") + 1] == "127.0.0.1:8123"
     assert cmd[cmd.index("--workers") + 1] == "3"
@@ -378,13 +393,11 @@ def test_markers_are_read_from_the_saved_texts():
 # --- Steps inside the bench database ----------------------------------------------------------------------------
 @pytest.fixture
 def tiny_council(db):
-    from freezegun import freeze_time
-
+    """The tiny council, dated from today (nothing here depends on the date: no clock is frozen, which would
+    make the generator many times slower)."""
     from familyhelp.synthetic.generator import generate
 
-    with freeze_time("2026-03-31 12:00", tick=True):
-        generate(preset="tiny", seed=1, today=date(2026, 3, 31), progress=False)
-        yield
+    generate(preset="tiny", seed=1, progress=False)
 
 
 def test_the_plan_gives_each_role_records_it_may_open(tiny_council):
