@@ -24,16 +24,28 @@ help:
 
 ensure-uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
-		(echo "Installing uv" && $(PYTHON) -m pip install --quiet --disable-pip-version-check uv)
+		(echo "Installing uv, the Python package manager (pip install uv)" && \
+		 $(PYTHON) -m pip install --quiet --disable-pip-version-check uv)
 
 bootstrap: ensure-uv
+	@[ -x $(FH) ] || echo "Installing Family Help's Python packages into .venv (the first time takes a minute or two)"
 	@$(UV) sync --frozen --quiet
 
+# make demo says what it is doing at each step (a newcomer's first two minutes are otherwise silent), then runs
+# the jobs worker and the schedule beside the development server and stops all three together.
 demo: bootstrap
 	@mkdir -p var
-	@$(FH) migrate --noinput -v 0
+	@echo "[1/4] Python packages are installed ($(VENV))."
+	@echo "[2/4] Creating or updating the database (var/familyhelp.sqlite3): applying migrations..."
+	@set -o pipefail; $(FH) migrate --noinput -v 1 | grep -E "^  Applying|No migrations" | awk 'BEGIN{n=0} /Applying/{n++; if (n%25==0) printf "      %d migrations applied...\n", n} END{printf "      %d migrations applied.\n", n}'
+	@echo "[3/4] The demonstration council (generated the first time, about a minute) and its logins:"
 	@$(FH) demo_setup
-	@$(FH) runserver 127.0.0.1:8000
+	@echo "[4/4] Starting the jobs worker (familyhelp db_worker), the schedule (familyhelp run_schedule) and the"
+	@echo "      server on http://127.0.0.1:8000/ - sign in with a login above. Stop all three with Ctrl+C."
+	@$(FH) db_worker --no-reload --no-startup-delay & worker=$$!; \
+	  $(FH) run_schedule --every 300 & schedule=$$!; \
+	  trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
+	  $(FH) runserver 127.0.0.1:8000
 
 serve: bootstrap
 	@$(FH) runserver 127.0.0.1:8000

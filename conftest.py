@@ -4,6 +4,7 @@ in every way the record scope distinguishes (own caseload, team, service, other,
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -32,9 +33,26 @@ hypothesis_settings.register_profile("familyhelp", deadline=None)
 hypothesis_settings.load_profile("familyhelp")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_council_name():  # type: ignore[no-untyped-def]
+    """The header's council name is cached per process (frontend.context_processors); each test reads its own."""
+    from django.core.cache import cache
+
+    from familyhelp.frontend.context_processors import COUNCIL_NAME_KEY
+
+    cache.delete(COUNCIL_NAME_KEY)
+    yield
+
+
 @pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     """A council with one user per role and one child per relationship to the social worker `sw`."""
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The `world` fixture's council (also built once per module by fixtures that share it, see
+    `shared_world_module`)."""
     la = LocalAuthorityFactory()
     north = LocalityFactory(local_authority=la, name="North")
     team_a = TeamFactory(local_authority=la, name="North family support", kind=Team.Kind.FAMILY_SUPPORT, locality=north)
@@ -96,6 +114,20 @@ def world(db):  # type: ignore[no-untyped-def]
     }
     assert w.manager.scope == Scope.SERVICE
     return w
+
+
+@contextmanager
+def shared_world_module(django_db_blocker, build):  # type: ignore[no-untyped-def]
+    """Build a module's data once and give every test of the module its own rollback (issue 15: the role
+    matrix built its world ~5,000 times). The data is created inside an outer transaction that is rolled
+    back when the module ends; each test's `db` transaction is then a savepoint inside it, so whatever a test
+    writes is undone before the next. For module-scoped fixtures only; not for transactional tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build()
+        yield world
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

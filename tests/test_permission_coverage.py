@@ -411,8 +411,21 @@ def test_an_unchecked_view_is_caught(db, client):
     assert b"secret" not in response.content
 
 
+@pytest.fixture(scope="module")
+def _matrix_world_once(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The matrix's council, built once per test process; every case rolls back to it (conftest)."""
+    from conftest import build_world, shared_world_module
+
+    with shared_world_module(django_db_blocker, lambda: _build_matrix_world(build_world())) as world:
+        yield world
+
+
 @pytest.fixture
-def matrix_world(world):  # type: ignore[no-untyped-def]
+def matrix_world(_matrix_world_once, db):  # type: ignore[no-untyped-def]
+    return _matrix_world_once
+
+
+def _build_matrix_world(world):  # type: ignore[no-untyped-def]
     from familyhelp.accounts.tests.factories import SchoolFactory
     from familyhelp.people.models import FamilyMember, NameVariant
     from familyhelp.people.tests.factories import FamilyFactory
@@ -420,8 +433,9 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     world.school = SchoolFactory(locality=world.locality)
     world.own_involvement = ProfessionalInvolvement.objects.get(person=world.own, worker=world.sw)
     world.family = FamilyFactory(name="O'Brien family")
-    world.name_variant = NameVariant.objects.create(name="Bubba", variant="Robert", search_name="bubba",
-                                                    search_variant="robert")
+    world.name_variant = NameVariant.objects.create(
+        name="Bubba", variant="Robert", search_name="bubba", search_variant="robert"
+    )
     FamilyMember.objects.create(family=world.family, person=world.own, role="child")
     _dedup_world(world)
     _front_door_world(world)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "familyhelp.core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,7 +154,10 @@ STORAGES = {
 
 # --- Sessions and sign-in -------------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("FAMILYHELP_SESSION_IDLE_SECONDS", 30 * 60))  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout, renewed on every request
+# The cookie age is an idle timeout, renewed at most once a minute (core.middleware.SessionRenewalMiddleware)
+# rather than by writing the session on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+FAMILYHELP_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

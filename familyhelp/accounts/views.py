@@ -30,6 +30,7 @@ from familyhelp.accounts.roles import Scope
 from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.core.http import safe_next
+from familyhelp.core.middleware import renew_session
 from familyhelp.frontend.forms import apply_domain_errors
 
 
@@ -55,7 +56,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @permission(AUTHENTICATED)
 @require_POST
 def keepalive(request: HttpRequest) -> HttpResponse:
-    """Renew the idle timer (the session is saved on every request)."""
+    """Renew the idle timer now (other requests renew it at most once a minute)."""
+    renew_session(request)
     return HttpResponse(status=204)
 
 

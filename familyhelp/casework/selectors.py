@@ -20,7 +20,7 @@ def case_get_for_user(user: Any, pk: Any, *, purpose: str = "opened the case", f
     """One case the user may see; the read is logged with who, when and why. Restricted children need a grant
     or break-glass (BreakGlassRequired is raised so the page can offer it)."""
     try:
-        case = Case.objects.select_related("person", "team", "worker", "supervisor").get(pk=pk)
+        case = Case.objects.select_related("person", "team", "worker", "supervisor", "contact").get(pk=pk)
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404("No such case") from exc
     access = person_access(user, case.person)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Max
 
-from familyhelp.casework import clocks
+from familyhelp.casework import clocks, memo
 from familyhelp.casework.models import Case, CaseworkPolicy, Plan, Visit
 from familyhelp.casework.policy import casework_policy
 
@@ -41,7 +41,11 @@ def _choose_plan(plans: Iterable[Plan], policy: CaseworkPolicy) -> Plan | None:
 
 
 def _open_plans(case: Case) -> list[Plan]:
-    return list(Plan.objects.filter(case=case, ended_on__isnull=True).only("id", "kind", "started_on", "case_id"))
+    return memo.remembered(
+        "open_plans",
+        case.pk,
+        lambda: list(Plan.objects.filter(case=case, ended_on__isnull=True).only("id", "kind", "started_on", "case_id")),
+    )
 
 
 def visit_kind(case: Case, *, policy: CaseworkPolicy | None = None) -> str:
@@ -70,7 +74,13 @@ def _clock(
 
 def last_seen_on(case: Case) -> date | None:
     """The date of the last visit in which the child was seen (alone or with others)."""
-    return Visit.objects.filter(case=case).exclude(seen=Visit.Seen.NOT_SEEN).aggregate(last=Max("visited_on"))["last"]
+    return memo.remembered(
+        "last_seen_on",
+        case.pk,
+        lambda: (
+            Visit.objects.filter(case=case).exclude(seen=Visit.Seen.NOT_SEEN).aggregate(last=Max("visited_on"))["last"]
+        ),
+    )
 
 
 def visit_clock(case: Case, today: date, *, policy: CaseworkPolicy | None = None) -> clocks.Clock | None:
@@ -91,20 +101,37 @@ def visit_clocks(
     if not open_cases:
         return {}
     policy = policy or casework_policy()
-    ids = [c.pk for c in open_cases]
-    last: dict[Any, date] = {
-        row["case_id"]: row["last"]
-        for row in Visit.objects.filter(case_id__in=ids)
-        .exclude(seen=Visit.Seen.NOT_SEEN)
-        .values("case_id")
-        .annotate(last=Max("visited_on"))
-        .order_by()
-    }
+    last: dict[Any, date] = {}
     plans: dict[Any, list[Plan]] = {}
-    for plan in Plan.objects.filter(case_id__in=ids, ended_on__isnull=True).only("id", "kind", "started_on", "case_id"):
-        plans.setdefault(plan.case_id, []).append(plan)
+    ids = []
+    for case in open_cases:  # a case whose page has read both already needs no query
+        has_plans, case_plans = memo.known("open_plans", case.pk)
+        has_last, case_last = memo.known("last_seen_on", case.pk)
+        if has_plans and has_last:
+            plans[case.pk] = case_plans
+            if case_last is not None:
+                last[case.pk] = case_last
+        else:
+            ids.append(case.pk)
+    if ids:
+        last.update(
+            {
+                row["case_id"]: row["last"]
+                for row in Visit.objects.filter(case_id__in=ids)
+                .exclude(seen=Visit.Seen.NOT_SEEN)
+                .values("case_id")
+                .annotate(last=Max("visited_on"))
+                .order_by()
+            }
+        )
+        for plan in Plan.objects.filter(case_id__in=ids, ended_on__isnull=True).only(
+            "id", "kind", "started_on", "case_id"
+        ):
+            plans.setdefault(plan.case_id, []).append(plan)
     result: dict[Any, clocks.Clock] = {}
     for case in open_cases:
+        memo.remember("open_plans", case.pk, plans.get(case.pk, []))
+        memo.remember("last_seen_on", case.pk, last.get(case.pk))
         clock = _clock(case, _choose_plan(plans.get(case.pk, []), policy), last.get(case.pk), today, policy)
         if clock is not None:
             result[case.pk] = clock

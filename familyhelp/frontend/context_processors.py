@@ -11,15 +11,29 @@ from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 
 
-def shell(request: HttpRequest) -> dict[str, Any]:
-    """Council branding, navigation and session-timeout settings for the base template."""
+COUNCIL_NAME_KEY = "familyhelp.council_name"
+COUNCIL_NAME_SECONDS = 300
+
+
+def council_name_cached() -> str:
+    """The council's name for the page header, read at most every five minutes per process (every page shows
+    it; a rename is forgotten at once in the process that made it, see organisation.apps)."""
+    from django.core.cache import cache
+
     from familyhelp.organisation.models import LocalAuthority
 
-    user = getattr(request, "user", None)
-    council = getattr(request, "_fh_council", None)
-    if council is None:
+    name = cache.get(COUNCIL_NAME_KEY)
+    if name is None:
         council = LocalAuthority.objects.only("name").first()
-        request._fh_council = council  # type: ignore[attr-defined]
+        name = council.name if council else "Family Help"
+        cache.set(COUNCIL_NAME_KEY, name, COUNCIL_NAME_SECONDS)
+    return str(name)
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """Council branding, navigation and session-timeout settings for the base template."""
+    user = getattr(request, "user", None)
+    council_name = council_name_cached()
     nav: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         nav.append(("frontend:home", "Work tray"))
@@ -45,10 +59,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             nav.append(("returns:index", "Returns"))
         if has_verb(user, roles.VIEW_PERFORMANCE):
             nav.append(("performance:dashboard", "Performance"))
+        if has_verb(user, roles.MANAGE_DUPLICATES) or has_verb(user, roles.EXPORT_RETURNS):
+            nav.append(("jobs:list", "Your jobs"))  # the background jobs they can start (duplicates, returns)
         if has_verb(user, roles.VIEW_ACCESS_LOG):
             nav.append(("audit:access_log", "Access log"))
     return {
-        "council_name": council.name if council else "Family Help",
+        "council_name": council_name,
         "nav_items": nav,
         "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
         "session_warning_seconds": settings.FAMILYHELP_SESSION_WARNING_SECONDS,

@@ -14,12 +14,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Subquery
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.accounts.roles import SCOPE_ORDER, Scope
 from familyhelp.core import clock
+from familyhelp.core.middleware import forget_request_memo, request_memo
+from familyhelp.organisation.models import Team
 from familyhelp.people.models import Person, ProfessionalInvolvement, Relationship
 
 Basis = str  # one of audit.AccessLog.Basis values
@@ -55,13 +57,14 @@ def _basis_q(user: Any, basis: str) -> Q | None:
         for provider in RELATIONSHIP_PROVIDERS["own"]:
             q |= provider(user)
         return q
-    team = getattr(user, "team", None)
-    if team is None:
+    team_id = getattr(user, "team_id", None)  # the id only: the team's row is read inside the query
+    if team_id is None:
         return None
     if basis == Scope.TEAM:
-        return Q(pk__in=_caseload_involvements().filter(worker__team=team).values("person_id"))
+        return Q(pk__in=_caseload_involvements().filter(worker__team_id=team_id).values("person_id"))
     if basis == Scope.SERVICE:
-        return Q(pk__in=_caseload_involvements().filter(worker__team__service=team.service).values("person_id"))
+        service = Subquery(Team.objects.filter(pk=team_id).values("service")[:1])
+        return Q(pk__in=_caseload_involvements().filter(worker__team__service=service).values("person_id"))
     return None
 
 
@@ -104,28 +107,61 @@ def scope_people(user: Any, qs: QuerySet[Person]) -> QuerySet[Person]:
     return qs.filter(Q(pk__in=in_scope) | Q(kind=Person.Kind.ADULT, pk__in=related_adults))
 
 
+# Record access is decided once per request per (user, record): every permission helper a page calls asks the
+# same question (issue 15: 56 of a case page's 91 queries were this check). The memo lives on the request
+# (core.middleware.request_memo) and is forgotten whenever something that can change the answer is written:
+# grants, break-glass, involvements, relationships, the person or the user (see people.apps signals).
+ACCESS_MEMO = "people.access"
+_UNDECIDED = object()
+
+
+def forget_access() -> None:
+    """Forget the record-access decisions remembered in this request (after a write that can change them)."""
+    forget_request_memo(ACCESS_MEMO)
+
+
+def _memoised(kind: str, user: Any, person: Person, decide: Callable[[], Any]) -> Any:
+    memo = request_memo(ACCESS_MEMO)
+    if memo is None or getattr(user, "pk", None) is None or person.pk is None:
+        return decide()
+    key = (kind, user.pk, person.pk, person.is_restricted, person.merged_into_id)
+    found = memo.get(key, _UNDECIDED)
+    if found is _UNDECIDED:
+        found = memo[key] = decide()
+    return found
+
+
 def scope_basis(user: Any, person: Person) -> Basis | None:
     """The narrowest basis on which the person is inside the user's scope, or None if outside it."""
+    return _memoised("basis", user, person, lambda: _scope_basis(user, person))  # type: ignore[no-any-return]
+
+
+def _scope_basis(user: Any, person: Person) -> Basis | None:
+    """One query: an EXISTS per basis (narrowest first), and for an adult one per basis for a related child."""
     if not has_verb(user, roles.VIEW_PERSON):
         return None
+    checks: dict[str, Exists] = {}
+    widest: str | None = None
     for basis in _bases_within(user.scope):
         q = _basis_q(user, basis)
         if q is None:
             continue
         if basis == Scope.ALL:
-            return str(basis)
-        if Person.objects.filter(q, pk=person.pk).exists():
-            return str(basis)
-        if basis == Scope.REFERRED:
-            continue  # the adults around a referred child are not the partner's to see
-        if (
-            person.kind == Person.Kind.ADULT
-            and Relationship.objects.filter(
-                person=person, related_person__in=Person.objects.filter(q).values("pk")
-            ).exists()
-        ):
-            return str(basis)
-    return None
+            widest = str(basis)
+            break
+        checks[f"child_{basis}"] = Exists(Person.objects.filter(q, pk=person.pk))
+        if basis != Scope.REFERRED and person.kind == Person.Kind.ADULT:
+            # the adults around a referred child are not the partner's to see
+            in_scope = Person.objects.filter(q).values("pk")
+            checks[f"adult_{basis}"] = Exists(
+                Relationship.objects.filter(person_id=person.pk, related_person__in=in_scope)
+            )
+    if checks:
+        row = Person.objects.filter(pk=person.pk).values(**checks).first() or {}
+        for name in checks:  # narrowest basis first
+            if row.get(name):
+                return name.split("_", 1)[1]
+    return widest
 
 
 def has_active_grant(user: Any, person: Person) -> bool:
@@ -152,12 +188,16 @@ class Access:
 
 
 def person_access(user: Any, person: Person) -> Access:
-    """Decide whether the user may read this person's record, and on what basis.
+    """Decide whether the user may read this person's record, and on what basis (once per request).
 
     A named grant on a restricted record opens it whatever the user's scope: the manager who granted
     it chose that person. Without a grant, the record must be inside scope, and restricted records
     then need break glass.
     """
+    return _memoised("access", user, person, lambda: _person_access(user, person))  # type: ignore[no-any-return]
+
+
+def _person_access(user: Any, person: Person) -> Access:
     if person.is_restricted and has_verb(user, roles.VIEW_PERSON) and has_active_grant(user, person):
         return Access(allowed=True, basis="grant")
     basis = scope_basis(user, person)

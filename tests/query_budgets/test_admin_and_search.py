@@ -50,10 +50,8 @@ def test_person_search_api(world, api_as, role):
          lambda n: _namesakes(world, n), 12, method="post", data=SEARCH, format="json")  # fmt: skip
 
 
-# Restricted records found: people/search.py checks person_access once per restricted result (about four
-# queries each: grants, break glass, the scope EXISTS). That is the lead's file (people/); reported, and
-# marked here so the budget test turns green when the check is batched.
-@pytest.mark.xfail(reason="people/search.py: person_access per restricted result (reported to the lead)")
+# Restricted records found: grants and break glass are checked for the whole page in two queries
+# (people/search.py `_restricted_open_to`; it was person_access per restricted result, about four queries each).
 @pytest.mark.parametrize("role", ["frontdoor", "leader"])
 def test_person_search_with_restricted_results(world, page_as, role):
     _run(f"person search page, restricted results ({role})", page_as(world.users[role]), "/people/search/",

@@ -106,10 +106,35 @@ def test_idle_timeout_and_keepalive(db, client, settings):
     assert f'data-session-timeout="{settings.SESSION_COOKIE_AGE}"' in body
     assert client.session.get_expire_at_browser_close()
     assert client.post(reverse("accounts:keepalive")).status_code == 204
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # the age is an idle timeout, renewed on every request
     response = client.get(reverse("accounts:logout") + "?timeout=1")
     assert "You were signed out because you were inactive" in response.content.decode()
     assert client.get(reverse("frontend:home")).status_code == 302
+
+
+def test_the_idle_timeout_is_renewed_at_most_once_a_minute_and_always_by_keepalive(db, client, settings):
+    from django.contrib.sessions.models import Session
+    from freezegun import freeze_time
+
+    UserFactory(username="jo")
+
+    def expiry():  # type: ignore[no-untyped-def]
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with freeze_time("2026-03-09 10:00:00") as frozen:
+        client.post(reverse("accounts:login"), {"username": "jo", "password": PASSWORD})
+        signed_in = expiry()
+        frozen.tick(30)
+        client.get(reverse("frontend:home"))
+        assert expiry() == signed_in  # within the minute: no session write
+        frozen.tick(31)
+        client.get(reverse("frontend:home"))
+        renewed = expiry()
+        assert (renewed - signed_in).total_seconds() == 61
+        frozen.tick(5)
+        assert client.post(reverse("accounts:keepalive")).status_code == 204
+        assert (expiry() - renewed).total_seconds() == 5
+        frozen.tick(settings.SESSION_COOKIE_AGE + 1)
+        assert client.get(reverse("frontend:home")).status_code == 302  # idle too long: signed out
 
 
 def test_security_headers(db, client):

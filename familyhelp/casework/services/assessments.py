@@ -25,7 +25,7 @@ from django.db import transaction
 
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
-from familyhelp.casework import clocks
+from familyhelp.casework import clocks, memo
 from familyhelp.casework.models import Assessment, Case, CINEpisode, S47Enquiry, StrategyDiscussion
 from familyhelp.casework.permissions import can_authorise_casework, can_work_case
 from familyhelp.casework.policy import casework_policy
@@ -116,8 +116,12 @@ def open_assessment_for(case: Case) -> Assessment | None:
 
 
 def open_episode_of(case: Case) -> CINEpisode | None:
-    """The case's open children in need episode, if there is one."""
-    return case.cin_episodes.filter(closed_on__isnull=True).order_by("-referral_date").first()
+    """The case's open children in need episode, if there is one (read once per page view)."""
+    return memo.remembered(
+        "open_episode",
+        case.pk,
+        lambda: case.cin_episodes.filter(closed_on__isnull=True).order_by("-referral_date").first(),
+    )
 
 
 def s47_open_q() -> Any:

@@ -109,7 +109,10 @@ def next_review_due(plan: Plan, policy: Any = None) -> date | None:
     """When the open plan's next review is due (clocks.plan_review_due), None once it has ended."""
     if plan.ended_on is not None:
         return None
-    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    if "reviews" in getattr(plan, "_prefetched_objects_cache", {}):  # the plan chain read them already
+        last = max((r.held_on for r in plan.reviews.all()), default=None)
+    else:
+        last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
     return clocks.plan_review_due(plan.kind, plan.started_on, last, policy or casework_policy())
 
 
@@ -120,8 +123,19 @@ def review_clock(plan: Plan, policy: Any = None) -> clocks.Clock | None:
     return clocks.Clock(label=f"{plan.get_kind_display()} review", due_on=due, today=clock.today())
 
 
-def overdue_actions(case: Case) -> list[PlanAction]:
-    """Open actions on the case's open plans whose due date has passed."""
+def overdue_actions(case: Case, chain: list[Plan] | None = None) -> list[PlanAction]:
+    """Open actions on the case's open plans whose due date has passed (from the plan chain's prefetched
+    actions when the caller has read it, in the actions' own order)."""
+    if chain is not None:
+        today = clock.today()
+        found = [
+            action
+            for plan in chain
+            if plan.ended_on is None
+            for action in plan.actions.all()
+            if action.status in OPEN_ACTION and action.due_on is not None and action.due_on < today
+        ]
+        return sorted(found, key=lambda a: (a.due_on, a.created_at))
     return list(
         PlanAction.objects.filter(
             plan__case=case, plan__ended_on__isnull=True, status__in=OPEN_ACTION, due_on__lt=clock.today()

@@ -20,6 +20,7 @@ from django.views import View
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.casework import forms_assessments as f
+from familyhelp.casework import memo
 from familyhelp.casework import selectors_assessments as sel
 from familyhelp.casework.models import Assessment, Case, Plan, S47Enquiry, StrategyDiscussion
 from familyhelp.casework.permissions import can_authorise_casework, can_work_case
@@ -52,7 +53,10 @@ def case_url(case: Case) -> str:
 
 def _plan_link(case: Case, kind: str, label: str, enquiry: S47Enquiry | None = None) -> dict[str, str] | None:
     """A link to start a plan of this kind, unless one is already open on the case."""
-    if case.plans.filter(kind=kind, ended_on__isnull=True).exists():
+    open_kinds = memo.remembered(
+        "open_plan_kinds", case.pk, lambda: set(case.plans.filter(ended_on__isnull=True).values_list("kind", flat=True))
+    )
+    if kind in open_kinds:
         return None
     query = f"?kind={kind}" + (f"&s47={enquiry.pk}" if enquiry is not None else "")
     url = _reverse("casework:plan_start", case.pk, query)

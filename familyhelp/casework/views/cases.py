@@ -20,7 +20,7 @@ from django.views import View
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.casework import forms_cases as cf
-from familyhelp.casework import trays
+from familyhelp.casework import memo, trays
 from familyhelp.casework.models import Allocation, Case
 from familyhelp.casework.permissions import can_allocate, can_authorise_casework, can_view_case, can_work_case
 from familyhelp.casework.policy import casework_policy
@@ -44,9 +44,10 @@ def _case(request: HttpRequest, pk: Any, purpose: str) -> Case | HttpResponse:
 def _area_sections(request: HttpRequest, case: Case) -> dict[str, Any]:
     from familyhelp.casework.views import assessments, plans, visits
 
+    plan_section = plans.case_section(request, case)  # first: the others reuse the open plans it read
     return {
         "assessments": assessments.case_section(request, case),
-        "plans": plans.case_section(request, case),
+        "plans": plan_section,
         "visits": visits.case_section(request, case),
     }
 
@@ -65,10 +66,12 @@ class CaseDetailView(View):
         today = clock.today()
         is_open = case.closed_on is None
         allocate = can_allocate(user, case)
+        episodes = list(case.cin_episodes.order_by("-referral_date"))
+        memo.remember("open_episode", case.pk, next((e for e in episodes if e.closed_on is None), None))
         context = {
             "case": case,
             "person": case.person,
-            "episodes": list(case.cin_episodes.order_by("-referral_date")),
+            "episodes": episodes,
             "allocations": list(
                 Allocation.objects.filter(case=case)
                 .select_related("worker", "team", "allocated_by")
@@ -76,7 +79,6 @@ class CaseDetailView(View):
             ),
             "level_changes": list(case.level_changes.select_related("requested_by", "authorised_by")),
             "siblings": trays.sibling_cases(case),
-            "clocks": trays.clocks_for_cases([case], today).get(case.pk, []),
             "can_allocate": allocate and case.status == Case.Status.AWAITING_ALLOCATION,
             "can_reallocate": allocate and case.status == Case.Status.OPEN,
             "can_step_up": allocate and is_open and case.level == Case.Level.TARGETED,
@@ -85,6 +87,13 @@ class CaseDetailView(View):
             "can_link": is_open and (can_work_case(user, case) or allocate),
             **_area_sections(request, case),
         }
+        # The clocks from the records the sections read (no second read of assessments, enquiries or plans).
+        loaded = trays.LoadedCase(
+            assessments=[row.item for row in context["assessments"]["assessments"]],
+            enquiries=[row.item for row in context["assessments"]["enquiries"]],
+            plans=context["plans"]["chain"],
+        )
+        context["clocks"] = trays.clocks_for_cases([case], today, loaded=loaded).get(case.pk, [])
         return render(request, "casework/case.html", context)
 
 
@@ -161,8 +170,12 @@ class _AllocationView(View):
         if not can_allocate(request.user, case):
             raise PermissionDenied
         if not self._allowed(case):
-            messages.error(request, "This case is no longer in the duty bank." if self.mode == "allocate"
-                           else "Only an open, allocated case can be reallocated.")
+            messages.error(
+                request,
+                "This case is no longer in the duty bank."
+                if self.mode == "allocate"
+                else "Only an open, allocated case can be reallocated.",
+            )
             return redirect("casework:case", pk=case.pk)
         initial = {"version": case.version, "supervisor": case.supervisor_id, "allocated_on": clock.today()}
         return self._render(request, case, cf.AllocateForm(initial=initial))
@@ -177,15 +190,26 @@ class _AllocationView(View):
             try:
                 if self.mode == "allocate":
                     services.case_allocate(
-                        actor=request.user, case=case, worker=d["worker"], supervisor=d["supervisor"],
-                        reason=d["reason"], expected_version=d["version"], include_siblings=d["include_siblings"],
-                        allocated_on=d["allocated_on"], late_reason=d["late_reason"],
+                        actor=request.user,
+                        case=case,
+                        worker=d["worker"],
+                        supervisor=d["supervisor"],
+                        reason=d["reason"],
+                        expected_version=d["version"],
+                        include_siblings=d["include_siblings"],
+                        allocated_on=d["allocated_on"],
+                        late_reason=d["late_reason"],
                     )
                     messages.success(request, f"Case {case.reference} allocated to {d['worker']}")
                 else:
                     services.case_reallocate(
-                        actor=request.user, case=case, worker=d["worker"], supervisor=d["supervisor"],
-                        reason=d["reason"], expected_version=d["version"], allocated_on=d["allocated_on"],
+                        actor=request.user,
+                        case=case,
+                        worker=d["worker"],
+                        supervisor=d["supervisor"],
+                        reason=d["reason"],
+                        expected_version=d["version"],
+                        allocated_on=d["allocated_on"],
                         late_reason=d["late_reason"],
                     )
                     messages.success(request, f"Case {case.reference} reallocated to {d['worker']}")
@@ -285,9 +309,16 @@ class CaseStepUpView(_CaseFormView):
 
     def _save(self, request: HttpRequest, case: Case, d: dict[str, Any]) -> None:
         services.case_step_up(
-            actor=request.user, case=case, requested_by=d["requested_by"], reason=d["reason"],
-            changed_on=d["changed_on"], referral_source=d["referral_source"], primary_need=d["primary_need"],
-            route=d["route"] or "s17", supervisor=d["supervisor"], expected_version=d["version"],
+            actor=request.user,
+            case=case,
+            requested_by=d["requested_by"],
+            reason=d["reason"],
+            changed_on=d["changed_on"],
+            referral_source=d["referral_source"],
+            primary_need=d["primary_need"],
+            route=d["route"] or "s17",
+            supervisor=d["supervisor"],
+            expected_version=d["version"],
             late_reason=d["late_reason"],
         )
 
@@ -311,9 +342,16 @@ class CaseStepDownView(_CaseFormView):
 
     def _save(self, request: HttpRequest, case: Case, d: dict[str, Any]) -> None:
         services.case_step_down(
-            actor=request.user, case=case, to_level=d["to_level"] or 0, requested_by=d["requested_by"],
-            reason=d["reason"], changed_on=d["changed_on"], closure_reason=d.get("closure_reason", ""),
-            closing_summary=d["closing_summary"], expected_version=d["version"], late_reason=d["late_reason"],
+            actor=request.user,
+            case=case,
+            to_level=d["to_level"] or 0,
+            requested_by=d["requested_by"],
+            reason=d["reason"],
+            changed_on=d["changed_on"],
+            closure_reason=d.get("closure_reason", ""),
+            closing_summary=d["closing_summary"],
+            expected_version=d["version"],
+            late_reason=d["late_reason"],
         )
 
 
@@ -343,8 +381,13 @@ class CaseCloseView(_CaseFormView):
 
     def _save(self, request: HttpRequest, case: Case, d: dict[str, Any]) -> None:
         services.case_close(
-            actor=request.user, case=case, closure_reason=d["closure_reason"], step_down_to=d["step_down_to"],
-            closing_summary=d["closing_summary"], closed_on=d["closed_on"], expected_version=d["version"],
+            actor=request.user,
+            case=case,
+            closure_reason=d["closure_reason"],
+            step_down_to=d["step_down_to"],
+            closing_summary=d["closing_summary"],
+            closed_on=d["closed_on"],
+            expected_version=d["version"],
             late_reason=d["late_reason"],
         )
 
@@ -363,8 +406,9 @@ class CaseLinkSiblingsView(_CaseFormView):
             raise PermissionDenied
 
     def _form(self, request: HttpRequest, case: Case, data: Any = None) -> Any:
-        return cf.LinkSiblingsForm(data, initial={"version": case.version},
-                                   candidates=trays.sibling_candidates(case, request.user))
+        return cf.LinkSiblingsForm(
+            data, initial={"version": case.version}, candidates=trays.sibling_candidates(case, request.user)
+        )
 
     def _extra(self, request: HttpRequest, case: Case) -> dict[str, Any]:
         return {"siblings": trays.sibling_cases(case)}
@@ -392,8 +436,11 @@ class TeamTrayView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         tray = trays.team_tray(request.user)
-        return render(request, "casework/team.html", {"tray": tray, "today": tray.today,
-                                                      "can_duty_bank": has_verb(request.user, roles.ALLOCATE_CASE)})
+        return render(
+            request,
+            "casework/team.html",
+            {"tray": tray, "today": tray.today, "can_duty_bank": has_verb(request.user, roles.ALLOCATE_CASE)},
+        )
 
 
 urlpatterns: list[Any] = [

@@ -19,6 +19,7 @@ from django.views import View
 
 from familyhelp.accounts import roles
 from familyhelp.casework import forms_plans as pf
+from familyhelp.casework import memo
 from familyhelp.casework.models import Case, LookedAfterEpisode, Plan, PlanAction, PlanGoal, PlanReview, S47Enquiry
 from familyhelp.casework.permissions import can_work_case
 from familyhelp.casework.policy import casework_policy
@@ -125,10 +126,12 @@ def case_section(request: Any, case: Any) -> dict[str, Any]:
     for plan in chain:
         plan.review_clock = svc.review_clock(plan, policy)  # type: ignore[attr-defined]
     current = [p for p in chain if p.ended_on is None]
+    memo.remember("open_plans", case.pk, current)  # the other sections ask the same of this page view
+    memo.remember("open_plan_kinds", case.pk, {p.kind for p in current})
     return {
         "chain": list(reversed(chain)),
         "current": sorted(current, key=lambda p: p.kind != Plan.Kind.LAC),
-        "overdue_actions": svc.overdue_actions(case),
+        "overdue_actions": svc.overdue_actions(case, chain),
         "can_work": can_work_case(request.user, case),
         "start_links": _start_links(case),
         "today": today,

@@ -47,7 +47,12 @@ def contact(day: datetime.date, source: str, child: object) -> Contact:
 
 
 @pytest.fixture
-def small_world(db):  # type: ignore[no-untyped-def]
+def small_world(_rendered_once, db):  # type: ignore[no-untyped-def]
+    """The hand-made world (built once per module with the rendered pack; each test rolls back to it)."""
+    return _rendered_once[0]
+
+
+def _small_world():  # type: ignore[no-untyped-def]
     from familyhelp.accounts.tests.factories import LocalAuthorityFactory
 
     LocalAuthorityFactory(name="Brackenford Council")
@@ -72,10 +77,25 @@ def _text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-@pytest.fixture
-def rendered(small_world):  # type: ignore[no-untyped-def]
+def _render():  # type: ignore[no-untyped-def]
+    child = _small_world()
     report = _report()
     built = pack.build_pack(report, [pack.Section("Actions", "Recruit two social workers.\n\nReview the MASH rota.")])
+    return child, report, built
+
+
+@pytest.fixture(scope="module")
+def _rendered_once(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The PDF is rendered once for the module's read-only checks (rendering is the slow part)."""
+    from conftest import shared_world_module
+
+    with shared_world_module(django_db_blocker, _render) as once:
+        yield once
+
+
+@pytest.fixture
+def rendered(_rendered_once, db):  # type: ignore[no-untyped-def]
+    _child, report, built = _rendered_once
     return report, built
 
 
@@ -151,9 +171,9 @@ def test_the_narrative_follows_the_measures(rendered):  # type: ignore[no-untype
     assert text.index("Commentary from the service\nActions") > text.index("Caseloads and workforce\nCaseloads")
 
 
-def test_no_personal_data(rendered, small_world):  # type: ignore[no-untyped-def]
-    _report, built = rendered
-    for name in ("Evangeline", "Thistlewood", small_world.pk.hex, str(small_world.pk)):
+def test_no_personal_data(_rendered_once, db):  # type: ignore[no-untyped-def]
+    child, _report, built = _rendered_once
+    for name in ("Evangeline", "Thistlewood", child.pk.hex, str(child.pk)):
         assert name not in built.html
     assert "PK0" not in built.html  # no contact reference
 
