@@ -77,9 +77,10 @@ ensure-postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
-# PostgreSQL runs a quarter of the time-truth journeys (500; SQLite runs 2,000): the dates are the same logic.
+# PostgreSQL runs a quarter of the time-truth journeys (500; SQLite runs 2,000): the dates are the same logic;
+# and only the tests that touch a database (FAMILYHELP_DATABASE_TESTS_ONLY, see conftest.py).
 test-postgres: bootstrap ensure-postgres dfe-validators
-	FAMILYHELP_TIME_TRUTH_SCALE=0.25 bash scripts/with-postgres.sh $(PY) -m pytest -m "not e2e and not slow" -n 2 -q $(PYTEST_ARGS)
+	FAMILYHELP_TIME_TRUTH_SCALE=0.25 FAMILYHELP_DATABASE_TESTS_ONLY=1 bash scripts/with-postgres.sh $(PY) -m pytest -m "not e2e and not slow" -n 2 -q $(PYTEST_ARGS)
 
 # Long property runs (issue 13's time-truth journeys, ten times the suite's count); not part of `make test`.
 test-slow: bootstrap

@@ -146,3 +146,23 @@ def client_for(client):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """`make test-postgres` runs the suite a second time for the database's sake: with
+    FAMILYHELP_DATABASE_TESTS_ONLY=1 the tests that never touch a database (pure functions, parsers, the
+    benches' arithmetic) are left out of that pass; they ran, and passed, on SQLite."""
+    import os
+
+    if os.environ.get("FAMILYHELP_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = set(getattr(item, "fixturenames", ())) & _DB_FIXTURES or item.get_closest_marker("django_db")
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
