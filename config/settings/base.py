@@ -158,6 +158,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("FAMILYHELP_SESSION_IDLE_SECONDS", 30 * 
 # rather than by writing the session on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 FAMILYHELP_SESSION_RENEW_SECONDS = 60
+# The performance dashboard keeps a report each server process calculated for this long (ADR 0019; 0 = never).
+FAMILYHELP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("FAMILYHELP_DASHBOARD_CACHE_SECONDS", 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

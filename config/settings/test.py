@@ -15,6 +15,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 FAMILYHELP_AUDIT_MAINTENANCE = True  # Django empties tables between transactional tests
 FAMILYHELP_NOTIFIER = "memory"
+FAMILYHELP_DASHBOARD_CACHE_SECONDS = 0  # tests read the figures they just wrote (one test turns it on)
 
 # SQLite test databases live in a file rather than shared-cache memory, so tests that use two connections
 # at once (concurrent authorisation, for example) get SQLite's real locking: the busy timeout waits for the

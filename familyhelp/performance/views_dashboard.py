@@ -10,9 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +29,7 @@ from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 from familyhelp.audit.models import AccessLog
 from familyhelp.audit.services import access_log_record
+from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.frontend.forms import apply_domain_errors
 
@@ -172,6 +178,40 @@ def overview_rows(report: engine.Report, query: dict[str, str], filters: Filters
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------
+_REPORTS: OrderedDict[tuple[Any, ...], tuple[float, Any, datetime]] = OrderedDict()
+_REPORTS_KEPT = 64
+_REPORTS_LOCK = threading.Lock()  # the development server answers in threads
+
+
+def dashboard_report(query: str, period: Period, filters: Filters, keys: list[str] | None) -> tuple[Any, datetime]:
+    """The dashboard's report and when it was calculated. Each server process keeps a report it calculated for
+    FAMILYHELP_DASHBOARD_CACHE_SECONDS (default 60; 0 turns it off): a dashboard is read by many people at
+    once and its figures are about whole months and quarters, so a minute's delay is the price of answering
+    in milliseconds (ADR 0019). The page says when the figures were calculated. Drill-downs, exports and
+    packs always calculate afresh."""
+    seconds = settings.FAMILYHELP_DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return engine.build_report(period, filters, keys=keys), clock.now()
+    key = (query, tuple(keys) if keys is not None else None, clock.today())
+    now = time.monotonic()
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(key)
+        if found is not None and now - found[0] < seconds:
+            _REPORTS.move_to_end(key)
+            return found[1], found[2]
+    report, calculated_at = engine.build_report(period, filters, keys=keys), clock.now()
+    with _REPORTS_LOCK:
+        _REPORTS[key] = (now, report, calculated_at)
+        while len(_REPORTS) > _REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
+    return report, calculated_at
+
+
+def forget_dashboard_reports() -> None:
+    with _REPORTS_LOCK:
+        _REPORTS.clear()
+
+
 class DashboardView(View):
     """The measures for a period and filters: an overview of every headline, or one group's charts and tables."""
 
@@ -195,9 +235,10 @@ class DashboardView(View):
         filters: Filters = form.cleaned_data["filters"]
         query = report_query(period, filters)
         keys = None if group == OVERVIEW else [m.key for m in MEASURES.values() if m.group == group]
-        report = engine.build_report(period, filters, keys=keys)
+        report, calculated_at = dashboard_report(urlencode(query), period, filters, keys)
         context.update(
             report=report,
+            calculated_at=calculated_at,
             query=urlencode(query),
             described=filters.describe(),
             tabs=[

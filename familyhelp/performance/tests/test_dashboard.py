@@ -318,3 +318,37 @@ def test_csv_refuses_a_bad_period(world, client_for):
     assert response.status_code == 400
     assert "period" in response.content.decode().lower()
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+# --- the dashboard's calculated report is kept a minute per process (ADR 0019) ------------------------------
+@pytest.mark.django_db
+def test_the_dashboard_keeps_its_report_for_a_minute_and_says_when_it_was_calculated(
+    referrals, client_for, settings, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from familyhelp.performance import engine, views_dashboard
+
+    settings.FAMILYHELP_DASHBOARD_CACHE_SECONDS = 60
+    views_dashboard.forget_dashboard_reports()
+    built = []
+    real = engine.build_report
+    monkeypatch.setattr(engine, "build_report", lambda *a, **k: built.append(1) or real(*a, **k))
+    clock_now = [1000.0]
+    monkeypatch.setattr(views_dashboard.time, "monotonic", lambda: clock_now[0])
+    client = client_for(referrals.leader)
+
+    def referrals_shown() -> str:
+        response = client.get(reverse("performance:dashboard"), {"period": Q1, "group": "front-door"})
+        assert response.status_code == 200
+        assert "Calculated at" in text(page(response).get_element_by_id("calculated-at"))
+        table = page(response).get_element_by_id("measure-referrals-table")
+        return text(table.find(".//tbody/tr"))
+
+    first = referrals_shown()
+    clock_now[0] += 59
+    assert referrals_shown() == first and len(built) == 1  # within the minute: the same report, not rebuilt
+    client.get(reverse("performance:dashboard"), {"period": "2024-Q4", "group": "front-door"})
+    assert len(built) == 2  # another period is its own report
+    clock_now[0] += 2
+    referrals_shown()
+    assert len(built) == 3  # a minute on: calculated afresh
+    views_dashboard.forget_dashboard_reports()
