@@ -38,6 +38,8 @@ DEPLOY = REPO / "deploy"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
 WEB_UNIT = DEPLOY / "systemd" / "familyhelp-web.service"
 WORKER_UNIT = DEPLOY / "systemd" / "familyhelp-worker.service"
+SCHEDULE_UNIT = DEPLOY / "systemd" / "familyhelp-schedule.service"
+SCHEDULE_TIMER = DEPLOY / "systemd" / "familyhelp-schedule.timer"
 NGINX = DEPLOY / "nginx" / "familyhelp.conf"
 ENV_EXAMPLE = DEPLOY / "env.example"
 BIN = Path(sys.executable).parent
@@ -151,7 +153,7 @@ def _units_pointed_here(tmp_path: Path) -> list[Path]:
     (tmp_path / "var").mkdir(exist_ok=True)
     (tmp_path / "familyhelp.env").write_text("")
     copies = []
-    for unit in (WEB_UNIT, WORKER_UNIT):
+    for unit in (WEB_UNIT, WORKER_UNIT, SCHEDULE_UNIT, SCHEDULE_TIMER):
         text = unit.read_text()
         text = text.replace("/etc/familyhelp/familyhelp.env", str(tmp_path / "familyhelp.env"))
         text = text.replace("/srv/familyhelp/var", str(tmp_path / "var"))

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from familyhelp.core.progress import stages
 from familyhelp.dedup import linkage
+from familyhelp.dedup.jobs import _AFTER_PHASE, STEPS
 from familyhelp.dedup.services import duplicates_find
 
 
@@ -23,11 +25,18 @@ class Command(BaseCommand):
             default=linkage.MIN_WEIGHT,
             help=f"Queue pairs whose match weight is at least this (default {linkage.MIN_WEIGHT}).",
         )
-        parser.add_argument("--quiet", action="store_true", help="Print only the summary.")
+        parser.add_argument("--quiet", action="store_true", help="Print only the summary (no progress bar).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        progress = None if options["quiet"] else (lambda message: self.stderr.write(f"  {message}"))
-        result = duplicates_find(min_weight=options["min_weight"], progress=progress)
+        with stages("Looking for duplicates", STEPS, enabled=False if options["quiet"] else None) as step:
+            step("Loading the person index")
+
+            def progress(message: str) -> None:
+                stage, _done = _AFTER_PHASE.get(message.split(":", 1)[0], (None, None))
+                if stage:
+                    step(stage)
+
+            result = duplicates_find(min_weight=options["min_weight"], progress=progress)
         out = self.stdout
         out.write(
             f"Compared {result.compared:,} pairs among {result.records:,} records in {result.seconds:.1f} s; "

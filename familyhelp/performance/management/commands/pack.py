@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhelp.core.progress import stages
 from familyhelp.performance import engine, pack
 from familyhelp.performance.filters import FilterError, Filters
 from familyhelp.performance.periods import PeriodError, parse_period
@@ -48,9 +49,13 @@ class Command(BaseCommand):
             raise CommandError(f"--{exc.field}: {exc}") from exc
         fmt = options["format"]
         output = Path(options["output"] or filename_for(period, filters, fmt))
-        report = engine.build_report(period, filters)
-        rendered = pack.build_pack(report, pdf=fmt == "pdf")
-        output.write_bytes(rendered.pdf if fmt == "pdf" and rendered.pdf else rendered.html.encode())
+        with stages(f"Scrutiny pack {period.key}", 3) as step:
+            step("calculating the measures")
+            report = engine.build_report(period, filters)
+            step(f"rendering the {fmt.upper()}")
+            rendered = pack.build_pack(report, pdf=fmt == "pdf")
+            step("writing the file")
+            output.write_bytes(rendered.pdf if fmt == "pdf" and rendered.pdf else rendered.html.encode())
         log_pack_export(None, period, filters, fmt=fmt)
         seconds = time.perf_counter() - started
         self.stdout.write(

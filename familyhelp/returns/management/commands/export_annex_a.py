@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhelp.core.progress import stages
 from familyhelp.returns.annex_a import annex_a_export
 
 
@@ -32,13 +33,15 @@ class Command(BaseCommand):
         if end < start:
             raise CommandError("The end of the period must be on or after its start")
         began = time.perf_counter()
-        rows = annex_a_export(
-            actor=None,
-            start=start,
-            end=end,
-            output=options["output"],
-            reason=f"Command line export by {getpass.getuser()}",
-        )
+        with stages("Annex A", 1) as step:
+            step("reading lists 1 to 8 and writing the workbook")
+            rows = annex_a_export(
+                actor=None,
+                start=start,
+                end=end,
+                output=options["output"],
+                reason=f"Command line export by {getpass.getuser()}",
+            )
         for name, count in rows.items():
             self.stdout.write(f"{name}: {count} rows")
         self.stdout.write(f"Wrote {options['output']} in {time.perf_counter() - began:.1f} s")

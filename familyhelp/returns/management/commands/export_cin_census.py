@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhelp.core.progress import stages
 from familyhelp.returns.cin_census import cin_census_export
 
 
@@ -25,8 +26,11 @@ class Command(BaseCommand):
         year = options["year"]
         if not 2010 <= year <= 2100:
             raise CommandError("Enter a collection year like 2026 (the year ending 31 March 2026)")
-        export = cin_census_export(actor=None, year=year, reason=options["reason"])
-        Path(options["output"]).write_bytes(export.xml)
+        with stages(f"CIN census {year}", 2) as step:
+            step("reading the records and building the XML")
+            export = cin_census_export(actor=None, year=year, reason=options["reason"])
+            step("writing the file")
+            Path(options["output"]).write_bytes(export.xml)
         self.stdout.write(f"CIN census {year}: {export.children} children written to {options['output']}")
         errors = [p for p in export.problems if not p.is_query]
         queries = [p for p in export.problems if p.is_query]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhelp.core.progress import stages
 from familyhelp.returns import quality_903, ssda903
 
 
@@ -25,11 +26,15 @@ class Command(BaseCommand):
         year = options["year"]
         if not 2010 <= year <= 2100:
             raise CommandError("Enter a collection year like 2026 (the year ending 31 March 2026)")
-        export = ssda903.ssda903_export(actor=None, year=year, reason=options["reason"])
-        paths = ssda903.write_ssda903(export.tables, Path(options["output_dir"]))
+        with stages(f"SSDA903 {year}", 3) as step:
+            step("reading the records")
+            export = ssda903.ssda903_export(actor=None, year=year, reason=options["reason"])
+            step("writing the files")
+            paths = ssda903.write_ssda903(export.tables, Path(options["output_dir"]))
+            step("checking data quality")
+            problems = quality_903.check_903(export.tables, year=year)
         counts = ", ".join(f"{name} {n}" for name, n in ssda903.row_counts(export.tables).items())
         self.stdout.write(f"SSDA903 {year}: {len(paths)} files written to {options['output_dir']} ({counts})")
-        problems = quality_903.check_903(export.tables, year=year)
         self.stdout.write(f"Data-quality checks: {len(problems)} problems")
         for p in problems[:50]:
             self.stdout.write(f"  {p.code:>6} {p.child}: {p.message}")
