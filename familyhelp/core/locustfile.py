@@ -153,7 +153,9 @@ class PractitionerUser(HttpUser):
             STATE.timings.append({"method": method, "path": path, "ms": ms, "status": status, "error": error})
         if error:
             return None
-        if status == 200 and "html" in response.headers.get("Content-Type", ""):
+        if session is None and status == 200 and "html" in response.headers.get("Content-Type", ""):
+            # the signed-in session's token only: the anonymous sign-in page's token is another session's
+            # (taking it made the next search a CSRF failure, 403)
             self.token = _csrf(response.text) or self.token
         return response
 
