@@ -7,6 +7,7 @@ records). A new URL that is not in the matrix fails `test_every_url_is_in_the_ma
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 from collections.abc import Iterator
@@ -422,7 +423,8 @@ def _matrix_world_once(django_db_setup, django_db_blocker):  # type: ignore[no-u
 
 @pytest.fixture
 def matrix_world(_matrix_world_once, db):  # type: ignore[no-untyped-def]
-    return _matrix_world_once
+    """A copy per test, as Django's TestCase.setUpTestData gives: what a test changes in memory stays its own."""
+    return copy.deepcopy(_matrix_world_once)
 
 
 def _build_matrix_world(world):  # type: ignore[no-untyped-def]

@@ -9,11 +9,9 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from familyhelp.casework.memo import forget_case_reads
-        from familyhelp.casework.models import CaseworkPolicy
-        from familyhelp.casework.policy import forget_casework_policy
 
-        post_save.connect(forget_casework_policy, sender=CaseworkPolicy, dispatch_uid="casework.forget_policy")
-        # Reads remembered for a page view (casework.memo) are forgotten by any write to a casework record.
+        # Reads remembered for a page view (casework.memo, the policy included) are forgotten by any write to a
+        # casework record.
         for model in self.get_models():
             for signal in (post_save, post_delete):
                 signal.connect(forget_case_reads, sender=model, dispatch_uid=f"casework.forget_reads.{model.__name__}")

@@ -7,9 +7,9 @@ caseloads for many cases are fetched in one query each and joined in Python.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery

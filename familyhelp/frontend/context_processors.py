@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from familyhelp.accounts import roles
 from familyhelp.accounts.permissions import has_verb
 
-
 COUNCIL_NAME_KEY = "familyhelp.council_name"
 COUNCIL_NAME_SECONDS = 300
 
@@ -28,6 +27,24 @@ def council_name_cached() -> str:
         name = council.name if council else "Family Help"
         cache.set(COUNCIL_NAME_KEY, name, COUNCIL_NAME_SECONDS)
     return str(name)
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """How long the server will keep this session after this response: the whole idle timeout when this
+    request renews it (core.middleware.SessionRenewalMiddleware renews at most once a minute), else what is
+    left since the last renewal. The page's countdown starts from this, so it never outlasts the server's."""
+    from familyhelp.core import clock
+    from familyhelp.core.middleware import SESSION_RENEWED_KEY
+
+    age = int(settings.SESSION_COOKIE_AGE)
+    session = getattr(request, "session", None)
+    renewed = session.get(SESSION_RENEWED_KEY) if session is not None else None
+    if not isinstance(renewed, int):
+        return age
+    since = int(clock.now().timestamp()) - renewed
+    if since >= settings.FAMILYHELP_SESSION_RENEW_SECONDS or session.modified:  # type: ignore[union-attr]
+        return age  # renewed by this request
+    return max(1, age - max(0, since))
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -66,6 +83,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "council_name": council_name,
         "nav_items": nav,
-        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "session_timeout_seconds": session_seconds_left(request),
+        "session_age_seconds": settings.SESSION_COOKIE_AGE,
+        "session_renew_seconds": settings.FAMILYHELP_SESSION_RENEW_SECONDS,
         "session_warning_seconds": settings.FAMILYHELP_SESSION_WARNING_SECONDS,
     }

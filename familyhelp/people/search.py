@@ -52,7 +52,7 @@ from familyhelp.people.models import (
     PersonName,
     Relationship,
 )
-from familyhelp.people.permissions import children_q
+from familyhelp.people.permissions import children_q, person_access
 
 
 @dataclass
@@ -967,8 +967,9 @@ def _resolve_merges(
 
 
 def _restricted_open_to(user: Any, pks: list[Any]) -> set[Any]:
-    """Of these restricted people (all inside the user's scope), those the user may open now: a named grant or
-    unexpired break glass, as `person_access` decides for one record, in two queries for the whole page."""
+    """Of these restricted people (found inside the user's search scope), those the user may open now, as
+    `person_access` decides for one record: a named grant (two queries for the whole page), or unexpired break
+    glass on a record inside the user's own scope."""
     if not pks or not has_verb(user, roles.VIEW_PERSON):
         return set()
     opened = set(
@@ -976,11 +977,19 @@ def _restricted_open_to(user: Any, pks: list[Any]) -> set[Any]:
             "person_id", flat=True
         )
     )
-    opened |= set(
-        BreakGlassAccess.objects.filter(user=user, person_id__in=pks, expires_at__gt=clock.now()).values_list(
-            "person_id", flat=True
+    glass = (
+        set(
+            BreakGlassAccess.objects.filter(user=user, person_id__in=pks, expires_at__gt=clock.now()).values_list(
+                "person_id", flat=True
+            )
         )
+        - opened
     )
+    if glass:
+        # Break glass opens a record only while it is inside the user's own scope (person_access): search's
+        # scope also holds adults around a child the user referred, which break glass must not open. Rare
+        # (a live break glass on a restricted result), so each is decided in full.
+        opened |= {p.pk for p in Person.objects.filter(pk__in=glass) if person_access(user, p).allowed}
     return opened
 
 

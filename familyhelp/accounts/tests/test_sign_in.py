@@ -124,10 +124,13 @@ def test_the_idle_timeout_is_renewed_at_most_once_a_minute_and_always_by_keepali
         client.post(reverse("accounts:login"), {"username": "jo", "password": PASSWORD})
         signed_in = expiry()
         frozen.tick(30)
-        client.get(reverse("frontend:home"))
+        page = client.get(reverse("frontend:home")).content.decode()
         assert expiry() == signed_in  # within the minute: no session write
+        # the page's countdown starts from what the server has left, not the whole timeout
+        assert f'data-session-timeout="{settings.SESSION_COOKIE_AGE - 30}"' in page
         frozen.tick(31)
-        client.get(reverse("frontend:home"))
+        page = client.get(reverse("frontend:home")).content.decode()
+        assert f'data-session-timeout="{settings.SESSION_COOKIE_AGE}"' in page  # this request renewed it
         renewed = expiry()
         assert (renewed - signed_in).total_seconds() == 61
         frozen.tick(5)

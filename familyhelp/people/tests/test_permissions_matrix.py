@@ -9,6 +9,8 @@ an adult parent of the own-caseload child.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -56,7 +58,7 @@ def _shared_world(django_db_setup, django_db_blocker):  # type: ignore[no-untype
 @pytest.fixture
 def matrix_world(_shared_world, db):  # type: ignore[no-untyped-def]
     """The world built once for the module's read-only matrices (each test still rolls back what it writes)."""
-    return _shared_world
+    return copy.deepcopy(_shared_world)  # what a test changes in memory stays its own, as in setUpTestData
 
 
 @pytest.mark.parametrize(("user_key", "column", "expected"), CASES)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from familyhelp.audit.models import AccessLog
+from familyhelp.core import clock
 from familyhelp.core.errors import DomainError
 from familyhelp.people import matching
 from familyhelp.people.models import Address, Person, PersonAddress, PersonName
@@ -321,6 +322,28 @@ def test_restricted_results_are_unmasked_for_a_named_grant(world):
     RestrictedAccessGrant.objects.create(person=child, user=world.frontdoor, granted_by=world.manager, reason="x")
     results = _search(world.frontdoor, family_name="Person")
     assert results[0].restricted is False
+
+
+def test_break_glass_unmasks_a_restricted_result_only_inside_the_users_own_scope(world):
+    """Break glass counts only while the record is in the user's own scope, as on the record's page: search also
+    finds the adults around a child the user referred, which break glass must not open (review of issue 15)."""
+    from familyhelp.accounts.models import BreakGlassAccess
+    from familyhelp.people.models import ProfessionalInvolvement, Relationship
+
+    later = clock.now() + datetime.timedelta(hours=8)
+    referred = ChildFactory(given_names="Kit", family_name="Marlowe")
+    ProfessionalInvolvement.objects.create(person=referred, worker=world.sw, role="referrer", start_date=D(2024, 1, 1))
+    adult = AdultFactory(given_names="Hester", family_name="Marlowe", is_restricted=True)
+    Relationship.objects.create(person=adult, related_person=referred, type=Relationship.Type.PARENT)
+    BreakGlassAccess.objects.create(person=adult, user=world.sw, reason="Urgent", expires_at=later)
+    (found,) = [r for r in _search(world.sw, given_names="Hester", family_name="Marlowe") if r.person == adult]
+    assert found.restricted is True  # found through the referred child, but not the user's to open
+    # a restricted child on the user's own caseload, with break glass: opened
+    own = RestrictedChildFactory(given_names="Hidden", family_name="Marlowe")
+    InvolvementFactory(person=own, worker=world.sw, start_date=D(2024, 1, 1))
+    assert [r.restricted for r in _search(world.sw, given_names="Hidden", family_name="Marlowe")] == [True]
+    BreakGlassAccess.objects.create(person=own, user=world.sw, reason="Urgent", expires_at=later)
+    assert [r.restricted for r in _search(world.sw, given_names="Hidden", family_name="Marlowe")] == [False]
 
 
 def test_search_refused_without_verb(world):

@@ -95,6 +95,11 @@ function initSessionTimeout (body) {
     console.warn('familyhelp: data-keepalive-url and data-signout-url are needed for the session timeout warning')
     return
   }
+  // The server renews the session at most every `renew` seconds (ADR 0019), so a request it answered may not
+  // have moved the expiry on: after such a request count from `age - renew`; after the keep-alive (which
+  // always renews) from `age`; on page load from `timeout`, the server's own reckoning of what is left.
+  const age = toSeconds(body.dataset.sessionAge) ?? timeout
+  const renew = toSeconds(body.dataset.sessionRenew) ?? 0
   let warning = toSeconds(body.dataset.sessionWarning) ?? 120
   if (warning >= timeout) {
     warning = Math.max(1, Math.floor(timeout / 2))
@@ -169,11 +174,11 @@ function initSessionTimeout (body) {
     timer = setTimeout(schedule, Math.min(1000, left))
   }
 
-  function resetTimer () {
+  function resetTimer (seconds) {
     if (finished) {
       return
     }
-    expiresAt = Date.now() + timeout * 1000
+    expiresAt = Date.now() + seconds * 1000
     if (dialog.open) {
       closeDialog()
     }
@@ -238,7 +243,7 @@ function initSessionTimeout (body) {
         }
       })
       if (response.ok && !response.redirected) {
-        resetTimer()
+        resetTimer(age)
         return
       }
       if (response.redirected || response.status === 401 || response.status === 403) {
@@ -283,7 +288,7 @@ function initSessionTimeout (body) {
   document.addEventListener('htmx:afterRequest', (event) => {
     const xhr = event.detail && event.detail.xhr
     if (xhr && xhr.status > 0) {
-      resetTimer()
+      resetTimer(Math.max(1, age - renew))
     }
   })
 
@@ -295,7 +300,7 @@ function initSessionTimeout (body) {
     }
   })
 
-  resetTimer()
+  resetTimer(timeout)
 }
 
 initSessionTimeout(document.body)
