@@ -32,7 +32,7 @@ def remembered(name: str, case_pk: Any, compute: Callable[[], T]) -> T:
     key = (name, case_pk)
     if key not in memo:
         memo[key] = compute()
-    return memo[key]  # type: ignore[no-any-return]
+    return memo[key]
 
 
 def known(name: str, case_pk: Any) -> tuple[bool, Any]:

@@ -133,7 +133,7 @@ def _memoised(kind: str, user: Any, person: Person, decide: Callable[[], Any]) -
 
 def scope_basis(user: Any, person: Person) -> Basis | None:
     """The narrowest basis on which the person is inside the user's scope, or None if outside it."""
-    return _memoised("basis", user, person, lambda: _scope_basis(user, person))  # type: ignore[no-any-return]
+    return _memoised("basis", user, person, lambda: _scope_basis(user, person))
 
 
 def _scope_basis(user: Any, person: Person) -> Basis | None:
@@ -194,7 +194,7 @@ def person_access(user: Any, person: Person) -> Access:
     it chose that person. Without a grant, the record must be inside scope, and restricted records
     then need break glass.
     """
-    return _memoised("access", user, person, lambda: _person_access(user, person))  # type: ignore[no-any-return]
+    return _memoised("access", user, person, lambda: _person_access(user, person))
 
 
 def _person_access(user: Any, person: Person) -> Access:
