@@ -28,6 +28,22 @@ from familyhelp.people.tests.factories import (
     RestrictedChildFactory,
 )
 
+
+def _warm_polars_dates() -> None:
+    """Load Polars' date handling before any test freezes the clock: a module first imported inside a frozen
+    test (freezegun) keeps FakeDate as its `date` for good, and Polars then reads real dates as objects."""
+    import polars as pl
+
+    day = datetime.date(2025, 1, 1)
+    starts = pl.Series([day], dtype=pl.Date)
+    frame = pl.DataFrame({"d": [day, day]})
+    starts.search_sorted(frame["d"], side="right")
+    frame.with_columns(pl.lit(day).alias("x"), pl.business_day_count(pl.col("d"), pl.col("d"), holidays=[day]))
+    frame.filter(pl.col("d") <= pl.lit(day)).group_by("d").len().to_dicts()
+
+
+_warm_polars_dates()
+
 # No timing assertions in tests (speed is measured by `familyhelp bench`): hypothesis deadlines off.
 hypothesis_settings.register_profile("familyhelp", deadline=None)
 hypothesis_settings.load_profile("familyhelp")

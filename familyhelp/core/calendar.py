@@ -310,9 +310,16 @@ def add_working_days_at(
 
 
 @functools.cache
-def bank_holidays() -> tuple[date, ...]:
-    """Every England and Wales bank holiday falling on a weekday in the calendar's window, ascending."""
+def _bank_holiday_ordinals() -> tuple[int, ...]:
     _build_tables()
     weekdays = (o for o in range(_BASE, _BASE + _LEN - 1) if (o + 6) % 7 < 5)
     working = set(_WORKING)
-    return tuple(date.fromordinal(o) for o in weekdays if o not in working)
+    return tuple(o for o in weekdays if o not in working)
+
+
+def bank_holidays() -> tuple[date, ...]:
+    """Every England and Wales bank holiday falling on a weekday in the calendar's window, ascending.
+
+    The days are cached as ordinals and made into dates on each call: a cached tuple of dates first built
+    under a frozen test clock (freezegun) kept FakeDate objects that Polars cannot read afterwards."""
+    return tuple(date.fromordinal(o) for o in _bank_holiday_ordinals())
