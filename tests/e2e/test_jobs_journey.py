@@ -96,7 +96,7 @@ def test_start_a_duplicate_search_and_watch_it_finish(
 
     page.get_by_role("link", name="See the last search for duplicates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Look for duplicate records")
-    page.get_by_role("link", name="Your jobs").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your jobs").click()  # the menu link
     expect(page.get_by_role("heading", level=1)).to_have_text("Your jobs")
     expect(page.locator("#jobs tbody tr")).to_have_count(1)
     expect(page.locator("#jobs tbody tr")).to_contain_text("Finished")
